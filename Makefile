@@ -1,0 +1,53 @@
+# dealkit: the two commands of the README, and their helpers.
+#   make report   every notebook on the embedded deal -> reports/ (HTML, index, deal-report.html)
+#   make test     the whole test suite (installs Debian's chromium for the browser test if missing)
+#   make lab      JupyterLab on notebooks/ in the project's environment
+#   make bench    the benchmarks (on demand; not part of the tests)
+# Each target creates and reuses the virtual environment .venv (Python 3.11, pip).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.dealkit-installed
+
+.PHONY: report test lab bench check chromium clean
+
+report: $(STAMP)
+	$(BIN)/dealkit report --out reports
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/report_bench.py
+
+check: $(STAMP)
+	$(BIN)/dealkit check
+
+# The environment is rebuilt when pyproject.toml changes.
+# rfc3987-syntax (pulled in by jupyterlab -> jupyter-events -> jsonschema[format-nongpl]) builds
+# parsers at import time and costs ~1 s in every process that imports nbformat (the report
+# runner and every kernel); jsonschema only skips the "iri" format checks without it.
+# See notebook-pitfalls.md, python-jsonschema/jsonschema#1428.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	touch $@
+
+# Debian's chromium for the headless browser test (no browser download from anywhere else).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium (once)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,88 @@
+"""``dealkit`` command line: ``dealkit check`` and ``dealkit report``.
+
+Exit codes: 0 success; 1 a notebook failed (the others still ran); 2 bad input (deal file,
+parameter, notebook name), with a one-paragraph message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import DealDataError, ParameterError, ReportError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealkit", description="The Laurus / ATG financing of September 2005.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate a deal file and print the review findings")
+    check.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    report = sub.add_parser("report", help="run the notebooks and write HTML reports")
+    report.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
+    report.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
+    report.add_argument("-p", "--param", metavar="NAME=VALUE", action="append", default=[],
+                        help="a notebook parameter, passed as a string (repeatable)")
+    report.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="notebooks run at once (default: the number of cores)")
+    report.add_argument("--notebook", metavar="NAME", action="append", default=None,
+                        help="run only this notebook (repeatable; e.g. 00_overview)")
+    report.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                        help="execution timeout per cell (default: 300)")
+    return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .loader import load_deal
+    from .review import review
+
+    deal = load_deal(args.deal)
+    result = review(deal)
+    if args.json:
+        print(result.to_json())
+        return 0
+    counts = result.counts()
+    print(f"{args.deal or 'embedded deal'}: valid. Findings: "
+          + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    for f in result.findings:
+        print(f"[{f.severity}] {f.kind}: {f.title}\n    {f.detail}\n    cites: {'; '.join(f.citations)}")
+    print(f"Checks passed ({len(result.passed)}):")
+    for p in result.passed:
+        print(f"  ✓ {p}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .params import parse_assignments
+    from .report import EXECUTION_TIMEOUT, run_report
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
+    summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
+                         jobs=args.jobs, notebooks=args.notebook,
+                         execution_timeout=args.timeout or EXECUTION_TIMEOUT)
+    print(summary.text())
+    return 0 if summary.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _check(args) if args.command == "check" else _report(args)
+    except (DealDataError, ParameterError, ReportError) as exc:
+        print(f"dealkit {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `dealkit check | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("dealkit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Exception types of dealkit: every bad input becomes one of these, with a message that names
+the file (or parameter), the field and the bad value."""
+
+from __future__ import annotations
+
+
+class DealDataError(ValueError):
+    """A deal file, or a data file beside it, is invalid.
+
+    The message names the file, the field path and the bad value, e.g.
+    ``data/deal.yaml: notes.term_b.face.value: money must not be negative (got '-5.00')``.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
+                 value: object = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.field = field
+        self.value = value
+
+
+class ParameterError(ValueError):
+    """A notebook or report parameter has a bad name or value; the message names both."""
+
+
+class ReportError(RuntimeError):
+    """The report run could not start (e.g. no such notebook)."""

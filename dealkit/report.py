@@ -1,0 +1,304 @@
+"""The report run: every notebook through papermill on a real ``python3`` kernel, then HTML.
+
+``run_report`` validates the deal and the parameters before anything runs, executes the
+notebooks (in parallel worker processes forked warm from this one), exports each to a
+self-contained HTML page, and writes ``index.html`` and the combined ``deal-report.html``.
+Every file is written atomically. A failing notebook keeps its partial executed ``.ipynb``
+(``ipynb/NAME.ipynb``), loses any stale HTML of an earlier run, and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import html
+import logging
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ParameterError, ReportError
+from .export import combined_notebook, notebook_to_html, write_atomic
+from .loader import DEFAULT_DEAL, load_deal
+
+__all__ = ["NOTEBOOK_DIR", "NotebookResult", "ReportSummary", "discover", "declared_parameters",
+           "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+KERNEL = "python3"
+#: Seconds a single cell may run before the run is abandoned (papermill has no default: #711).
+EXECUTION_TIMEOUT = 300
+#: Seconds the kernel may take to start.
+START_TIMEOUT = 60
+#: Parameters every notebook declares and the runner fills in itself.
+RUNNER_PARAMETERS = ("deal_path",)
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    title: str
+    ok: bool
+    seconds: float
+    html: Path | None
+    ipynb: Path | None
+    figures: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ReportSummary:
+    out_dir: Path
+    results: list[NotebookResult]
+    parameters: dict[str, str]
+    deal_path: str
+    started: dt.datetime
+    seconds: float
+    combined: Path | None = None
+    index: Path | None = None
+    failures: list[NotebookResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def text(self) -> str:
+        lines = [f"{r.name:<20} {'ok' if r.ok else 'FAILED':<7} {r.seconds:6.1f} s  "
+                 f"{r.html if r.ok else r.ipynb}" for r in self.results]
+        lines.append(f"{len(self.results) - len(self.failures)} of {len(self.results)} notebooks ok "
+                     f"in {self.seconds:.1f} s; index: {self.index}; combined: {self.combined}")
+        for r in self.failures:
+            lines.append(f"FAILED {r.name}: {r.error}\n  partial executed notebook: {r.ipynb}")
+        return "\n".join(lines)
+
+
+def discover(names: list[str] | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The notebooks to run, in name order; ``names`` may be stems (``00_overview``) or file names."""
+    available = sorted(p for p in notebook_dir.glob("*.ipynb") if not p.name.startswith("."))
+    if not names:
+        return available
+    by_stem = {p.stem: p for p in available}
+    chosen = []
+    for name in names:
+        stem = Path(name).stem
+        if stem not in by_stem:
+            raise ReportError(f"no notebook named {name!r} in {notebook_dir}; available: "
+                              f"{', '.join(by_stem) or 'none'}")
+        chosen.append(by_stem[stem])
+    return chosen
+
+
+def declared_parameters(path: Path) -> dict[str, dict]:
+    """The names the notebook's ``parameters`` cell declares (papermill's own inference)."""
+    import papermill
+
+    params = papermill.inspect_notebook(str(path))
+    if not params:
+        raise ReportError(f"{path.name}: no cell tagged 'parameters'")
+    return params
+
+
+def plan_parameters(notebooks: list[Path], params: dict[str, str]) -> dict[Path, dict[str, str]]:
+    """Which parameters go to which notebook. Each name goes to every notebook that declares it;
+    a name that none of the chosen notebooks declares is refused before anything runs."""
+    declared = {nb: declared_parameters(nb) for nb in notebooks}
+    for name, value in params.items():
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(f"parameter {name}: set by the runner; use --deal instead (got {value!r})")
+        if not any(name in d for d in declared.values()):
+            known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
+            raise ParameterError(f"parameter {name}: not declared by any of "
+                                 f"{', '.join(nb.name for nb in notebooks)} (got {value!r}); "
+                                 f"declared: {', '.join(known)}")
+    return {nb: {k: v for k, v in params.items() if k in d} for nb, d in declared.items()}
+
+
+def _title(nb) -> str:
+    if nb.metadata.get("title"):
+        return str(nb.metadata["title"])
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "notebook"
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc).strip()
+    # papermill's execution error carries the whole traceback; keep its last meaningful line
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith(("---", "Cell In"))]
+    return (lines[-1] if lines else type(exc).__name__)[:500]
+
+
+def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: str = "",
+                 execution_timeout: int = EXECUTION_TIMEOUT, start_timeout: int = START_TIMEOUT) -> NotebookResult:
+    """Execute one notebook with papermill on the ``python3`` kernel and export it to HTML.
+
+    The executed notebook goes to ``out_dir/ipynb/NAME.ipynb`` (partial on failure), the page to
+    ``out_dir/NAME.html`` (written atomically, only on success; removed on failure, so a stale
+    page of an earlier run never passes for this one).
+    """
+    import nbformat
+    import papermill
+
+    name = path.stem
+    ipynb = out_dir / "ipynb" / f"{name}.ipynb"
+    page = out_dir / f"{name}.html"
+    ipynb.parent.mkdir(parents=True, exist_ok=True)
+    tmp_ipynb = ipynb.with_name(f".{name}.running.ipynb")
+    t0 = time.perf_counter()
+    title = name
+    try:
+        try:
+            papermill.execute_notebook(
+                str(path), str(tmp_ipynb), parameters=parameters, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent))
+        finally:
+            if tmp_ipynb.exists():
+                os.replace(tmp_ipynb, ipynb)
+        nb = nbformat.read(str(ipynb), as_version=4)
+        title = _title(nb)
+        html_text = notebook_to_html(nb, banner=banner)
+        write_atomic(page, html_text)
+        figures = html_text.count('class="plotly-graph-div"')
+        return NotebookResult(name, title, True, time.perf_counter() - t0, page, ipynb, figures)
+    except BaseException as exc:  # noqa: BLE001 - one notebook's failure must not stop the others
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        page.unlink(missing_ok=True)
+        logging.getLogger("dealkit").debug("notebook %s failed:\n%s", name, traceback.format_exc())
+        return NotebookResult(name, title, False, time.perf_counter() - t0, None,
+                              ipynb if ipynb.exists() else None, error=_error_text(exc))
+
+
+def _warm_imports() -> None:
+    """Import what every worker needs before forking, so each worker starts warm."""
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    import plotly.io  # noqa: F401
+
+    from . import export
+
+    export._exporter()
+    export._plotlyjs()
+
+
+def _index_html(summary: ReportSummary) -> str:
+    esc = html.escape
+    rows = []
+    for r in summary.results:
+        if r.ok:
+            link = f'<a href="{esc(r.html.name)}">{esc(r.title)}</a>'
+            status = "ok"
+        else:
+            rel = os.path.relpath(r.ipynb, summary.out_dir) if r.ipynb else "—"
+            link = f"{esc(r.title)} <small>(partial notebook: {esc(rel)})</small>"
+            status = f'<b style="color:#b00">FAILED</b>: {esc(r.error or "")}'
+        rows.append(f"<tr><td>{esc(r.name)}</td><td>{link}</td><td>{status}</td>"
+                    f"<td>{r.seconds:.1f} s</td><td>{r.figures}</td></tr>")
+    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
+                     for k, v in summary.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
+    combined = (f'<p><a href="{esc(summary.combined.name)}"><b>deal-report.html</b></a>: every section '
+                "in one self-contained file, for e-mail.</p>") if summary.combined else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>dealkit reports</title>
+<style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style>
+</head><body>
+<h1>dealkit reports</h1>
+<p>Run started {esc(summary.started.isoformat(timespec='seconds'))} UTC, {summary.seconds:.1f} s.
+Deal: <code>{esc(summary.deal_path)}</code>.</p>
+{combined}
+<table><tr><th>notebook</th><th>report</th><th>status</th><th>time</th><th>charts</th></tr>
+{''.join(rows)}</table>
+<h2>Parameters</h2><table><tr><th>name</th><th>value</th></tr>{params}</table>
+</body></html>
+"""
+
+
+def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | os.PathLike[str] = "reports",
+               parameters: dict[str, str] | None = None, jobs: int | None = None,
+               notebooks: list[str] | None = None, progress: bool | None = None,
+               notebook_dir: Path = NOTEBOOK_DIR, execution_timeout: int = EXECUTION_TIMEOUT,
+               start_timeout: int = START_TIMEOUT) -> ReportSummary:
+    """Run the notebooks and write the reports into ``out_dir``.
+
+    Raises :class:`~dealkit.errors.DealDataError` (bad deal), :class:`ParameterError` (an
+    undeclared name) or :class:`ReportError` (no such notebook) before anything runs; a notebook
+    that fails is reported in the summary (``summary.ok`` is then ``False``).
+    """
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    t0 = time.perf_counter()
+    parameters = dict(parameters or {})
+    deal_file = Path(deal_path).resolve() if deal_path else DEFAULT_DEAL
+    deal = load_deal(deal_file)  # fails before anything runs
+    paths = discover(notebooks, notebook_dir)
+    if not paths:
+        raise ReportError(f"no notebooks in {notebook_dir}")
+    plan = plan_parameters(paths, parameters)
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets the kernel's debugger warning
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
+              f"{started.isoformat(timespec='seconds')} UTC by dealkit")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    tasks = {p: {**plan[p], "deal_path": str(deal_file)} for p in paths}
+
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
+    results: dict[Path, NotebookResult] = {}
+    if jobs == 1:
+        for p in paths:
+            bar.set_postfix_str(p.stem)
+            results[p] = run_notebook(p, out, tasks[p], banner, execution_timeout, start_timeout)
+            bar.update(1)
+    else:
+        _warm_imports()
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(run_notebook, p, out, tasks[p], banner, execution_timeout, start_timeout): p
+                       for p in paths}
+            for fut in cf.as_completed(futures):
+                p = futures[fut]
+                try:
+                    results[p] = fut.result()
+                except Exception as exc:  # a worker that died (e.g. killed): still one notebook only
+                    results[p] = NotebookResult(p.stem, p.stem, False, 0.0, None, None, error=_error_text(exc))
+                bar.set_postfix_str(p.stem)
+                bar.update(1)
+    bar.close()
+    ordered = [results[p] for p in paths]
+    summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
+                            failures=[r for r in ordered if not r.ok])
+    _write_combined(summary, banner)
+    summary.seconds = time.perf_counter() - t0
+    summary.index = out / "index.html"
+    write_atomic(summary.index, _index_html(summary))
+    return summary
+
+
+def _write_combined(summary: ReportSummary, banner: str) -> None:
+    """``deal-report.html``: every successful section in one file, plotly.js once."""
+    import nbformat
+
+    good = [r for r in summary.results if r.ok and r.ipynb]
+    if not good:
+        return
+    sections = [(f"sec-{r.name}", r.title, nbformat.read(str(r.ipynb), as_version=4)) for r in good]
+    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(r.error or '')})</li>"
+                     for r in summary.failures)
+    preface = ("The whole deal report in one self-contained file: open it in any browser, offline."
+               + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else ""))
+    nb = combined_notebook(sections, "Laurus / ATG financing — deal report", preface)
+    path = summary.out_dir / "deal-report.html"
+    write_atomic(path, notebook_to_html(nb, banner=banner))
+    summary.combined = path
