@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="notebooks run at once (default: the number of cores)")
     report.add_argument("--notebook", metavar="NAME", action="append", default=None,
                         help="run only this notebook (repeatable; e.g. 00_overview)")
+    report.add_argument("--notebook-dir", metavar="DIR", default=None,
+                        help="run the notebooks of this folder instead of the project's notebooks/")
     report.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                         help="execution timeout per cell (default: 300)")
     return parser
@@ -58,13 +60,16 @@ def _check(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .params import parse_assignments
-    from .report import EXECUTION_TIMEOUT, run_report
+    from pathlib import Path
+
+    from .report import EXECUTION_TIMEOUT, NOTEBOOK_DIR, run_report
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
     summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
                          jobs=args.jobs, notebooks=args.notebook,
-                         execution_timeout=args.timeout or EXECUTION_TIMEOUT)
+                         execution_timeout=args.timeout or EXECUTION_TIMEOUT,
+                         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else NOTEBOOK_DIR)
     print(summary.text())
     return 0 if summary.ok else 1
 

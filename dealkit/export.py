@@ -12,12 +12,14 @@ import copy
 import functools
 import html
 import os
+import re
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["PLOTLY_MIME", "inline_plotly_outputs", "notebook_to_html", "combined_notebook",
+__all__ = ["PLOTLY_MIME", "inline_plotly_outputs", "notebook_to_html", "combined_html",
            "write_atomic", "plotlyjs_banner"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -37,15 +39,36 @@ def plotlyjs_banner() -> str:
     return _plotlyjs().lstrip()[:40]
 
 
-@functools.lru_cache(maxsize=1)
-def _exporter():
-    from nbconvert import HTMLExporter
+_EXPORTER_LOCK = threading.Lock()
+_EXPORTER = None
 
-    exporter = HTMLExporter(template_name="dealkit", extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
+
+def _exporter():
+    """The HTML exporter, built once per process (thread-safe: :func:`warm_up` may be building
+    it in the background while a kernel runs)."""
+    global _EXPORTER
+    with _EXPORTER_LOCK:
+        if _EXPORTER is None:
+            from nbconvert import HTMLExporter
+
+            exporter = HTMLExporter(template_name="dealkit", extra_template_basedirs=[str(TEMPLATE_DIR)])
+            exporter.exclude_input = True
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+            # the first export compiles the templates and the pygments styles (~0.5 s)
+            from nbformat.v4 import new_code_cell, new_notebook
+
+            exporter.from_notebook_node(new_notebook(cells=[new_code_cell("1")]))
+            _EXPORTER = exporter
+        return _EXPORTER
+
+
+def warm_up() -> None:
+    """Build the exporter and load plotly.js, e.g. in a thread while a kernel executes (the
+    runner mostly waits on the kernel then)."""
+    _exporter()
+    _plotlyjs()
+    import plotly.io  # noqa: F401
 
 
 def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
@@ -85,26 +108,37 @@ def notebook_to_html(nb: nbformat.NotebookNode, banner: str = "") -> str:
     return body
 
 
-def combined_notebook(sections: list[tuple[str, str, nbformat.NotebookNode]], title: str,
-                      preface: str = "") -> nbformat.NotebookNode:
-    """One notebook of all sections, each under an anchored heading, after a table of contents.
+CONTENT_START = "<!-- dealkit:content:start -->"
+CONTENT_END = "<!-- dealkit:content:end -->"
 
-    ``sections`` is ``[(anchor, heading, executed notebook), ...]``; only code outputs and
-    markdown are kept (inputs are hidden at export anyway).
+
+def combined_html(sections: list[tuple[str, str, str]], title: str, preface: str = "") -> str:
+    """One page from already exported pages: the head of a page that carries plotly.js (so it
+    is inlined once), a table of contents, then each page's content under an anchor.
+
+    ``sections`` is ``[(anchor, heading, exported page), ...]``; ``preface`` is HTML. Building
+    from the exported pages costs no second nbconvert run.
     """
-    from nbformat.v4 import new_markdown_cell, new_notebook
-
-    toc = "\n".join(f'<li><a href="#{html.escape(a)}">{html.escape(h)}</a></li>' for a, h, _ in sections)
-    cells = [new_markdown_cell(f"# {html.escape(title)}\n\n{preface}\n\n"
-                               f'<ol class="dealkit-toc">{toc}</ol>')]
-    for anchor, heading, nb in sections:
-        cells.append(new_markdown_cell(f'<a id="{html.escape(anchor)}"></a>\n\n---\n\n'
-                                       f"<p><b>Section: {html.escape(heading)}</b></p>"))
-        cells.extend(copy.deepcopy(c) for c in nb.cells if c.cell_type in ("markdown", "code"))
-    out = new_notebook(cells=cells, metadata={"title": title,
-                                              "kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}})
-    return out
+    if not sections:
+        raise ValueError("no sections to combine")
+    for _, heading, page in sections:
+        if CONTENT_START not in page or CONTENT_END not in page:
+            raise ValueError(f"section {heading!r} was not exported with the dealkit template")
+    banner = plotlyjs_banner()
+    frame = next((page for _, _, page in sections if banner in page.split(CONTENT_START)[0]), sections[0][2])
+    head, rest = frame.split(CONTENT_START, 1)
+    tail = rest.split(CONTENT_END, 1)[1]
+    head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, count=1, flags=re.S)
+    toc = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(h)}</a></li>' for a, h, _ in sections)
+    parts = [head, CONTENT_START,
+             f'<div class="jp-RenderedHTMLCommon"><h1>{html.escape(title)}</h1>{preface}'
+             f'<ol class="dealkit-toc">{toc}</ol></div>']
+    for anchor, heading, page in sections:
+        content = page.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0]
+        parts.append(f'<section id="{html.escape(anchor)}" class="dealkit-section"><hr>'
+                     f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>')
+    parts += [CONTENT_END, tail]
+    return "".join(parts)
 
 
 def _umask() -> int:

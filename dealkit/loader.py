@@ -224,39 +224,45 @@ def load_prime(path: str | os.PathLike[str] | None = None) -> PrimeSeries:
         handle = file.open(newline="", encoding="utf-8")
     except OSError as exc:
         raise DealDataError(f"{shown}: cannot read the prime-rate file ({exc.strerror})", file=shown) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        need = {"effective_date", "rate", "source"}
-        have = set(reader.fieldnames or [])
-        if not need <= have:
-            raise DealDataError(f"{shown}: header: missing column(s) {sorted(need - have)} "
-                                f"(got {reader.fieldnames})", file=shown, field="header")
-        dates: list[dt.date] = []
-        rates: list[Decimal] = []
-        sources: set[str] = set()
-        for row in reader:
-            line = reader.line_num
-            raw_date, raw_rate = row["effective_date"], row["rate"]
-            try:
-                day = dt.date.fromisoformat((raw_date or "").strip())
-            except ValueError:
-                raise DealDataError(f"{shown}: line {line}: effective_date: not an ISO date "
-                                    f"(got {raw_date!r})", file=shown, field="effective_date", value=raw_date) from None
-            try:
-                rate = to_decimal(raw_rate or "", "rate")
-            except ValueError:
-                raise DealDataError(f"{shown}: line {line}: rate: not a decimal fraction "
-                                    f"(got {raw_rate!r})", file=shown, field="rate", value=raw_rate) from None
-            if not (Decimal(0) <= rate <= Decimal(1)):
-                raise DealDataError(f"{shown}: line {line}: rate: a fraction between 0 and 1 "
-                                    f"(0.0650 = 6.50%) (got {raw_rate!r})", file=shown, field="rate", value=raw_rate)
-            if dates and day <= dates[-1]:
-                raise DealDataError(f"{shown}: line {line}: effective_date: dates must increase "
-                                    f"(got {raw_date!r} after {dates[-1].isoformat()})",
-                                    file=shown, field="effective_date", value=raw_date)
-            dates.append(day)
-            rates.append(rate)
-            sources.add((row["source"] or "").strip())
+    try:
+        with handle:
+            return _read_prime(csv.DictReader(handle), shown)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DealDataError(f"{shown}: not a readable CSV file ({exc})", file=shown) from None
+
+
+def _read_prime(reader: csv.DictReader, shown: str) -> PrimeSeries:
+    need = {"effective_date", "rate", "source"}
+    have = set(reader.fieldnames or [])
+    if not need <= have:
+        raise DealDataError(f"{shown}: header: missing column(s) {sorted(need - have)} "
+                            f"(got {reader.fieldnames})", file=shown, field="header")
+    dates: list[dt.date] = []
+    rates: list[Decimal] = []
+    sources: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        raw_date, raw_rate = row["effective_date"], row["rate"]
+        try:
+            day = dt.date.fromisoformat((raw_date or "").strip())
+        except ValueError:
+            raise DealDataError(f"{shown}: line {line}: effective_date: not an ISO date "
+                                f"(got {raw_date!r})", file=shown, field="effective_date", value=raw_date) from None
+        try:
+            rate = to_decimal(raw_rate or "", "rate")
+        except ValueError:
+            raise DealDataError(f"{shown}: line {line}: rate: not a decimal fraction "
+                                f"(got {raw_rate!r})", file=shown, field="rate", value=raw_rate) from None
+        if not (Decimal(0) <= rate <= Decimal(1)):
+            raise DealDataError(f"{shown}: line {line}: rate: a fraction between 0 and 1 "
+                                f"(0.0650 = 6.50%) (got {raw_rate!r})", file=shown, field="rate", value=raw_rate)
+        if dates and day <= dates[-1]:
+            raise DealDataError(f"{shown}: line {line}: effective_date: dates must increase "
+                                f"(got {raw_date!r} after {dates[-1].isoformat()})",
+                                file=shown, field="effective_date", value=raw_date)
+        dates.append(day)
+        rates.append(rate)
+        sources.add((row["source"] or "").strip())
     if not dates:
         raise DealDataError(f"{shown}: no rows", file=shown)
     return PrimeSeries(tuple(dates), tuple(rates), "; ".join(sorted(s for s in sources if s)))

@@ -16,13 +16,15 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ParameterError, ReportError
-from .export import combined_notebook, notebook_to_html, write_atomic
+from .export import combined_html, notebook_to_html, write_atomic
 from .loader import DEFAULT_DEAL, load_deal
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "ReportSummary", "discover", "declared_parameters",
@@ -78,6 +80,8 @@ class ReportSummary:
 
 def discover(names: list[str] | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
     """The notebooks to run, in name order; ``names`` may be stems (``00_overview``) or file names."""
+    if not notebook_dir.is_dir():
+        raise ReportError(f"{notebook_dir}: no such notebook folder")
     available = sorted(p for p in notebook_dir.glob("*.ipynb") if not p.name.startswith("."))
     if not names:
         return available
@@ -154,14 +158,8 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
     t0 = time.perf_counter()
     title = name
     try:
-        try:
-            papermill.execute_notebook(
-                str(path), str(tmp_ipynb), parameters=parameters, kernel_name=KERNEL,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent))
-        finally:
-            if tmp_ipynb.exists():
-                os.replace(tmp_ipynb, ipynb)
+        with tempfile.TemporaryDirectory(prefix="dealkit-kernel-") as socket_dir:
+            _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, socket_dir)
         nb = nbformat.read(str(ipynb), as_version=4)
         title = _title(nb)
         html_text = notebook_to_html(nb, banner=banner)
@@ -177,17 +175,48 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
                               ipynb if ipynb.exists() else None, error=_error_text(exc))
 
 
+def _execute(papermill, path: Path, tmp_ipynb: Path, ipynb: Path, parameters: dict[str, str],
+             start_timeout: int, execution_timeout: int, socket_dir: str) -> None:
+    try:
+        papermill.execute_notebook(
+            str(path), str(tmp_ipynb), parameters=parameters, kernel_name=KERNEL,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent),
+            kernel_manager_class=_ipc_kernel_manager(socket_dir))
+    finally:
+        if tmp_ipynb.exists():  # papermill writes the partial notebook on failure too
+            os.replace(tmp_ipynb, ipynb)
+
+
+def _ipc_kernel_manager(socket_dir: str):
+    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP (nothing
+    listens on a port, and ipykernel does not warn about unencrypted TCP). Each kernel gets its
+    own socket folder: parallel kernels would otherwise race for the same socket names."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _warm_imports() -> None:
     """Import what every worker needs before forking, so each worker starts warm."""
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
-    import plotly.io  # noqa: F401
 
-    from . import export
 
-    export._exporter()
-    export._plotlyjs()
+def _warm_in_background() -> threading.Thread:
+    """Build the HTML exporter in a thread while kernels run (the process mostly waits then)."""
+    from .export import warm_up
+
+    thread = threading.Thread(target=warm_up, name="dealkit-export-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _index_html(summary: ReportSummary) -> str:
@@ -258,13 +287,16 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
     results: dict[Path, NotebookResult] = {}
     if jobs == 1:
+        _warm_in_background()
         for p in paths:
             bar.set_postfix_str(p.stem)
             results[p] = run_notebook(p, out, tasks[p], banner, execution_timeout, start_timeout)
             bar.update(1)
     else:
         _warm_imports()
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # fork the workers before any thread starts here; each worker warms its own exporter
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                    initializer=_warm_in_background) as pool:
             futures = {pool.submit(run_notebook, p, out, tasks[p], banner, execution_timeout, start_timeout): p
                        for p in paths}
             for fut in cf.as_completed(futures):
@@ -279,26 +311,23 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     ordered = [results[p] for p in paths]
     summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
                             failures=[r for r in ordered if not r.ok])
-    _write_combined(summary, banner)
+    _write_combined(summary)
     summary.seconds = time.perf_counter() - t0
     summary.index = out / "index.html"
     write_atomic(summary.index, _index_html(summary))
     return summary
 
 
-def _write_combined(summary: ReportSummary, banner: str) -> None:
+def _write_combined(summary: ReportSummary) -> None:
     """``deal-report.html``: every successful section in one file, plotly.js once."""
-    import nbformat
-
-    good = [r for r in summary.results if r.ok and r.ipynb]
+    good = [r for r in summary.results if r.ok and r.html]
     if not good:
         return
-    sections = [(f"sec-{r.name}", r.title, nbformat.read(str(r.ipynb), as_version=4)) for r in good]
+    sections = [(f"sec-{r.name}", r.title, r.html.read_text(encoding="utf-8")) for r in good]
     failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(r.error or '')})</li>"
                      for r in summary.failures)
-    preface = ("The whole deal report in one self-contained file: open it in any browser, offline."
+    preface = ("<p>The whole deal report in one self-contained file: open it in any browser, offline.</p>"
                + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else ""))
-    nb = combined_notebook(sections, "Laurus / ATG financing — deal report", preface)
     path = summary.out_dir / "deal-report.html"
-    write_atomic(path, notebook_to_html(nb, banner=banner))
+    write_atomic(path, combined_html(sections, "Laurus / ATG financing — deal report", preface))
     summary.combined = path

@@ -1,0 +1,103 @@
+"""Report-run benchmark: wall time against the floor, and the size of every page.
+
+    .venv/bin/python benchmarks/report_bench.py [--repeat N]
+
+Prints:
+- the report run's wall time (``dealkit report`` as a user runs it, a fresh process each time),
+- the floor: the same pipeline on the same number of *empty* notebooks (a parameters cell only:
+  kernel start, papermill, export), and their ratio (goal <= 1.5, both cores used),
+- one notebook end to end (goal <= 2.5 s),
+- each HTML's size against plotly.js (goal: page <= plotly.js + 1 MB, combined <= plotly.js + 2 MB)
+  and its number of plotly.js copies (goal: 1).
+Best of N runs (default 3) for the times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dealkit.export import plotlyjs_banner  # noqa: E402
+from dealkit.report import discover  # noqa: E402
+
+MB = 1024 * 1024
+
+
+def _cli(*args: str) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "dealkit.cli", "report", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"report run failed:\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def _best(fn, repeat: int) -> tuple[float, list[float]]:
+    times = [fn() for _ in range(repeat)]
+    return min(times), times
+
+
+def _empty_notebooks(folder: Path, count: int) -> None:
+    for i in range(count):
+        cell = new_code_cell('deal_path: str = ""  # deal file\ninteractive: bool = False  # widgets')
+        cell.metadata["tags"] = ["parameters"]
+        nb = new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                 "language": "python"}})
+        nbformat.write(nb, folder / f"{i:02d}_empty.ipynb")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    notebooks = discover()
+    n = len(notebooks)
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out, floor_out, one_out, empty = tmp / "out", tmp / "floor", tmp / "one", tmp / "empty"
+        empty.mkdir()
+        _empty_notebooks(empty, n)
+        report, report_all = _best(lambda: _cli("--out", str(out)), args.repeat)
+        floor, floor_all = _best(lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty)), args.repeat)
+        one, one_all = _best(lambda: _cli("--out", str(one_out), "--notebook", notebooks[0].stem), args.repeat)
+
+        from plotly.offline import get_plotlyjs
+
+        pjs = len(get_plotlyjs().encode())
+        banner = plotlyjs_banner()
+        print(f"machine: {cores} cores; {n} notebooks; best of {args.repeat} runs (fresh process each)")
+        print(f"report run (dealkit report, {n} notebooks): {report:6.2f} s   runs: "
+              + ", ".join(f"{t:.2f}" for t in report_all))
+        print(f"floor ({n} empty notebooks, same pipeline): {floor:6.2f} s   runs: "
+              + ", ".join(f"{t:.2f}" for t in floor_all))
+        print(f"ratio report / floor:                      {report / floor:6.2f}   (goal <= 1.5)")
+        print(f"one notebook end to end ({notebooks[0].stem}):  {one:6.2f} s   (goal <= 2.5 s)   runs: "
+              + ", ".join(f"{t:.2f}" for t in one_all))
+        print(f"\nplotly.js inlined: {pjs / MB:.2f} MB")
+        print(f"{'page':<22}{'size MB':>9}{'over plotly.js':>16}{'limit':>8}{'plotly.js copies':>18}")
+        for page in sorted(out.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            size = page.stat().st_size
+            copies = text.count(banner)
+            limit = "" if page.name == "index.html" else ("+2 MB" if page.name == "deal-report.html" else "+1 MB")
+            over = (size - pjs) / MB if copies else 0.0
+            print(f"{page.name:<22}{size / MB:9.2f}{over:16.3f}{limit:>8}{copies:>18}")
+        print(f"\nmedian report run {statistics.median(report_all):.2f} s, floor {statistics.median(floor_all):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Display helpers for the notebooks (thin: formatting only)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+__all__ = ["table"]
+
+
+def table(frame: pd.DataFrame) -> HTML:
+    """A DataFrame as a plain HTML table without the index (cheaper than a pandas Styler, and
+    the same in JupyterLab and in the exported report)."""
+    return HTML(frame.to_html(index=False, escape=True, na_rep="—", classes="dealkit-table", border=0))

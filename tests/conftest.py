@@ -1,0 +1,50 @@
+"""Shared fixtures: the embedded deal as raw data, a writer of edited deal files, and one real
+report run (papermill on the python3 kernel) shared by the report and browser tests."""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEAL = ROOT / "data" / "deal.yaml"
+DEALKIT = [sys.executable, "-m", "dealkit.cli"]
+
+
+@pytest.fixture(scope="session")
+def raw_deal() -> dict:
+    return yaml.safe_load(DEAL.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_deal(tmp_path, raw_deal):
+    """write_deal(edit) -> path of a deal file in which ``edit(data)`` changed a copy."""
+
+    def _write(edit=None, name="deal.yaml") -> Path:
+        data = copy.deepcopy(raw_deal)
+        if edit:
+            edit(data)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([*DEALKIT, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory):
+    """``dealkit report`` on the default deal, once per test session: (completed process, out dir)."""
+    out = tmp_path_factory.mktemp("reports")
+    proc = run_cli("report", "--out", str(out))
+    return proc, out

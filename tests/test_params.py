@@ -1,0 +1,62 @@
+"""Notebook and report parameters arrive as strings; dealkit parses them or names the problem."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from dealkit import ParameterError
+from dealkit.params import as_bool, as_date, as_int, as_money, as_rate, parse_assignments
+
+
+@pytest.mark.parametrize("raw, expected", [("True", True), ("false", False), ("1", True), ("no", False),
+                                           (True, True), ("", False), (" ON ", True)])
+def test_as_bool(raw, expected):
+    assert as_bool(raw, "interactive") is expected
+
+
+def test_as_bool_refuses_other_text():
+    with pytest.raises(ParameterError, match=r"parameter interactive: expected true or false \(got 'maybe'\)"):
+        as_bool("maybe", "interactive")
+
+
+def test_as_money():
+    assert as_money("1,350,000.00", "amount") == Decimal("1350000.00")
+    assert as_money(2500, "cap") == Decimal("2500")
+    with pytest.raises(ParameterError, match=r"parameter fee: must not be negative \(got '-1'\)"):
+        as_money("-1", "fee")
+    with pytest.raises(ParameterError, match="float"):
+        as_money(2000000.0, "principal")  # what papermill's own -p would deliver
+    with pytest.raises(ParameterError, match="cents"):
+        as_money("0.001", "fee")
+
+
+def test_as_rate():
+    assert as_rate("0.0499", "cap") == Decimal("0.0499")
+    assert as_rate("4.99%", "cap") == Decimal("0.0499")
+    with pytest.raises(ParameterError, match="between 0 and 1"):
+        as_rate("150%", "margin")
+    with pytest.raises(ParameterError, match="margin"):
+        as_rate("two", "margin")
+
+
+def test_as_date_and_int():
+    assert as_date("2008-02-01", "as_of") == dt.date(2008, 2, 1)
+    assert as_date(dt.datetime(2008, 2, 1, 12), "as_of") == dt.date(2008, 2, 1)
+    with pytest.raises(ParameterError, match="as_of: expected an ISO date"):
+        as_date("02/01/2008", "as_of")
+    assert as_int("140,250,000", "shares") == 140_250_000
+    with pytest.raises(ParameterError, match="at least 1"):
+        as_int("0", "shares", minimum=1)
+    with pytest.raises(ParameterError):
+        as_int(True, "shares")
+
+
+def test_parse_assignments():
+    assert parse_assignments(["a=1", "b=x=y", "c="]) == {"a": "1", "b": "x=y", "c": ""}
+    with pytest.raises(ParameterError, match="NAME=VALUE"):
+        parse_assignments(["novalue"])
+    with pytest.raises(ParameterError, match="NAME=VALUE"):
+        parse_assignments(["1bad=2"])
+    with pytest.raises(ParameterError, match="given twice"):
+        parse_assignments(["a=1", "a=2"])

@@ -1,0 +1,157 @@
+"""``dealkit report``: real papermill runs on the python3 kernel, real HTML files.
+
+The default-deal run is shared with the browser test (conftest.report_run)."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import ROOT, run_cli
+from dealkit.export import plotlyjs_banner
+from dealkit.report import discover
+
+pytestmark = pytest.mark.slow
+MB = 1024 * 1024
+NOTEBOOKS = [p.stem for p in discover()]
+
+
+def _plotlyjs_size() -> int:
+    from plotly.offline import get_plotlyjs
+
+    return len(get_plotlyjs().encode("utf-8"))
+
+
+def test_report_writes_every_page(report_run):
+    proc, out = report_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in NOTEBOOKS:
+        assert (out / f"{name}.html").is_file(), name
+        assert (out / "ipynb" / f"{name}.ipynb").is_file(), name
+    assert (out / "index.html").is_file()
+    assert (out / "deal-report.html").is_file()
+    assert f"{len(NOTEBOOKS)} of {len(NOTEBOOKS)} notebooks ok" in proc.stdout
+    assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_pages_are_self_contained(report_run):
+    _, out = report_run
+    banner = plotlyjs_banner()
+    limit = _plotlyjs_size()
+    for page in [*(out / f"{n}.html" for n in NOTEBOOKS), out / "deal-report.html"]:
+        text = page.read_text(encoding="utf-8")
+        assert text.count(banner) == 1, f"{page.name}: plotly.js must be inlined exactly once"
+        assert text.count('class="plotly-graph-div"') >= 1, page.name
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", text), page.name
+        assert "require.min.js" not in text and "MathJax.js" not in text and "mermaid" not in text.lower()
+        assert "application/vnd.jupyter.widget" not in text
+        extra = 2 * MB if page.name == "deal-report.html" else 1 * MB
+        assert page.stat().st_size <= limit + extra, f"{page.name}: {page.stat().st_size} bytes"
+
+
+def test_code_is_hidden_and_figures_traceable(report_run):
+    _, out = report_run
+    text = (out / "00_overview.html").read_text(encoding="utf-8")
+    body = text.split("<body", 1)[1]
+    assert "dealkit.load_deal" not in body  # inputs excluded
+    assert "jp-InputArea-editor" not in body  # no code cell's input is rendered
+    assert "Funds Escrow Agreement §1.1(d)" in text  # the Escrowed Payment's clause
+    assert "ATG&#x27;s jurisdiction differs" in text or "ATG's jurisdiction differs" in text
+    assert "note_terms.prime_margin" in text  # the assumptions table
+
+
+def test_index_links_every_report_with_parameters_and_time(report_run):
+    _, out = report_run
+    text = (out / "index.html").read_text(encoding="utf-8")
+    for name in NOTEBOOKS:
+        assert f'href="{name}.html"' in text
+    assert 'href="deal-report.html"' in text
+    assert "Run started" in text and "UTC" in text
+    assert "deal.yaml" in text
+
+
+def test_combined_report_has_every_section_and_a_toc(report_run):
+    _, out = report_run
+    text = (out / "deal-report.html").read_text(encoding="utf-8")
+    for name in NOTEBOOKS:
+        assert f'href="#sec-{name}"' in text
+        assert f'id="sec-{name}"' in text
+
+
+def test_executed_notebooks_record_parameters(report_run):
+    _, out = report_run
+    nb = nbformat.read(out / "ipynb" / "00_overview.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "deal_path" in injected[0].source
+
+
+def test_interactive_parameter_runs_under_papermill(tmp_path):
+    """Edge parameter: the widget path runs headless (no Output widgets) within the timeout."""
+    proc = run_cli("report", "--notebook", "00_overview", "-p", "interactive=true", "--out", str(tmp_path),
+                   "--timeout", "120")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (tmp_path / "00_overview.html").read_text(encoding="utf-8")
+    assert "interactive" in html  # the parameter is shown in the injected-parameters record
+
+
+def test_bad_parameter_value_fails_that_notebook_clearly(tmp_path):
+    proc = run_cli("report", "--notebook", "00_overview", "-p", "interactive=maybe", "--out", str(tmp_path))
+    assert proc.returncode == 1
+    assert "parameter interactive: expected true or false (got 'maybe')" in proc.stdout
+    assert not (tmp_path / "00_overview.html").exists()
+    assert (tmp_path / "ipynb" / "00_overview.ipynb").exists()
+
+
+def _write_nb(path: Path, source: str) -> None:
+    params = new_code_cell('deal_path: str = ""  # deal file\nlabel: str = "x"  # a label')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, new_code_cell(source)],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, path)
+
+
+def test_failing_notebook_does_not_stop_the_others(tmp_path):
+    nbdir, out = tmp_path / "nbs", tmp_path / "out"
+    nbdir.mkdir()
+    _write_nb(nbdir / "a_good.ipynb", "import plotly.graph_objects as go\nfrom dealkit.charts import use_notebook_renderer\n"
+                                      "use_notebook_renderer()\ngo.Figure(go.Bar(x=[1, 2], y=[3, 4]))")
+    _write_nb(nbdir / "b_bad.ipynb", "print('before')\nraise RuntimeError('boom in cell 2')")
+    _write_nb(nbdir / "c_good.ipynb", "print(label)")
+    out.mkdir()
+    (out / "b_bad.html").write_text("stale page of an earlier run")
+    proc = run_cli("report", "--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "2", "-p", "label=hello")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "2 of 3 notebooks ok" in proc.stdout
+    assert "FAILED b_bad: RuntimeError: boom in cell 2" in proc.stdout
+    assert (out / "a_good.html").is_file() and (out / "c_good.html").is_file()
+    assert not (out / "b_bad.html").exists(), "a stale page must not pass for this run's"
+    partial = nbformat.read(out / "ipynb" / "b_bad.ipynb", as_version=4)
+    outputs = [o for c in partial.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any(o.get("ename") == "RuntimeError" for o in outputs)
+    assert any("before" in o.get("text", "") for o in outputs)
+    combined = (out / "deal-report.html").read_text(encoding="utf-8")
+    assert "failed in this run" in combined and "hello" in combined
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "FAILED" in index and "ipynb/b_bad.ipynb" in index
+    assert "label" in index and "hello" in index
+
+
+def test_notebook_dir_without_parameters_cell_is_refused(tmp_path):
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("1")]), nbdir / "x.ipynb")
+    proc = run_cli("report", "--notebook-dir", str(nbdir), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "x.ipynb: no cell tagged 'parameters'" in proc.stderr
+
+
+def test_summary_json_free_of_absolute_temp_names(report_run):
+    # the executed notebooks are plain nbformat files a user can open in JupyterLab
+    _, out = report_run
+    for name in NOTEBOOKS:
+        data = json.loads((out / "ipynb" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert data["metadata"]["kernelspec"]["name"] == "python3"
+        assert data["metadata"]["papermill"]["exception"] in (None, False)
+    assert ROOT.exists()
