@@ -34,8 +34,8 @@ check: $(STAMP)
 # See notebook-pitfalls.md, python-jsonschema/jsonschema#1428.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq --editable '.[dev]'
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $@
 

@@ -11,4 +11,5 @@ __all__ = ["table"]
 def table(frame: pd.DataFrame) -> HTML:
     """A DataFrame as a plain HTML table without the index (cheaper than a pandas Styler, and
     the same in JupyterLab and in the exported report)."""
-    return HTML(frame.to_html(index=False, escape=True, na_rep="—", classes="dealkit-table", border=0))
+    shown = frame.astype(object).where(frame.notna(), "—")  # None and NaN alike
+    return HTML(shown.to_html(index=False, escape=True, classes="dealkit-table", border=0))
