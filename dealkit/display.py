@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-__all__ = ["table"]
+__all__ = ["table", "markdown"]
 
 
 def table(frame: pd.DataFrame) -> HTML:
@@ -13,3 +13,11 @@ def table(frame: pd.DataFrame) -> HTML:
     the same in JupyterLab and in the exported report)."""
     shown = frame.astype(object).where(frame.notna(), "—")  # None and NaN alike
     return HTML(shown.to_html(index=False, escape=True, classes="dealkit-table", border=0))
+
+
+def markdown(text: str):
+    """Markdown with dollar signs escaped: two "$" in a line would otherwise be read as LaTeX
+    math by JupyterLab and by nbconvert's Markdown renderer."""
+    from IPython.display import Markdown
+
+    return Markdown(text.replace("\\$", "$").replace("$", "\\$"))

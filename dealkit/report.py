@@ -182,16 +182,19 @@ def _execute(papermill, path: Path, tmp_ipynb: Path, ipynb: Path, parameters: di
             str(path), str(tmp_ipynb), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent),
-            kernel_manager_class=_ipc_kernel_manager(socket_dir))
+            kernel_manager_class=_ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log")))
     finally:
         if tmp_ipynb.exists():  # papermill writes the partial notebook on failure too
             os.replace(tmp_ipynb, ipynb)
 
 
-def _ipc_kernel_manager(socket_dir: str):
+def _ipc_kernel_manager(socket_dir: str, log_path: Path):
     """A kernel manager that talks to the kernel over local IPC sockets instead of TCP (nothing
     listens on a port, and ipykernel does not warn about unencrypted TCP). Each kernel gets its
-    own socket folder: parallel kernels would otherwise race for the same socket names."""
+    own socket folder: parallel kernels would otherwise race for the same socket names. The
+    kernel's own stderr (its log: start-up warnings, the SIGINT jupyter_client sends at shutdown)
+    goes to ``log_path`` beside the executed notebook instead of the user's terminal; what the
+    cells print is in the notebook."""
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
@@ -199,6 +202,14 @@ def _ipc_kernel_manager(socket_dir: str):
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
             super().__init__(**kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            log = open(log_path, "wb")  # noqa: SIM115 - the child holds it; closed below
+            try:
+                kw["stderr"] = log
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            finally:
+                log.close()
 
     return IPCKernelManager
 

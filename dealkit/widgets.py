@@ -31,3 +31,41 @@ def findings_explorer(result: Review) -> w.VBox:
     kind.observe(redraw, names="value")
     redraw()
     return w.VBox([w.HBox([severity, kind]), table])
+
+
+def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
+    """Edit the Joint Instructions (JSON) and the agent's fee; the disbursement table, the totals
+    and the Sankey chart update on every change. A bad edit shows its error, never a wrong sum."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from .charts import sankey_figure
+    from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
+
+    text = w.Textarea(value=json.dumps(instructions, indent=1), description="instructions",
+                      layout=w.Layout(width="100%", height="160px"))
+    fee = w.Text(value=str(agent_fee), description="agent fee $")
+    status = w.HTML()
+    table = w.HTML()
+    escrowed = deal.escrow.escrowed_payment.value
+    chart = go.FigureWidget(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
+
+    def redraw(*_):
+        try:
+            rows = disburse_deal(deal, parse_instructions(text.value, deal), fee.value)
+        except (InstructionError, ValueError) as exc:
+            status.value = f'<b style="color:#b00">Not disbursed:</b> {exc}'
+            return
+        total = sum(r.amount for r in rows)
+        status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
+        table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
+        new = sankey_figure(rows, escrowed)
+        with chart.batch_update():
+            chart.data[0].node.label = new.data[0].node.label
+            chart.data[0].link.update(new.data[0].link)
+
+    text.observe(redraw, names="value")
+    fee.observe(redraw, names="value")
+    redraw()
+    return w.VBox([fee, text, status, table, chart])

@@ -1,0 +1,309 @@
+"""Funds Escrow Agreement: disbursement to the cent, the state machine, expenses, §5.3."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dealkit import load_deal
+from dealkit import escrow as e
+from dealkit.escrow import (CONDITIONS, TRANSITIONS, EscrowTransitionError, Event, InstructionError, Phase,
+                            agent_expenses, disburse, interest_readings, replay, run, scenario_events, start, step)
+
+D = Decimal
+DAY = dt.date(2005, 9, 7)
+INSTR = [{"payee": "NTSCO pension plan account", "amount": "1350000.00"},
+         {"payee": "ATG", "remainder": True}]
+
+
+# ------------------------------------------------------------------ disbursement -----------
+def test_s3_1a_golden_disbursement_worked_by_hand():
+    # 12,000,000.00 - fee 5,000.00 - Closing Payment 450,000.00 = 11,545,000.00 base
+    # pension 1,350,000.00; 10% of base = 1,154,500.00; remainder 11,545,000 - 1,350,000 - 1,154,500
+    # = 9,040,500.00
+    rows = disburse("12000000.00", [{"payee": "NTSCO pension plan account", "amount": "1350000.00"},
+                                    {"payee": "Term A working capital", "percent": "10"},
+                                    {"payee": "ATG", "remainder": True}], "5000.00")
+    assert [(r.payee, r.amount) for r in rows] == [
+        ("Loeb & Loeb LLP", D("5000.00")), ("Laurus Capital Management, L.L.C.", D("450000.00")),
+        ("NTSCO pension plan account", D("1350000.00")), ("Term A working capital", D("1154500.00")),
+        ("ATG", D("9040500.00"))]
+    assert sum(r.amount for r in rows) == D("12000000.00")
+    assert rows[1].section.startswith("FEA §3.1(a)")
+
+
+def test_s3_1a_odd_cents_largest_remainder_without_remainder_payee():
+    # base 11,549,000.00 (fee 1,000.00); 33.3333% -> 3,849,662.8167 (floor .81, fraction .0067) x2,
+    # 33.3334% -> 3,849,674.3657 (floor .36, fraction .0057); 2 cents left: A and B get one each
+    rows = disburse("12000000.00", [{"payee": "A", "percent": "33.3333"}, {"payee": "B", "percent": "33.3333"},
+                                    {"payee": "C", "percent": "33.3334"}], "1000.00")
+    assert [r.amount for r in rows[2:]] == [D("3849662.82"), D("3849662.82"), D("3849674.36")]
+    assert "odd cent" in rows[2].basis and "odd cent" not in rows[4].basis
+    assert sum(r.amount for r in rows) == D("12000000.00")
+
+
+def test_s3_1a_odd_cents_go_to_the_remainder_payee():
+    rows = disburse("100.00", [{"payee": "A", "percent": "33.33"}, {"payee": "R", "remainder": True}], "0.00",
+                    closing_payment="0.00")
+    # base 100.00: A = 33.33 exactly; R = 66.67
+    assert [r.amount for r in rows[2:]] == [D("33.33"), D("66.67")]
+    rows = disburse("10.00", [{"payee": "A", "percent": "33.335"}, {"payee": "R", "remainder": True}], "0.00",
+                    closing_payment="0.00")
+    assert [r.amount for r in rows[2:]] == [D("3.33"), D("6.67")]  # 3.3335 rounded down; R takes the cent
+
+
+def test_disburse_deal_uses_the_deals_terms():
+    deal = load_deal()
+    rows = e.disburse_deal(deal, e.default_instructions(deal), "0.00")
+    assert rows[1].payee == "Laurus Capital Management, L.L.C." and rows[1].amount == D("450000.00")
+    assert rows[2].payee == "NTSCO pension plan account" and rows[2].amount == D("1350000.00")
+    assert rows[3].amount == D("10200000.00")
+    assert sum(r.amount for r in rows) == deal.escrow.escrowed_payment.value
+
+
+@pytest.mark.parametrize("instructions, fee, message", [
+    ([{"payee": "A", "amount": "12000000.00"}], "0.00", "over-allocated by 450000.00"),
+    ([{"payee": "A", "percent": "60"}, {"payee": "B", "percent": "50"}], "0.00", "over-allocated"),
+    ([{"payee": "A", "amount": "1.00"}], "0.00", "left unallocated and no remainder payee"),
+    ([{"payee": "A", "amount": "-1.00"}, {"payee": "R", "remainder": True}], "0.00", "instructions[0].amount: must not be negative"),
+    ([{"payee": "A", "percent": "-5"}, {"payee": "R", "remainder": True}], "0.00", "instructions[0].percent"),
+    ([{"payee": "A", "amount": 100.5}, {"payee": "R", "remainder": True}], "0.00", "not the float 100.5"),
+    ([{"payee": "A", "amount": "1.00", "percent": "1"}], "0.00", "exactly one of amount, percent, remainder"),
+    ([{"payee": "", "remainder": True}], "0.00", "instructions[0].payee"),
+    ([{"payee": "A", "remainder": True}, {"payee": "B", "remainder": True}], "0.00", "a second remainder payee"),
+    ([{"payee": "A", "remainder": "yes"}], "0.00", "remainder: must be true"),
+    ([{"payee": "A", "share": "1"}], "0.00", "unknown key(s) ['share']"),
+    (["A gets everything"], "0.00", "expected a mapping"),
+    ("A gets everything", "0.00", "expected a list of mappings"),
+    ([{"payee": "R", "remainder": True}], "11600000.00", "exceed the Escrowed Payment"),
+    ([{"payee": "R", "remainder": True}], "-1.00", "agent_fee: must not be negative"),
+])
+def test_bad_instructions_are_refused(instructions, fee, message):
+    with pytest.raises(InstructionError) as info:
+        disburse("12000000.00", instructions, fee)
+    assert message in str(info.value)
+
+
+money = st.decimals(min_value=D("0.00"), max_value=D("50000000.00"), places=2, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def valid_instructions(draw):
+    """Valid Joint Instructions: with a remainder payee, fixed amounts and percents that fit;
+    without one, percents that add up to exactly 100."""
+    escrowed = draw(st.decimals(min_value=D("450000.00"), max_value=D("50000000.00"), places=2))
+    fee = draw(st.decimals(min_value=D("0.00"), max_value=min(D("20000.00"), escrowed - D("450000.00")), places=2))
+    base = escrowed - fee - D("450000.00")
+    n = draw(st.integers(1, 6))
+    if draw(st.booleans()):  # with a remainder payee
+        out, left, pct_left = [], base, D(100)
+        for i in range(n):
+            if draw(st.booleans()):
+                amt = draw(st.decimals(min_value=D("0.00"), max_value=left / 2, places=2)).quantize(D("0.01"), "ROUND_DOWN")
+                out.append({"payee": f"P{i}", "amount": str(amt)})
+                left -= amt
+            else:
+                pct = draw(st.decimals(min_value=D("0"), max_value=D("20"), places=4))
+                out.append({"payee": f"P{i}", "percent": str(pct)})
+        pct_sum = sum(D(x["percent"]) for x in out if "percent" in x)
+        if sum(D(x["amount"]) for x in out if "amount" in x) + base * pct_sum / 100 > base:
+            out = [x for x in out if "amount" in x]
+        out.insert(draw(st.integers(0, len(out))), {"payee": "rest", "remainder": True})
+    else:  # percents only, adding up to exactly 100
+        pcts = [draw(st.decimals(min_value=D("0"), max_value=D("100") / n, places=4)) for _ in range(n - 1)]
+        pcts.append(D(100) - sum(pcts, D(0)))
+        out = [{"payee": f"P{i}", "percent": str(p)} for i, p in enumerate(pcts)]
+    return escrowed, fee, out
+
+
+@settings(max_examples=400, deadline=None)
+@given(valid_instructions())
+def test_property_any_valid_instructions_conserve_the_escrow(case):
+    escrowed, fee, instructions = case
+    rows = disburse(str(escrowed), instructions, str(fee))
+    assert sum(r.amount for r in rows) == escrowed
+    assert all(r.amount >= 0 and r.amount == r.amount.quantize(D("0.01")) for r in rows)
+    assert len(rows) == len(instructions) + 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(escrowed=money, extra=st.decimals(min_value=D("0.01"), max_value=D("1000000.00"), places=2))
+def test_property_over_allocation_is_refused(escrowed, extra):
+    base = escrowed - D("450000.00")
+    if base < 0:
+        with pytest.raises(InstructionError):
+            disburse(str(escrowed), [{"payee": "R", "remainder": True}], "0.00")
+        return
+    with pytest.raises(InstructionError, match="over-allocated"):
+        disburse(str(escrowed), [{"payee": "A", "amount": str(base + extra)}, {"payee": "R", "remainder": True}], "0.00")
+
+
+@settings(max_examples=200, deadline=None)
+@given(escrowed=st.decimals(min_value=D("450000.02"), max_value=D("50000000.00"), places=2),
+       short=st.decimals(min_value=D("0.01"), max_value=D("1000000.00"), places=2))
+def test_property_unallocated_without_remainder_is_refused(escrowed, short):
+    base = escrowed - D("450000.00")
+    amount = base - short
+    if amount < 0:
+        return
+    with pytest.raises(InstructionError, match="left unallocated"):
+        disburse(str(escrowed), [{"payee": "A", "amount": str(amount)}], "0.00")
+
+
+# ------------------------------------------------------------------ expenses and §5.3 ------
+def test_s4_1c_expense_cap_and_s4_1b_indemnity():
+    split = agent_expenses("4000.00", "10000.00")
+    assert (split.reimbursed_capped, split.indemnified, split.borne_by_agent) == (D("2500.00"), D("10000.00"), D("1500.00"))
+    assert split.total == D("14000.00")
+    split = agent_expenses("1000.00", "10000.00", gross_negligence=True)
+    assert (split.reimbursed_capped, split.indemnified, split.borne_by_agent) == (D("1000.00"), D("0.00"), D("10000.00"))
+    with pytest.raises(InstructionError):
+        agent_expenses("-1.00")
+
+
+def test_s5_3_two_readings():
+    # 12,000,000 x 3.5% x 30/360 = 35,000.00
+    r = interest_readings("12000000.00", "0.035", DAY, DAY + dt.timedelta(days=30))
+    assert (r.days, r.interest_earned, r.to_parties_b, r.difference) == (30, D("35000.00"), D("0.00"), D("35000.00"))
+    r365 = interest_readings("12000000.00", "0.035", DAY, DAY + dt.timedelta(days=30), day_count=365)
+    assert r365.interest_earned == D("34520.55")  # 12,000,000 x 0.035 x 30/365 = 34,520.547...
+    with pytest.raises(ValueError, match="annual_rate"):
+        interest_readings("1.00", "1.5", DAY, DAY)
+
+
+# ------------------------------------------------------------------ state machine ---------
+def _clean():
+    return scenario_events("clean_release", INSTR)
+
+
+def test_clean_release_walks_the_conditions():
+    result = run(_clean())
+    phases = [x.phase_after for x in result.ledger]
+    assert phases == ["holding", "holding", "holding", "released", "disbursed"]
+    assert "deemed released" in result.ledger[3].detail
+    assert result.state.paid_out == D("12000000.00") and result.state.held == D("0.00")
+    assert result.state.terminal
+
+
+def test_release_needs_all_four_conditions():
+    state = start()
+    for ev in _clean()[:3]:
+        state, _ = step(state, Event.from_mapping(ev))
+    assert state.phase == Phase.HOLDING and state.conditions == {"i", "ii", "iii"}
+    with pytest.raises(EscrowTransitionError, match=r"'disburse' .* refused in state 'holding' \(FEA §3.1\(a\); §5.1\)"):
+        step(state, Event("disburse", DAY, "Escrow Agent"))
+
+
+def test_s3_1a_iv_only_the_named_directors_confirm():
+    state = start()
+    with pytest.raises(EscrowTransitionError, match="David Grin or Eugene Grin"):
+        step(state, Event("verbal_confirmation", DAY, "John E. Tucker"))
+
+
+def test_not_immediately_available_funds_do_not_meet_ii():
+    events = _clean()
+    events[1] = {**events[1], "immediately_available": False}
+    with pytest.raises(EscrowTransitionError, match="refused in state 'holding'"):
+        run(events)  # the disbursement is refused: (ii) never met
+
+
+def test_wrong_deposit_amount_refused():
+    with pytest.raises(EscrowTransitionError, match=r"Escrowed Payment is 12000000.00 \(§1.1\(d\)\), not 11000000.00"):
+        run([{"kind": "deposit_payment", "date": DAY, "actor": "Purchaser", "amount": "11000000.00"}])
+
+
+def test_s3_1b_court_order_needs_finality_and_opinion():
+    events = _clean()[:3]
+    with pytest.raises(EscrowTransitionError, match="final and non-appealable"):
+        run(events + [{"kind": "court_order", "date": DAY, "actor": "court", "opinion_of_counsel": True}])
+    with pytest.raises(EscrowTransitionError, match="opinion of counsel"):
+        run(events + [{"kind": "court_order", "date": DAY, "actor": "court", "final_non_appealable": True}])
+
+
+def test_every_illegal_transition_is_refused():
+    """For every scenario's every state, each event not allowed there is refused, naming the
+    state, the event and the section."""
+    states = {}
+    for name in e.SCENARIOS:
+        result = run(scenario_events(name, INSTR))
+        state = result.initial
+        states[state.phase] = state
+        for entry in result.ledger:
+            state, _ = step(state, Event(entry.event, entry.date, entry.actor, entry.data))
+            states.setdefault(state.phase, state)
+    assert set(states) == set(Phase.ALL) - {Phase.TERMINATED_BY_AGREEMENT}
+    states[Phase.TERMINATED_BY_AGREEMENT] = run(_clean()[:3] + [
+        {"kind": "terminate_by_agreement", "date": DAY, "actor": "Companies and Purchaser"}]).state
+    refused = 0
+    for phase, state in states.items():
+        for kind, (allowed, actor, section) in TRANSITIONS.items():
+            if phase in allowed and not state.terminal:
+                continue
+            with pytest.raises(EscrowTransitionError) as info:
+                step(state, Event(kind, state.last_date, actor or "David Grin"))
+            msg = str(info.value)
+            assert f"'{kind}'" in msg and f"state '{phase}'" in msg and section in msg
+            refused += 1
+    assert refused > 80
+
+
+def test_events_out_of_order_and_unknown_refused():
+    with pytest.raises(EscrowTransitionError, match="date order"):
+        run(_clean()[:2] + [{"kind": "dispute", "date": DAY - dt.timedelta(days=1), "actor": "Companies"}])
+    with pytest.raises(EscrowTransitionError, match="unknown event 'explode'"):
+        run([{"kind": "explode", "date": DAY, "actor": "x"}])
+    with pytest.raises(EscrowTransitionError, match=r"events\[0\].date"):
+        run([{"kind": "dispute", "date": "Sept 7", "actor": "x"}])
+
+
+def test_s4_2a_dispute_holds_until_joint_instruction():
+    result = run(scenario_events("dispute_then_joint_instruction", INSTR))
+    phases = [x.phase_after for x in result.ledger]
+    assert phases[3] == "disputed" and phases[4] == "holding" and result.state.phase == "disbursed"
+    with pytest.raises(EscrowTransitionError, match="refused in state 'disputed'"):
+        run(scenario_events("clean_release", INSTR)[:3] + [{"kind": "dispute", "date": DAY, "actor": "Companies"},
+                                                           {"kind": "verbal_confirmation", "date": DAY, "actor": "David Grin"}])
+
+
+def test_s4_1d_resignation_five_business_days_after_deemed_notice():
+    # sent Thu 2005-09-08 by telecopy, deemed given Fri 09-09 (§5.2); +5 business days: Fri 09-16
+    assert e.resignation_effective_date(dt.date(2005, 9, 8)) == dt.date(2005, 9, 16)
+    # sent Thu 2005-11-10, deemed Fri 11-11 (Veterans Day); +5: 11-14..11-18 -> Fri 11-18
+    assert e.resignation_effective_date(dt.date(2005, 11, 10)) == dt.date(2005, 11, 18)
+    # sent Wed 2005-11-23, deemed Thu 11-24 (Thanksgiving); 11-25, 28, 29, 30, 12-01 -> Thu 2005-12-01
+    assert e.resignation_effective_date(dt.date(2005, 11, 23)) == dt.date(2005, 12, 1)
+    result = run(scenario_events("resignation_with_successor", INSTR))
+    assert result.state.phase == "transferred_to_successor"
+    assert result.state.disbursements[0].amount == D("12000000.00")
+    late = scenario_events("resignation_with_successor", INSTR)
+    late[4] = {**late[4], "date": dt.date(2005, 9, 16)}
+    with pytest.raises(EscrowTransitionError, match="before the resignation's effective date 2005-09-16"):
+        run(late)
+
+
+def test_conservation_in_every_scenario():
+    for name in e.SCENARIOS:
+        result = run(scenario_events(name, INSTR))
+        assert result.state.terminal, name
+        assert result.state.paid_out + result.state.held == D("12000000.00"), name
+
+
+def test_replay_of_a_recorded_ledger_gives_the_same_state():
+    for name in e.SCENARIOS:
+        first = run(scenario_events(name, INSTR))
+        again = replay(first.ledger)
+        assert again.state == first.state
+        assert again.ledger == first.ledger
+
+
+def test_bad_joint_instructions_refused_when_given():
+    events = _clean()
+    events[2] = {**events[2], "instructions": [{"payee": "A", "amount": "99000000.00"}]}
+    with pytest.raises(EscrowTransitionError, match="over-allocated"):
+        run(events)
+
+
+def test_conditions_text_cites_sections():
+    assert all("§3.1(a)" in text for text in CONDITIONS.values())

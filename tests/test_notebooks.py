@@ -1,0 +1,46 @@
+"""Each notebook under papermill with edge parameters (the defaults run in the shared report
+run): real kernels, real HTML. Bad parameters fail the notebook with a clear message."""
+
+import json
+
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+PERCENTS = json.dumps([{"payee": "A", "percent": "33.3333"}, {"payee": "B", "percent": "33.3333"},
+                       {"payee": "C", "percent": "33.3334"}])
+
+EDGE_RUNS = [
+    ("02_escrow", ["scenario=dispute_interpleader_court_order", "agent_fee=2500.00", f"instructions={PERCENTS}",
+                   "hold_days=0", "deposit_rate=0"], "remitted_by_court_order"),
+    ("02_escrow", ["scenario=resignation_no_successor", "agent_expense_total=999999.99", "interactive=true"],
+     "deposited_with_court"),
+    ("02_escrow", ["scenario=resignation_with_successor", "deposit_rate=5%", "hold_days=365"], "transferred_to_successor"),
+]
+
+
+@pytest.mark.parametrize("notebook, params, expected", EDGE_RUNS, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(EDGE_RUNS)])
+def test_edge_parameters_run(tmp_path, notebook, params, expected):
+    args = ["report", "--notebook", notebook, "--out", str(tmp_path), "--timeout", "120"]
+    for p in params:
+        args += ["-p", p]
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (tmp_path / f"{notebook}.html").read_text(encoding="utf-8")
+    assert expected in html
+
+
+@pytest.mark.parametrize("notebook, param, message", [
+    ("02_escrow", 'instructions=[{"payee": "A", "amount": "99000000.00"}]', "over-allocated"),
+    ("02_escrow", "instructions=not json", "instructions: not valid JSON"),
+    ("02_escrow", "scenario=meteor_strike", "unknown scenario 'meteor_strike'"),
+    ("02_escrow", "agent_fee=-5", "parameter agent_fee: must not be negative"),
+    ("02_escrow", "hold_days=-1", "parameter hold_days: must be at least 0"),
+])
+def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):
+    proc = run_cli("report", "--notebook", notebook, "--out", str(tmp_path), "-p", param)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert message in proc.stdout
+    assert not (tmp_path / f"{notebook}.html").exists()
