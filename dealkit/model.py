@@ -357,6 +357,8 @@ class Capitalization(_Model):
     series_d_designated: Cited[Shares]
     shares_outstanding: tuple[SharesOutstanding, ...]
     reverse_split_ratio: Cited[Shares | None]
+    outstanding_at_closing: Cited[Shares]
+    authorized_at_closing: Cited[Shares]
 
 
 class HistoryEvent(_Model):

@@ -23,7 +23,8 @@ __all__ = [
     "fair_market_value", "cash_exercise", "CashlessResult", "cashless_exercise", "value_to_holder",
     "CapStatus", "cap_status", "max_exercisable", "READINGS", "Adjustment", "adjust_for_event",
     "EVENT_READINGS", "Reorganization", "reorganize", "PlanStep", "exercise_plan", "SERIES_D_RATIO",
-    "SERIES_D_UNTIL_AUTHORIZED", "to_series_d", "plan_frame",
+    "SERIES_D_UNTIL_AUTHORIZED", "to_series_d", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
+    "fmv_axis", "outstanding_axis",
 ]
 
 #: Option §1.1: shares purchasable (subject to §4).
@@ -443,3 +444,75 @@ def plan_frame(steps: Sequence[PlanStep]):
                           "outstanding after": s.outstanding_after,
                           "ownership after %": float(s.ownership_after) * 100, "remaining": s.remaining_after,
                           "cap binding": s.cap_binding} for s in steps])
+
+
+# ============================================================================ tables =========
+def terms_frame(deal):
+    """The Option's terms with their citations (and the discrepancies that matter for it)."""
+    import pandas as pd
+
+    o = deal.option
+    rows = [
+        ("Holder", deal.party_name(o.holder.value), deal.cite(o.holder.source)),
+        ("Shares (§1.1)", f"{o.shares.value:,}", deal.cite(o.shares.source)),
+        ("Exercise Price", f"${o.exercise_price.value}", deal.cite(o.exercise_price.source)),
+        ("Aggregate Exercise Price", f"${cash_exercise(o.shares.value, o.exercise_price.value):,.2f}",
+         "shares × Exercise Price, to the cent half-up"),
+        ("Par value", f"${o.par_value.value}", deal.cite(o.par_value.source)),
+        ("Maximum exercise (§10)", f"{o.max_exercise_cap.value * 100}% of outstanding, void on a default notice or "
+                                   f"{o.cap_release_notice_days.value} days' notice", deal.cite(o.max_exercise_cap.source)),
+        ("Certificates", f"within {o.certificate_delivery_business_days.value} business days of exercise",
+         deal.cite(o.certificate_delivery_business_days.source)),
+        ("Expiration Date", "never defined (blank)", deal.cite(o.expiration_date.source)),
+        ("Escrow's option recipient", deal.party_name(deal.escrow.schedule_a.option_recipient.value),
+         deal.cite(deal.escrow.schedule_a.option_recipient.source)),
+        ("Cashless formula's instrument", f"“{o.cashless_formula_instrument.value}”",
+         deal.cite(o.cashless_formula_instrument.source)),
+    ]
+    return pd.DataFrame(rows, columns=["term", "value", "source"])
+
+
+def exercise_comparison(shares: int, fmv: Decimal, exercise_price: Decimal = EXERCISE_PRICE):
+    """Cash (§2.2(a)(i)) against cashless (§2.2(b)) for ``shares`` at ``fmv``; the cashless row
+    says why when it is not available (FMV ≤ Exercise Price) instead of failing."""
+    import pandas as pd
+
+    paid = cash_exercise(shares, exercise_price)
+    rows = [{"route": "cash (§2.2(a)(i))", "shares received": shares, "holder pays": f"${paid:,.2f}",
+             "cash in lieu": "$0.00", "value at FMV": f"${_exact_cents(Fraction(shares) * _frac(fmv)) - paid:,.2f} net",
+             "note": "pays the aggregate Exercise Price"}]
+    try:
+        r = cashless_exercise(shares, fmv, exercise_price)
+        rows.append({"route": "cashless (§2.2(b), §2.1)", "shares received": r.shares_issued, "holder pays": "$0.00",
+                     "cash in lieu": f"${r.cash_in_lieu:,.2f}", "value at FMV": f"${value_to_holder(r, fmv):,.2f}",
+                     "note": f"{r.shares_withheld:,} shares withheld: X = Y(A−B)/A"})
+    except CashlessUnavailable as exc:
+        rows.append({"route": "cashless (§2.2(b))", "shares received": 0, "holder pays": "—", "cash in lieu": "—",
+                     "value at FMV": "—", "note": f"not available: {exc}"})
+    return pd.DataFrame(rows)
+
+
+def events_frame(shares: int, exercise_price: Decimal, before: int, after: int):
+    """A §4 Event under both readings, with the aggregate Exercise Price before and after."""
+    import pandas as pd
+
+    rows = []
+    for reading in EVENT_READINGS:
+        a = adjust_for_event(shares, exercise_price, before, after, reading)
+        rows.append({"reading": reading, "shares": f"{a.shares:,}", "fraction kept": str(a.fraction),
+                     "exercise price": f"${a.exercise_price.normalize():f}",
+                     "aggregate before": f"${_exact_cents(a.aggregate_before):,.2f}",
+                     "aggregate after": f"${_exact_cents(a.aggregate_after):,.2f}",
+                     "what it means": EVENT_READINGS[reading]})
+    return pd.DataFrame(rows)
+
+
+def fmv_axis(low: str, high: str, n: int) -> list[Decimal]:
+    """``n`` FMVs spaced evenly on a log scale from ``low`` to ``high``, each to 5 decimals."""
+    lo, hi = float(Decimal(low)), float(Decimal(high))
+    return [Decimal(f"{lo * (hi / lo) ** (i / (n - 1)):.5f}") for i in range(n)]
+
+
+def outstanding_axis(low: int, high: int, n: int) -> list[int]:
+    """``n`` share counts evenly spaced from ``low`` to ``high``."""
+    return [low + (high - low) * i // (n - 1) for i in range(n)]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from .errors import ParameterError
 from .money import to_decimal
 
-__all__ = ["as_bool", "as_money", "as_rate", "as_date", "as_int", "parse_assignments"]
+__all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_int", "parse_assignments"]
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -102,3 +102,14 @@ def parse_assignments(items: list[str] | None) -> dict[str, str]:
             raise ParameterError(f"parameter {name}: given twice ({out[name]!r} and {value!r})")
         out[name] = value
     return out
+
+
+def as_price(value: object, name: str) -> Decimal:
+    """A price per share as ``Decimal``, any number of decimals (``"0.00001"``); not negative."""
+    try:
+        d = to_decimal(value, name)
+    except ValueError as exc:
+        raise _fail(name, value, str(exc).split(": ", 1)[-1]) from None
+    if d < 0:
+        raise _fail(name, value, "must not be negative")
+    return d

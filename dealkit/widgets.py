@@ -69,3 +69,40 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     fee.observe(redraw, names="value")
     redraw()
     return w.VBox([fee, text, status, table, chart])
+
+
+def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) -> w.VBox:
+    """Sliders for FMV, shares outstanding and the Holder's shares, and a §10 reading toggle; the
+    exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
+    from decimal import Decimal
+
+    import plotly.graph_objects as go
+
+    from .charts import cap_figure
+    from .option import READINGS, exercise_comparison, max_exercisable
+
+    remaining = deal.option.shares.value
+    price = w.FloatLogSlider(value=float(fmv), base=10, min=-5, max=0, step=0.05, description="FMV $",
+                             readout_format=".5f")
+    out = w.IntSlider(value=outstanding, min=100_000_000, max=10_000_000_000, step=50_000_000,
+                      description="outstanding")
+    own = w.IntSlider(value=owned, min=0, max=500_000_000, step=1_000_000, description="holder owns")
+    toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
+    info = w.HTML()
+    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+
+    def redraw(*_):
+        y = max_exercisable(out.value, own.value, reading=toggle.value, remaining=remaining)
+        fmv_d = Decimal(f"{price.value:.5f}")
+        info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
+                      + exercise_comparison(y, fmv_d, deal.option.exercise_price.value).to_html(index=False))
+        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
+        with chart.batch_update():
+            for trace, fresh in zip(chart.data, new.data):
+                trace.y = fresh.y
+            chart.layout.title.text = new.layout.title.text
+
+    for control in (price, out, own, toggle):
+        control.observe(redraw, names="value")
+    redraw()
+    return w.VBox([price, out, own, toggle, info, chart])

@@ -18,6 +18,10 @@ EDGE_RUNS = [
     ("02_escrow", ["scenario=resignation_no_successor", "agent_expense_total=999999.99", "interactive=true"],
      "deposited_with_court"),
     ("02_escrow", ["scenario=resignation_with_successor", "deposit_rate=5%", "hold_days=365"], "transferred_to_successor"),
+    ("03_option", ["fmv=0.00001", "method=cashless"], "not available: Option §2.2(b)"),
+    ("03_option", ["fmv=0", "holdings=500000000", "reading=post_issuance"], "exercisable now: <strong>0</strong>"),
+    ("03_option", ["outstanding=10000000000", "default_notice=2005-09-01", "interactive=true", "event_after=5000000000"],
+     "void: Event of Default"),
 ]
 
 
@@ -38,6 +42,9 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
     ("02_escrow", "scenario=meteor_strike", "unknown scenario 'meteor_strike'"),
     ("02_escrow", "agent_fee=-5", "parameter agent_fee: must not be negative"),
     ("02_escrow", "hold_days=-1", "parameter hold_days: must be at least 0"),
+    ("03_option", "fmv=-0.01", "parameter fmv: must not be negative"),
+    ("03_option", "reading=generous", "reading must be one of literal, post_issuance"),
+    ("03_option", "as_of=yesterday", "parameter as_of: expected an ISO date"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):
     proc = run_cli("report", "--notebook", notebook, "--out", str(tmp_path), "-p", param)

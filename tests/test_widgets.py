@@ -36,3 +36,19 @@ def test_escrow_editor_updates_and_refuses_bad_edits():
     fee.value = "-3"
     assert "Not disbursed" in status.value and "agent_fee" in status.value
     assert "Solo" in table.value  # the last good table stays; no wrong sum is shown
+
+
+def test_option_explorer_redraws():
+    from dealkit.widgets import option_explorer
+
+    deal = load_deal()
+    box = option_explorer(deal, "0.02", 2_000_000_000, 0, "literal")
+    price, out, own, toggle, info, chart = box.children
+    assert "Exercisable now under §10 (literal): <b>99,800,000</b>" in info.value
+    toggle.value = "post_issuance"
+    assert "(post_issuance): <b>105,041,574</b>" in info.value  # floor(99,800,000 / 0.9501)
+    own.value = 200_000_000
+    assert "<b>0</b>" in info.value
+    assert chart.data[0].y[0] == 0 and chart.data[0].y[-1] == 140_250_000  # redrawn for 200,000,000 owned
+    price.value = 0.00001
+    assert "not available" in info.value
