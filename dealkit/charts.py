@@ -211,3 +211,36 @@ def plan_figure(steps, total: int) -> go.Figure:
     fig.update_yaxes(title_text="shares", secondary_y=False)
     fig.update_yaxes(title_text="% of outstanding", secondary_y=True)
     return fig
+
+
+# ----------------------------------------------------------------------- obligations ----------
+_STATUS_COLOURS = {"overdue": "#d62728", "performed late": "#ff7f0e", "due today": "#ff7f0e",
+                   "not yet due": "#1f77b4", "performed": "#2ca02c", "in effect": "#7f7f7f",
+                   "takes effect later": "#bbbbbb"}
+
+
+def obligations_timeline(deal, triggered, as_of) -> go.Figure:
+    """Each triggered obligation as a line from its trigger to its due date, coloured by status
+    on ``as_of`` (a vertical line); hover shows the duty and its section."""
+    from .obligations import party_label
+
+    fig = go.Figure()
+    shown = set()
+    for t in [t for t in triggered if t.due is not None]:
+        colour = _STATUS_COLOURS.get(t.status, "#000000")
+        label = f"{t.obligation.id} ({t.event.date})"
+        fig.add_trace(go.Scatter(
+            x=[t.event.date.isoformat(), t.due.isoformat()], y=[label, label], mode="lines+markers",
+            line={"color": colour, "width": 4}, marker={"size": [6, 12], "symbol": ["circle", "diamond"]},
+            name=t.status, legendgroup=t.status, showlegend=t.status not in shown,
+            customdata=[[t.obligation.duty.value, deal.cite(t.obligation.duty.source),
+                         party_label(deal, t.obligation.obligor), t.rule]] * 2,
+            hovertemplate="%{x}<br>%{customdata[2]}: %{customdata[0]}<br>%{customdata[3]}<br>"
+                          "<i>%{customdata[1]}</i><extra>" + t.status + "</extra>"))
+        shown.add(t.status)
+    fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#555")
+    fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text=f"as of {as_of}", showarrow=False)
+    fig.update_layout(title="Triggered obligations: trigger → due date, by status", xaxis={"type": "date"},
+                      height=max(300, 60 + 28 * len(triggered)), margin={"l": 230, "r": 20, "t": 60, "b": 40},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig

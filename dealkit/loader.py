@@ -151,6 +151,16 @@ def _check_references(deal: Deal, shown: str) -> None:
     if deal.escrow.closing_payment.value > deal.escrow.escrowed_payment.value:
         fail("escrow.closing_payment.value", str(deal.escrow.closing_payment.value),
              "the Closing Payment exceeds the Escrowed Payment")
+    groups = {"grantors", "companies", "parties_to_escrow", "escrow_agent", "company", "holder"}
+    seen: set[str] = set()
+    for i, ob in enumerate(deal.obligations):
+        if ob.id in seen:
+            fail(f"obligations[{i}].id", ob.id, "duplicate obligation id")
+        seen.add(ob.id)
+        for role in ("obligor", "obligee"):
+            who = getattr(ob, role)
+            if who not in parties and who not in groups:
+                fail(f"obligations[{i}].{role}", who, f"unknown party or group; groups: {', '.join(sorted(groups))}")
     if deal.option.issue_date.value < dt.date(1990, 1, 1):
         fail("option.issue_date.value", deal.option.issue_date.value.isoformat(), "implausible issue date")
 

@@ -373,6 +373,32 @@ class DefaultDemand(_Model):
     due_date: Cited[Date]
 
 
+class DeadlineRule(_Model):
+    kind: Literal["immediately", "promptly", "business_days", "calendar_days", "before_act", "none_stated"]
+    n: Annotated[int, Field(ge=0)] | None = None
+    from_: Literal["event", "deemed_notice"] = Field("event", alias="from")
+
+    @model_validator(mode="after")
+    def _n(self) -> "DeadlineRule":
+        if self.kind in ("business_days", "calendar_days") and self.n is None:
+            raise ValueError(f"a {self.kind} rule needs n")
+        if self.kind not in ("business_days", "calendar_days") and self.n is not None:
+            raise ValueError(f"a {self.kind} rule takes no n")
+        return self
+
+
+class Obligation(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    obligor: str
+    obligee: str
+    trigger: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    rule: DeadlineRule
+    duty: Cited[Text]
+    #: ``duty``: something a party must do by the due date; ``effect``: something that happens
+    #: on that date (a notice deemed given, the cap becoming void): it is never "overdue".
+    nature: Literal["duty", "effect"] = "duty"
+
+
 class DealInfo(_Model):
     name: Cited[Text]
     closing_date: Cited[Date]
@@ -396,6 +422,7 @@ class Deal(_Model):
     capitalization: Capitalization
     history: tuple[HistoryEvent, ...]
     default_demand: DefaultDemand
+    obligations: tuple[Obligation, ...] = ()
 
     def facility_notes(self) -> dict[str, Note]:
         """The notes whose faces add up to the facility (those not inside another note)."""

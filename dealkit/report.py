@@ -36,8 +36,9 @@ KERNEL = "python3"
 EXECUTION_TIMEOUT = 300
 #: Seconds the kernel may take to start.
 START_TIMEOUT = 60
-#: Parameters every notebook declares and the runner fills in itself.
-RUNNER_PARAMETERS = ("deal_path",)
+#: Parameters the runner fills in itself: the deal file (every notebook declares it) and the
+#: report folder (for notebooks that write files beside their HTML, e.g. CSV and .ics exports).
+RUNNER_PARAMETERS = ("deal_path", "output_dir")
 
 
 @dataclass
@@ -106,19 +107,23 @@ def declared_parameters(path: Path) -> dict[str, dict]:
     return params
 
 
-def plan_parameters(notebooks: list[Path], params: dict[str, str]) -> dict[Path, dict[str, str]]:
+def plan_parameters(notebooks: list[Path], params: dict[str, str],
+                    runner: dict[str, str] | None = None) -> dict[Path, dict[str, str]]:
     """Which parameters go to which notebook. Each name goes to every notebook that declares it;
-    a name that none of the chosen notebooks declares is refused before anything runs."""
+    a name that none of the chosen notebooks declares is refused before anything runs. The
+    ``runner`` values (deal_path, output_dir) go to the notebooks that declare them."""
     declared = {nb: declared_parameters(nb) for nb in notebooks}
     for name, value in params.items():
         if name in RUNNER_PARAMETERS:
-            raise ParameterError(f"parameter {name}: set by the runner; use --deal instead (got {value!r})")
+            raise ParameterError(f"parameter {name}: set by the runner (--deal, --out); not a -p parameter "
+                                 f"(got {value!r})")
         if not any(name in d for d in declared.values()):
             known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
             raise ParameterError(f"parameter {name}: not declared by any of "
                                  f"{', '.join(nb.name for nb in notebooks)} (got {value!r}); "
                                  f"declared: {', '.join(known)}")
-    return {nb: {k: v for k, v in params.items() if k in d} for nb, d in declared.items()}
+    merged = {**params, **(runner or {})}
+    return {nb: {k: v for k, v in merged.items() if k in d} for nb, d in declared.items()}
 
 
 def _title(nb) -> str:
@@ -247,6 +252,9 @@ def _index_html(summary: ReportSummary) -> str:
                      for k, v in summary.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
     combined = (f'<p><a href="{esc(summary.combined.name)}"><b>deal-report.html</b></a>: every section '
                 "in one self-contained file, for e-mail.</p>") if summary.combined else ""
+    extras = sorted(p.name for p in summary.out_dir.iterdir() if p.is_file() and p.suffix in (".csv", ".ics"))
+    files = ("<h2>Data files written by the notebooks</h2><ul>"
+             + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in extras) + "</ul>") if extras else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>dealkit reports</title>
 <style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
@@ -258,6 +266,7 @@ Deal: <code>{esc(summary.deal_path)}</code>.</p>
 {combined}
 <table><tr><th>notebook</th><th>report</th><th>status</th><th>time</th><th>charts</th></tr>
 {''.join(rows)}</table>
+{files}
 <h2>Parameters</h2><table><tr><th>name</th><th>value</th></tr>{params}</table>
 </body></html>
 """
@@ -282,15 +291,15 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     paths = discover(notebooks, notebook_dir)
     if not paths:
         raise ReportError(f"no notebooks in {notebook_dir}")
-    plan = plan_parameters(paths, parameters)
     out = Path(out_dir).resolve()
+    plan = plan_parameters(paths, parameters, {"deal_path": str(deal_file), "output_dir": str(out)})
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets the kernel's debugger warning
     logging.getLogger("papermill").setLevel(logging.WARNING)
     banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
               f"{started.isoformat(timespec='seconds')} UTC by dealkit")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
-    tasks = {p: {**plan[p], "deal_path": str(deal_file)} for p in paths}
+    tasks = plan
 
     from tqdm import tqdm
 

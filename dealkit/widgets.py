@@ -106,3 +106,40 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         control.observe(redraw, names="value")
     redraw()
     return w.VBox([price, out, own, toggle, info, chart])
+
+
+def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
+    """Filter the obligations by party and move the as-of date; the calendar table and the
+    timeline redraw live."""
+    import plotly.graph_objects as go
+
+    from .charts import obligations_timeline
+    from .obligations import calendar_frame, party_label, trigger
+
+    parties = ["(all)"] + sorted({party_label(deal, ob.obligor) for ob in deal.obligations}
+                                 | {party_label(deal, ob.obligee) for ob in deal.obligations})
+    who = w.Dropdown(options=parties, value="(all)", description="party")
+    date = w.DatePicker(value=as_of, description="as of")
+    table = w.HTML()
+    chart = go.FigureWidget(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of))
+
+    def redraw(*_):
+        if date.value is None:
+            return
+        party = None if who.value == "(all)" else who.value
+        triggered = trigger(deal, events, date.value, promptly)
+        frame = calendar_frame(deal, triggered, party)
+        table.value = f"<p>{len(frame)} obligations</p>" + frame.to_html(index=False)
+        keep = set(frame["obligation"]) if party else None
+        fresh = obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep], date.value)
+        with chart.batch_update():
+            chart.data = []
+            for trace in fresh.data:
+                chart.add_trace(trace)
+            chart.layout.shapes = fresh.layout.shapes
+            chart.layout.annotations = fresh.layout.annotations
+
+    who.observe(redraw, names="value")
+    date.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox([who, date]), table, chart])

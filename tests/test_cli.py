@@ -48,7 +48,7 @@ def test_report_refuses_undeclared_parameter_before_running(tmp_path):
 
 def test_report_refuses_runner_parameter_and_bad_syntax(tmp_path):
     proc = run_cli("report", "--out", str(tmp_path / "o"), "-p", "deal_path=/etc/passwd")
-    assert proc.returncode == 2 and "use --deal instead" in proc.stderr
+    assert proc.returncode == 2 and "set by the runner (--deal, --out)" in proc.stderr
     proc = run_cli("report", "--out", str(tmp_path / "o"), "-p", "interactive")
     assert proc.returncode == 2 and "expected NAME=VALUE" in proc.stderr
 

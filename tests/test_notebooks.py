@@ -22,6 +22,8 @@ EDGE_RUNS = [
     ("03_option", ["fmv=0", "holdings=500000000", "reading=post_issuance"], "exercisable now: <strong>0</strong>"),
     ("03_option", ["outstanding=10000000000", "default_notice=2005-09-01", "interactive=true", "event_after=5000000000"],
      "void: Event of Default"),
+    ("04_obligations", ["events=history", "as_of=2008-06-30", "party=Holder", "promptly_days=0", "interactive=true"],
+     "act date not known"),
 ]
 
 
@@ -45,6 +47,8 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
     ("03_option", "fmv=-0.01", "parameter fmv: must not be negative"),
     ("03_option", "reading=generous", "reading must be one of literal, post_issuance"),
     ("03_option", "as_of=yesterday", "parameter as_of: expected an ISO date"),
+    ("04_obligations", "events=/nonexistent/events.yaml", "no such events file"),
+    ("04_obligations", "events=moonlanding", "no such events file"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):
     proc = run_cli("report", "--notebook", notebook, "--out", str(tmp_path), "-p", param)

@@ -71,6 +71,16 @@ def test_index_links_every_report_with_parameters_and_time(report_run):
     assert 'href="deal-report.html"' in text
     assert "Run started" in text and "UTC" in text
     assert "deal.yaml" in text
+    assert 'href="obligations.ics"' in text and 'href="obligations.csv"' in text
+
+
+def test_notebooks_write_their_data_files_beside_the_html(report_run):
+    _, out = report_run
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical((out / "obligations.ics").read_bytes())
+    assert [c for c in cal.walk() if c.name == "VEVENT"]
+    assert (out / "obligations.csv").read_text(encoding="utf-8").startswith("id,obligor,obligee,duty")
 
 
 def test_combined_report_has_every_section_and_a_toc(report_run):

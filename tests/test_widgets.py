@@ -52,3 +52,21 @@ def test_option_explorer_redraws():
     assert chart.data[0].y[0] == 0 and chart.data[0].y[-1] == 140_250_000  # redrawn for 200,000,000 owned
     price.value = 0.00001
     assert "not available" in info.value
+
+
+def test_obligations_explorer_filters_and_moves_the_date():
+    import datetime as dt
+
+    from dealkit import obligations
+    from dealkit.widgets import obligations_explorer
+
+    deal = load_deal()
+    events = obligations.load_events("sample", deal)
+    box = obligations_explorer(deal, events, dt.date(2006, 7, 1), 2)
+    (who, date), table, chart = box.children[0].children, box.children[1], box.children[2]
+    assert "<p>7 obligations</p>" in table.value
+    date.value = dt.date(2008, 6, 30)
+    assert "<p>9 obligations</p>" in table.value  # + the 75-day notice (2006-09-01) and the default (2008-01-31)
+    who.value = "the Escrow Agent (Loeb & Loeb LLP)"
+    assert "<p>1 obligations</p>" in table.value and "fea_4_1d_successor" in table.value
+    assert len(chart.data) == 1

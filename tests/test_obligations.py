@@ -1,0 +1,159 @@
+"""Collateral register and obligations: deadlines worked by hand (weekends, U.S. holidays),
+statuses, the .ics round trip, and bad event streams refused."""
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from dealkit import DealDataError, collateral, load_deal
+from dealkit import obligations as ob
+
+DEAL = load_deal()
+BY_ID = {o.id: o for o in DEAL.obligations}
+
+
+def _due(oid, day, **kw):
+    return ob.deadline(BY_ID[oid], day, **kw)
+
+
+def test_register_covers_the_three_documents():
+    frame = ob.register_frame(DEAL)
+    sections = set(frame["section"])
+    for expected in ("Intellectual Property Security Agreement §4(a)", "Intellectual Property Security Agreement §4(b)",
+                     "Intellectual Property Security Agreement §4(c)", "Intellectual Property Security Agreement §4(d)",
+                     "Funds Escrow Agreement §4.1(c)", "Funds Escrow Agreement §4.1(d)",
+                     "Funds Escrow Agreement §4.2(a)(iii)", "Funds Escrow Agreement §5.2", "Option §2.1", "Option §5",
+                     "Option §10", "Option §13"):
+        assert expected in sections, expected
+    laurus = ob.register_frame(DEAL, party="laurus")
+    assert len(laurus) and all("Laurus" in a or "Laurus" in b for a, b in zip(laurus["obligor"], laurus["obligee"]))
+
+
+def test_s2_1_certificates_three_business_days_over_thanksgiving():
+    # exercise Tue 2005-11-22: 11-23 (1), 11-24 Thanksgiving, 11-25 (2), weekend, Mon 11-28 (3)
+    assert _due("opt_2_1_certificates", dt.date(2005, 11, 22)) == dt.date(2005, 11, 28)
+
+
+def test_promptly_over_christmas_observed():
+    # Fri 2005-12-23; Mon 12-26 is Christmas (observed): 12-27 (1), 12-28 (2)
+    assert _due("ip_4d_notify", dt.date(2005, 12, 23)) == dt.date(2005, 12, 28)
+    assert _due("ip_4d_notify", dt.date(2005, 12, 23), promptly=0) == dt.date(2005, 12, 23)
+
+
+def test_fea_4_1d_five_business_days_from_deemed_notice_over_mlk_day():
+    # telecopy Fri 2006-01-13, deemed given Sat 01-14 (§5.2); Mon 01-16 is MLK Day:
+    # 01-17 (1), 18 (2), 19 (3), 20 (4), Mon 01-23 (5)
+    assert _due("fea_4_1d_successor", dt.date(2006, 1, 13)) == dt.date(2006, 1, 23)
+    assert _due("fea_5_2_notice", dt.date(2006, 1, 13)) == dt.date(2006, 1, 14)
+
+
+def test_before_act_is_the_last_business_day_before_it():
+    # filing Wed 2006-07-05; Tue 07-04 is Independence Day: notice by Mon 07-03
+    assert _due("ip_4b_prior_notice", dt.date(2006, 6, 30), act_date=dt.date(2006, 7, 5)) == dt.date(2006, 7, 3)
+    assert _due("ip_4b_prior_notice", dt.date(2006, 6, 30)) is None
+
+
+def test_s10_seventy_five_days_and_immediately():
+    assert _due("opt_10_notice", dt.date(2006, 9, 1)) == dt.date(2006, 11, 15)
+    assert _due("opt_10_default", dt.date(2008, 1, 31)) == dt.date(2008, 1, 31)
+
+
+def test_statuses_as_of_a_date():
+    events = ob.load_events("sample", DEAL)
+    triggered = {t.obligation.id: t for t in ob.trigger(DEAL, events, dt.date(2006, 7, 1))}
+    assert triggered["opt_2_1_certificates"].status == "performed"
+    assert triggered["ip_4d_notify"].status == "overdue"
+    assert triggered["fea_5_2_notice"].status == "in effect"
+    assert triggered["ip_4b_prior_notice"].status == "not yet due"
+    assert "opt_10_notice" not in triggered  # its event (2006-09-01) has not happened by 2006-07-01
+    later = {t.obligation.id: t for t in ob.trigger(DEAL, events, dt.date(2006, 11, 14))}
+    assert later["opt_10_notice"].status == "takes effect later"
+    on = {t.obligation.id: t for t in ob.trigger(DEAL, events, dt.date(2006, 7, 3))}
+    assert on["ip_4b_prior_notice"].status == "due today"
+
+
+def test_performed_late():
+    events = ob.parse_events([{"date": "2005-11-22", "kind": "exercise_notice"},
+                              {"date": "2005-12-01", "kind": "performed", "obligation": "opt_2_1_certificates",
+                               "trigger_date": "2005-11-22"}], DEAL)
+    (t,) = ob.trigger(DEAL, events, dt.date(2006, 1, 1))
+    assert t.status == "performed late" and t.performed_on == dt.date(2005, 12, 1)
+
+
+def test_history_worked_example():
+    events = ob.load_events("history", DEAL)
+    triggered = {t.obligation.id: t for t in ob.trigger(DEAL, events, dt.date(2008, 6, 30))}
+    assert triggered["fea_3_1a_disburse"].status == "performed"
+    assert triggered["opt_10_default"].status == "in effect"
+    assert triggered["opt_3_1_provision"].status == "act date not known"
+    outside = ob.unmatched_events(DEAL, events)
+    assert set(outside["event"]) == {"closing", "registration_filed_late", "waiver", "amendment", "maturity"}
+
+
+@pytest.mark.parametrize("raw, message", [
+    ([{"date": "2006-01-01", "kind": "alien_invasion"}], "[0].kind: unknown event kind (got 'alien_invasion')"),
+    ([{"date": "2005-01-01", "kind": "exercise_notice"}], "[0].date: 2005-01-01 precedes the deal (closing 2005-09-07)"),
+    ([{"date": "01/02/2006", "kind": "exercise_notice"}], "[0].date: expected an ISO date YYYY-MM-DD (got '01/02/2006')"),
+    ([{"date": "2006-01-02", "kind": "performed", "obligation": "nope", "trigger_date": "2006-01-01"}], "[0].obligation"),
+    ([{"date": "2006-01-02", "kind": "exercise_notice", "when": "x"}], "unknown key(s) ['when']"),
+    ([{"date": "2006-01-02", "kind": "ip_application_planned", "act_date": "2006-01-01"}], "act_date: 2006-01-01 is before"),
+    ({"date": "2006-01-02"}, "expected a list of events"),
+])
+def test_bad_event_streams_refused(raw, message):
+    with pytest.raises(DealDataError) as info:
+        ob.parse_events(raw, DEAL, "stream.yaml")
+    assert message in str(info.value) and "stream.yaml" in str(info.value)
+
+
+def test_bad_event_files(tmp_path):
+    with pytest.raises(DealDataError, match="no such events file"):
+        ob.load_events(tmp_path / "none.yaml", DEAL)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {date: 2006-01-02, kind: [", encoding="utf-8")
+    with pytest.raises(DealDataError, match="malformed YAML"):
+        ob.load_events(bad, DEAL)
+
+
+def test_ics_round_trip(tmp_path):
+    events = ob.load_events("sample", DEAL)
+    triggered = ob.trigger(DEAL, events, dt.date(2008, 6, 30))
+    paths = ob.write_exports(DEAL, triggered, tmp_path)
+    assert [p.name for p in paths] == ["obligations.csv", "obligations-calendar.csv", "obligations.ics"]
+    cal = Calendar.from_ical(paths[2].read_bytes())
+    vevents = [c for c in cal.walk() if c.name == "VEVENT"]
+    dated = [t for t in triggered if t.due]
+    assert len(vevents) == len(dated)
+    got = sorted((str(v["summary"]).split("] ", 1)[1].split(":")[0], v.decoded("dtstart")) for v in vevents)
+    assert got == sorted((t.obligation.id, t.due) for t in dated)
+    assert len({str(v["uid"]) for v in vevents}) == len(vevents)
+    assert all("Source: " in str(v["description"]) for v in vevents)
+    import csv
+    rows = list(csv.DictReader(paths[0].open(encoding="utf-8")))
+    assert len(rows) == len(DEAL.obligations)
+
+
+def test_collateral_register_calls_out_blank_schedules():
+    frame = collateral.schedules_frame(DEAL)
+    blank = frame[frame["meaning"].str.startswith("FINDING")]
+    assert set(blank["schedule"]) == {"I", "II"} and len(blank) == 6
+    assert set(frame[frame["schedule"] == "III"]["meaning"]) == {"states there are none"}
+    assert len(collateral.collateral_frame(DEAL)) == 6
+    assert "first priority" in collateral.security_interest_frame(DEAL)["terms"].str.cat()
+
+
+def test_loader_refuses_bad_obligations(write_deal):
+    def dup(d):
+        d["obligations"].append(dict(d["obligations"][0]))
+    with pytest.raises(DealDataError, match=r"obligations\[19\].id: duplicate obligation id"):
+        load_deal(write_deal(dup))
+
+    def unknown_party(d):
+        d["obligations"][0]["obligor"] = "martians"
+    with pytest.raises(DealDataError, match=r"obligations\[0\].obligor: unknown party or group"):
+        load_deal(write_deal(unknown_party))
+
+    def bad_rule(d):
+        d["obligations"][0]["rule"] = {"kind": "business_days"}
+    with pytest.raises(DealDataError, match="a business_days rule needs n"):
+        load_deal(write_deal(bad_rule))
