@@ -244,3 +244,51 @@ def obligations_timeline(deal, triggered, as_of) -> go.Figure:
                       height=max(300, 60 + 28 * len(triggered)), margin={"l": 230, "r": 20, "t": 60, "b": 40},
                       legend={"orientation": "h", "y": -0.15})
     return fig
+
+
+# ----------------------------------------------------------------------- notes ----------------
+def debt_service_figure(schedule, title: str | None = None) -> go.Figure:
+    """A note's payments by period, stacked: cash interest, cash principal, premium, principal
+    paid in stock (valued at the conversion price)."""
+    dates = [r["date"].isoformat() for r in schedule.rows]
+    fig = go.Figure()
+    for key, name in (("interest", "cash interest"), ("principal_cash", "cash principal"),
+                      ("premium", "cash premium"), ("principal_stock", "principal paid in stock")):
+        fig.add_trace(go.Bar(x=dates, y=[float(r[key]) for r in schedule.rows], name=name,
+                             hovertemplate="%{x}: $%{y:,.2f}<extra>" + name + "</extra>"))
+    fig.update_layout(barmode="stack", title=title or f"{schedule.note}: debt service by period", height=360,
+                      yaxis_title="$", legend={"orientation": "h", "y": -0.2}, margin={"l": 70, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def total_service_figure(schedules) -> go.Figure:
+    """All notes: cash paid each period (interest, principal, premium), stacked by note."""
+    fig = go.Figure()
+    for s in schedules:
+        fig.add_trace(go.Bar(x=[r["date"].isoformat() for r in s.rows],
+                             y=[float(r["interest"] + r["principal_cash"] + r["premium"]) for r in s.rows],
+                             name=s.note, hovertemplate="%{x}: $%{y:,.2f}<extra>" + s.note + "</extra>"))
+    fig.update_layout(barmode="stack", title="Total cash debt service by period", height=360, yaxis_title="$",
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 70, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def conversion_figure(schedules, outstanding: int) -> go.Figure:
+    """Shares issued on conversion over time (cumulative) and the dilution they mean."""
+    from plotly.subplots import make_subplots
+
+    rows = sorted((r["date"], r["shares"]) for s in schedules for r in s.rows if r["shares"])
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    total, xs, ys, dil = 0, [], [], []
+    for day, n in rows:
+        total += n
+        xs.append(day.isoformat())
+        ys.append(total)
+        dil.append(100 * total / (outstanding + total))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", line={"shape": "hv"}, name="shares issued (cumulative)"),
+                  secondary_y=False)
+    fig.add_trace(go.Scatter(x=xs, y=dil, mode="lines", line={"dash": "dot"}, name="dilution (%)"), secondary_y=True)
+    fig.update_layout(title="Conversion shares and dilution", height=360, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 70, "r": 60, "t": 50, "b": 40})
+    fig.update_xaxes(type="date")
+    return fig

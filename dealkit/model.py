@@ -243,6 +243,8 @@ class NoteTerms(_Model):
     default_interest_monthly: Cited[Rate]
     optional_prepayment_multiple: Cited[Multiple]
     overadvance_monthly: Cited[Rate]
+    advance_rate_receivables: Cited[Rate]
+    advance_rate_inventory: Cited[Rate]
 
 
 class OptionTerms(_Model):

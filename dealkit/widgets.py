@@ -143,3 +143,43 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     date.observe(redraw, names="value")
     redraw()
     return w.VBox([w.HBox([who, date]), table, chart])
+
+
+def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
+    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock; the
+    schedules' totals and the total debt service chart are recomputed and redrawn live."""
+    import dataclasses
+    from decimal import Decimal
+
+    import plotly.graph_objects as go
+
+    from .charts import total_service_figure
+    from .notes import build_schedules
+
+    margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin %")
+    floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="floor %")
+    fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-3, max=0, step=0.05,
+                           description="conv. price $", readout_format=".4f")
+    shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×")
+    info = w.HTML()
+    chart = go.FigureWidget(total_service_figure([]))
+
+    def redraw(*_):
+        aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
+                                 fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
+        mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
+        schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
+        info.value = "<ul>" + "".join(
+            f"<li><b>{s.note}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
+            f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
+            for s in schedules.values()) + "</ul>"
+        fresh = total_service_figure(list(schedules.values()))
+        with chart.batch_update():
+            chart.data = []
+            for trace in fresh.data:
+                chart.add_trace(trace)
+
+    for control in (margin, floor, fcp, shock):
+        control.observe(redraw, names="value")
+    redraw()
+    return w.VBox([margin, floor, fcp, shock, info, chart])

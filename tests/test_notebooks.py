@@ -22,6 +22,10 @@ EDGE_RUNS = [
     ("03_option", ["fmv=0", "holdings=500000000", "reading=post_issuance"], "exercisable now: <strong>0</strong>"),
     ("03_option", ["outstanding=10000000000", "default_notice=2005-09-01", "interactive=true", "event_after=5000000000"],
      "void: Event of Default"),
+    ("01_notes", ["margin=3.25%", "floor=0.06", "conversion_price=0.333", "stock_price=0.01", "rounding=daily",
+                  "default_date=", "term_b_maturity=2007-03-06"], "Lender XIRR"),
+    ("01_notes", ["price_shock=0.5", "monthly_amount=150000.00", "first_amortization=2005-12-01", "interactive=true"],
+     "conserved: <strong>True</strong>"),
     ("04_obligations", ["events=history", "as_of=2008-06-30", "party=Holder", "promptly_days=0", "interactive=true"],
      "act date not known"),
 ]
@@ -48,6 +52,8 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
     ("03_option", "reading=generous", "reading must be one of literal, post_issuance"),
     ("03_option", "as_of=yesterday", "parameter as_of: expected an ISO date"),
     ("04_obligations", "events=/nonexistent/events.yaml", "no such events file"),
+    ("01_notes", "margin=150%", "parameter margin: a rate must lie between 0 and 1"),
+    ("01_notes", "rounding=weekly", "rounding must be 'period' or 'daily'"),
     ("04_obligations", "events=moonlanding", "no such events file"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):

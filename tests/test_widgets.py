@@ -70,3 +70,22 @@ def test_obligations_explorer_filters_and_moves_the_date():
     who.value = "the Escrow Agent (Loeb & Loeb LLP)"
     assert "<p>1 obligations</p>" in table.value and "fea_4_1d_successor" in table.value
     assert len(chart.data) == 1
+
+
+def test_notes_explorer_recomputes():
+    import datetime as dt
+
+    from dealkit import notes
+    from dealkit.widgets import notes_explorer
+
+    deal = load_deal()
+    a = notes.assumptions_from_deal(deal)
+    market = notes.Market(notes.Decimal("0.06"), 5_000_000)
+    box = notes_explorer(deal, a, market, dt.date(2008, 1, 31), dt.date(2008, 1, 31))
+    margin, floor, fcp, shock, info, chart = box.children
+    before = info.value
+    assert "conserved True" in before and len(chart.data) == 3
+    margin.value = 4.0
+    assert info.value != before and "conserved True" in info.value
+    shock.value = 0.5  # $0.03 < 110% of $0.05: Term A paid in cash
+    assert "Term A</b>: interest" in info.value and "stock $0.00 (0 shares)" in info.value
