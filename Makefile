@@ -23,6 +23,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/report_bench.py
+	$(BIN)/python benchmarks/option_bench.py
+	$(BIN)/python benchmarks/notes_bench.py
 
 check: $(STAMP)
 	$(BIN)/dealkit check

@@ -54,13 +54,20 @@ class Disbursement:
 _INSTRUCTION_KEYS = {"payee", "amount", "percent", "remainder", "note"}
 
 
-def _money_field(value: Any, where: str) -> Decimal:
+def _decimal_field(value: Any, where: str, kind: str = "money") -> Decimal:
+    """A money amount (``kind="money"``: not negative, whole cents) or a percent (0 to 100), from
+    a string or an int; a float is refused (it has already lost the cents)."""
+    example = "\"1350000.00\"" if kind == "money" else "\"12.5\""
     if isinstance(value, float):
-        raise InstructionError(f"{where}: give money as a string like \"1350000.00\", not the float {value!r}")
+        raise InstructionError(f"{where}: give the {kind} as a string like {example}, not the float {value!r}")
     try:
         d = to_decimal(value, where)
     except ValueError as exc:
         raise InstructionError(f"{where}: {str(exc).split(': ', 1)[-1]}") from None
+    if kind == "percent":
+        if d < 0 or d > 100:
+            raise InstructionError(f"{where}: a percent between 0 and 100 (got {value!r})")
+        return d
     if d < 0:
         raise InstructionError(f"{where}: must not be negative (got {value!r})")
     if d != d.quantize(CENT):
@@ -68,16 +75,8 @@ def _money_field(value: Any, where: str) -> Decimal:
     return d
 
 
-def _percent_field(value: Any, where: str) -> Decimal:
-    if isinstance(value, float):
-        raise InstructionError(f"{where}: give the percent as a string like \"12.5\", not the float {value!r}")
-    try:
-        d = to_decimal(value, where)
-    except ValueError as exc:
-        raise InstructionError(f"{where}: {str(exc).split(': ', 1)[-1]}") from None
-    if d < 0 or d > 100:
-        raise InstructionError(f"{where}: a percent between 0 and 100 (got {value!r})")
-    return d
+def _money_field(value: Any, where: str) -> Decimal:
+    return _decimal_field(value, where, "money")
 
 
 def disburse(escrowed: Decimal | str, instructions: Iterable[Mapping[str, Any]], agent_fee: Decimal | str,
@@ -141,7 +140,7 @@ def disburse(escrowed: Decimal | str, instructions: Iterable[Mapping[str, Any]],
         if kind == "amount":
             parsed.append((i, payee.strip(), kind, _money_field(ins["amount"], f"{where}.amount")))
         elif kind == "percent":
-            parsed.append((i, payee.strip(), kind, _percent_field(ins["percent"], f"{where}.percent")))
+            parsed.append((i, payee.strip(), kind, _decimal_field(ins["percent"], f"{where}.percent", "percent")))
         else:
             if ins["remainder"] is not True:
                 raise InstructionError(f"{where}.remainder: must be true (got {ins['remainder']!r})")

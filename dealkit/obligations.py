@@ -19,8 +19,9 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from .calendar import add_business_days, previous_business_day
-from .errors import DealDataError
+from .errors import DealDataError, ParameterError
 from .model import Deal, Obligation
+from .params import as_date
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
@@ -150,14 +151,11 @@ def parse_events(raw: Any, deal: Deal, source: str = "events") -> list[Obligatio
 
 
 def _date(value: Any, where: str, source: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise DealDataError(f"{where}: expected an ISO date YYYY-MM-DD (got {value!r})", file=source, value=value)
+    try:
+        return as_date(value, where)
+    except ParameterError:
+        raise DealDataError(f"{where}: expected an ISO date YYYY-MM-DD (got {value!r})", file=source,
+                            value=value) from None
 
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
