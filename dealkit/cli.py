@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("-p", "--param", metavar="NAME=VALUE", action="append", default=[],
                         help="a notebook parameter, passed as a string (repeatable)")
     report.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="notebooks run at once (default: the number of cores)")
+                        help="notebooks run at once (default: the number of cores + 1)")
     report.add_argument("--notebook", metavar="NAME", action="append", default=None,
                         help="run only this notebook (repeatable; e.g. 00_overview)")
     report.add_argument("--notebook-dir", metavar="DIR", default=None,

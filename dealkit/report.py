@@ -298,7 +298,8 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     logging.getLogger("papermill").setLevel(logging.WARNING)
     banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
               f"{started.isoformat(timespec='seconds')} UTC by dealkit")
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    # default: one more worker than cores: a worker mostly waits while its kernel computes
+    jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
     tasks = plan
 
     from tqdm import tqdm
