@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `dealkit check | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        print(f"dealkit {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("dealkit: interrupted", file=sys.stderr)
         return 130

@@ -60,3 +60,11 @@ def test_report_refuses_bad_deal_and_unknown_notebook(tmp_path, write_deal):
     proc = run_cli("report", "--notebook", "99_nothing", "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "no notebook named '99_nothing'" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_report_into_an_unwritable_place_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = run_cli("report", "--notebook", "00_overview", "--out", str(blocker / "reports"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and str(blocker) in proc.stderr
