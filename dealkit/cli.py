@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="run only this notebook (repeatable; e.g. 00_overview)")
     report.add_argument("--notebook-dir", metavar="DIR", default=None,
                         help="run the notebooks of this folder instead of the project's notebooks/")
+    report.add_argument("--fresh-kernels", action="store_true",
+                        help="a new kernel for every notebook (default: each worker keeps one warm kernel and "
+                             "clears its namespace between notebooks)")
     report.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                         help="execution timeout per cell (default: 300)")
     return parser
@@ -69,7 +72,8 @@ def _report(args: argparse.Namespace) -> int:
     summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
                          jobs=args.jobs, notebooks=args.notebook,
                          execution_timeout=args.timeout or EXECUTION_TIMEOUT,
-                         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else NOTEBOOK_DIR)
+                         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else NOTEBOOK_DIR,
+                         fresh_kernels=args.fresh_kernels)
     print(summary.text())
     return 0 if summary.ok else 1
 

@@ -25,13 +25,13 @@ from pathlib import Path
 
 from .errors import ParameterError, ReportError
 from .export import combined_html, notebook_to_html, write_atomic
+from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "ReportSummary", "discover", "declared_parameters",
            "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-KERNEL = "python3"
 #: Seconds a single cell may run before the run is abandoned (papermill has no default: #711).
 EXECUTION_TIMEOUT = 300
 #: Seconds the kernel may take to start.
@@ -145,13 +145,16 @@ def _error_text(exc: BaseException) -> str:
 
 
 def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: str = "",
-                 execution_timeout: int = EXECUTION_TIMEOUT, start_timeout: int = START_TIMEOUT) -> NotebookResult:
+                 execution_timeout: int = EXECUTION_TIMEOUT, start_timeout: int = START_TIMEOUT,
+                 kernel: WarmKernel | None = None) -> NotebookResult:
     """Execute one notebook with papermill on the ``python3`` kernel and export it to HTML.
 
+    ``kernel``: a warm kernel to reuse (:mod:`dealkit.kernels`); ``None`` starts a fresh one.
     The executed notebook goes to ``out_dir/ipynb/NAME.ipynb`` (partial on failure), the page to
     ``out_dir/NAME.html`` (written atomically, only on success; removed on failure, so a stale
     page of an earlier run never passes for this one).
     """
+    kernel = kernel if kernel is not None else _WORKER_KERNEL
     import nbformat
     import papermill
 
@@ -163,8 +166,13 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
     t0 = time.perf_counter()
     title = name
     try:
-        with tempfile.TemporaryDirectory(prefix="dealkit-kernel-") as socket_dir:
-            _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, socket_dir)
+        if kernel is not None:
+            _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout,
+                     km=kernel.acquire(path.parent))
+        else:
+            with tempfile.TemporaryDirectory(prefix="dealkit-kernel-") as socket_dir:
+                _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout,
+                         kernel_manager_class=ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log")))
         nb = nbformat.read(str(ipynb), as_version=4)
         title = _title(nb)
         html_text = notebook_to_html(nb, banner=banner)
@@ -174,6 +182,8 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
     except BaseException as exc:  # noqa: BLE001 - one notebook's failure must not stop the others
         if isinstance(exc, KeyboardInterrupt):
             raise
+        if kernel is not None:
+            kernel.discard()  # whatever state the failure left: the next notebook gets a fresh kernel
         page.unlink(missing_ok=True)
         logging.getLogger("dealkit").debug("notebook %s failed:\n%s", name, traceback.format_exc())
         return NotebookResult(name, title, False, time.perf_counter() - t0, None,
@@ -181,42 +191,32 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
 
 
 def _execute(papermill, path: Path, tmp_ipynb: Path, ipynb: Path, parameters: dict[str, str],
-             start_timeout: int, execution_timeout: int, socket_dir: str) -> None:
+             start_timeout: int, execution_timeout: int, **kernel) -> None:
     try:
         papermill.execute_notebook(
             str(path), str(tmp_ipynb), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent),
-            kernel_manager_class=_ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log")))
+            start_timeout=start_timeout, execution_timeout=execution_timeout, cwd=str(path.parent), **kernel)
     finally:
         if tmp_ipynb.exists():  # papermill writes the partial notebook on failure too
             os.replace(tmp_ipynb, ipynb)
 
 
-def _ipc_kernel_manager(socket_dir: str, log_path: Path):
-    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP (nothing
-    listens on a port, and ipykernel does not warn about unencrypted TCP). Each kernel gets its
-    own socket folder: parallel kernels would otherwise race for the same socket names. The
-    kernel's own stderr (its log: start-up warnings, the SIGINT jupyter_client sends at shutdown)
-    goes to ``log_path`` beside the executed notebook instead of the user's terminal; what the
-    cells print is in the notebook."""
-    from jupyter_client.manager import AsyncKernelManager
+#: The warm kernel of a pool worker (set by :func:`_init_worker`).
+_WORKER_KERNEL: WarmKernel | None = None
 
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
-            super().__init__(**kwargs)
 
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            log = open(log_path, "wb")  # noqa: SIM115 - the child holds it; closed below
-            try:
-                kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-            finally:
-                log.close()
+def _init_worker(log_dir: Path, cwd: Path, start_timeout: int) -> None:
+    """In each worker process: start its kernel at once (it boots while the worker waits for its
+    first notebook), warm the exporter in a thread, and shut the kernel down when the worker
+    exits (multiprocessing runs Finalize callbacks, not atexit, in its children)."""
+    global _WORKER_KERNEL
+    from multiprocessing.util import Finalize
 
-    return IPCKernelManager
+    _WORKER_KERNEL = WarmKernel(log_dir, start_timeout)
+    _WORKER_KERNEL.start(cwd)
+    Finalize(_WORKER_KERNEL, _WORKER_KERNEL.close, exitpriority=10)
+    _warm_in_background()
 
 
 def _warm_imports() -> None:
@@ -276,7 +276,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                parameters: dict[str, str] | None = None, jobs: int | None = None,
                notebooks: list[str] | None = None, progress: bool | None = None,
                notebook_dir: Path = NOTEBOOK_DIR, execution_timeout: int = EXECUTION_TIMEOUT,
-               start_timeout: int = START_TIMEOUT) -> ReportSummary:
+               start_timeout: int = START_TIMEOUT, fresh_kernels: bool = False) -> ReportSummary:
     """Run the notebooks and write the reports into ``out_dir``.
 
     Raises :class:`~dealkit.errors.DealDataError` (bad deal), :class:`ParameterError` (an
@@ -307,17 +307,27 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
     results: dict[Path, NotebookResult] = {}
+    log_dir = out / "ipynb"
     if jobs == 1:
-        _warm_in_background()
-        for p in paths:
-            bar.set_postfix_str(p.stem)
-            results[p] = run_notebook(p, out, tasks[p], banner, execution_timeout, start_timeout)
-            bar.update(1)
+        kernel = None if fresh_kernels else WarmKernel(log_dir, start_timeout)
+        try:
+            if kernel is not None:
+                kernel.start(paths[0].parent)  # boots while the exporter warms up
+            _warm_in_background()
+            for p in paths:
+                bar.set_postfix_str(p.stem)
+                results[p] = run_notebook(p, out, tasks[p], banner, execution_timeout, start_timeout, kernel)
+                bar.update(1)
+        finally:
+            if kernel is not None:
+                kernel.close()
     else:
         _warm_imports()
-        # fork the workers before any thread starts here; each worker warms its own exporter
+        # fork the workers before any thread starts here; each worker starts its kernel and warms
+        # its exporter
+        init = (_warm_in_background, ()) if fresh_kernels else (_init_worker, (log_dir, paths[0].parent, start_timeout))
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                    initializer=_warm_in_background) as pool:
+                                    initializer=init[0], initargs=init[1]) as pool:
             futures = {pool.submit(run_notebook, p, out, tasks[p], banner, execution_timeout, start_timeout): p
                        for p in paths}
             for fut in cf.as_completed(futures):

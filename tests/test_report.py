@@ -165,3 +165,29 @@ def test_summary_json_free_of_absolute_temp_names(report_run):
         assert data["metadata"]["kernelspec"]["name"] == "python3"
         assert data["metadata"]["papermill"]["exception"] in (None, False)
     assert ROOT.exists()
+
+
+def test_warm_kernel_gives_each_notebook_an_empty_namespace(tmp_path):
+    """One worker (--jobs 1) runs three notebooks on one warm kernel: the second does not see
+    what the first defined, execution counts start at 1, and a failure gets the next one a fresh
+    kernel. --fresh-kernels runs the same set on a kernel each."""
+    nbdir, out = tmp_path / "nbs", tmp_path / "out"
+    nbdir.mkdir()
+    _write_nb(nbdir / "a_define.ipynb", "import os\nleak = 42\nprint(os.getpid())")
+    _write_nb(nbdir / "b_check.ipynb", "import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())")
+    _write_nb(nbdir / "c_fail.ipynb", "raise ValueError('planned failure')")
+    _write_nb(nbdir / "d_after.ipynb", "import os\nprint(os.getpid())")
+    for flags in ([], ["--fresh-kernels"]):
+        proc = run_cli("report", "--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "1", *flags)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "3 of 4 notebooks ok" in proc.stdout and "FAILED c_fail: ValueError: planned failure" in proc.stdout
+        pids = {}
+        for name in ("a_define", "b_check", "d_after"):
+            nb = nbformat.read(out / "ipynb" / f"{name}.ipynb", as_version=4)
+            code = [c for c in nb.cells if c.cell_type == "code"]
+            assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), name
+            pids[name] = int(code[-1].outputs[0]["text"].strip())
+        if not flags:
+            assert pids["a_define"] == pids["b_check"] != pids["d_after"]  # reused, then fresh after the failure
+        else:
+            assert len(set(pids.values())) == 3
