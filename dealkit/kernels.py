@@ -64,9 +64,10 @@ get_ipython().execution_count = 1
 class WarmKernel:
     """A kernel kept for the notebooks of one process (see the module's doc)."""
 
-    def __init__(self, log_dir: Path, start_timeout: int = 60) -> None:
+    def __init__(self, log_dir: Path | None, start_timeout: int = 60) -> None:
+        """``log_dir``: where the kernels' logs go (``None``: the temporary socket folder)."""
         self.socket_dir = tempfile.mkdtemp(prefix="dealkit-kernel-")
-        self.log_dir = Path(log_dir)
+        self.log_dir = Path(log_dir) if log_dir is not None else Path(self.socket_dir)
         self.start_timeout = start_timeout
         self.km = None
         self.used = 0

@@ -292,14 +292,25 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     if not paths:
         raise ReportError(f"no notebooks in {notebook_dir}")
     out = Path(out_dir).resolve()
-    plan = plan_parameters(paths, parameters, {"deal_path": str(deal_file), "output_dir": str(out)})
-    out.mkdir(parents=True, exist_ok=True)
+    # default: one more worker than cores: a worker mostly waits while its kernel computes
+    jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets the kernel's debugger warning
+    kernel = None
+    if jobs == 1 and not fresh_kernels:
+        # one process: start its kernel now, so it boots while papermill is imported and the
+        # parameters are checked (its log stays in a temporary folder until out_dir exists)
+        kernel = WarmKernel(None, start_timeout)
+        kernel.start(paths[0].parent)
+    try:
+        plan = plan_parameters(paths, parameters, {"deal_path": str(deal_file), "output_dir": str(out)})
+        out.mkdir(parents=True, exist_ok=True)
+    except BaseException:
+        if kernel is not None:
+            kernel.close()
+        raise
     logging.getLogger("papermill").setLevel(logging.WARNING)
     banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
               f"{started.isoformat(timespec='seconds')} UTC by dealkit")
-    # default: one more worker than cores: a worker mostly waits while its kernel computes
-    jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
     tasks = plan
 
     from tqdm import tqdm
@@ -309,10 +320,9 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     results: dict[Path, NotebookResult] = {}
     log_dir = out / "ipynb"
     if jobs == 1:
-        kernel = None if fresh_kernels else WarmKernel(log_dir, start_timeout)
         try:
             if kernel is not None:
-                kernel.start(paths[0].parent)  # boots while the exporter warms up
+                kernel.log_dir = log_dir  # later kernels (after a failure) log beside the notebooks
             _warm_in_background()
             for p in paths:
                 bar.set_postfix_str(p.stem)
