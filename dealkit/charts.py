@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .loader import PrimeSeries
-from .model import Deal
 
 __all__ = ["use_notebook_renderer", "timeline_figure", "prime_figure", "TIMELINE_ORDER"]
 
@@ -140,7 +139,7 @@ def state_diagram_figure(transitions, targets, path=()) -> go.Figure:
             if to and to != frm:
                 edges.add((frm, to, event))
     fig = go.Figure()
-    for frm, to, event in sorted(edges):
+    for frm, to in sorted({(f, t) for f, t, _ in edges}):  # one arrow per pair of phases
         (x0, y0), (x1, y1) = _PHASE_XY[frm], _PHASE_XY[to]
         bold = (frm, to) in taken
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,

@@ -580,13 +580,9 @@ def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, d
         last_row = s.rows[-1] if s.rows else None
         balance = last_row["closing"] if last_row else s.face
         since = last_row["date"] if last_row else default_date
-        if "draw" in (last_row or {}):
-            charged = balance  # the revolver: interest on the balance (at least the MBN)
-        else:
-            charged = balance
         principal += balance
-        if balance:
-            accrued += accrued_interest(charged, since, demand_date, a.margin, a.floor, prime)
+        if balance:  # interest on the balance itself after acceleration (no MBN minimum)
+            accrued += accrued_interest(balance, since, demand_date, a.margin, a.floor, prime)
             dflt += default_interest(balance, default_date, demand_date, a.default_interest_monthly)
     payment = default_payment(principal, accrued + dflt, fees, a.default_multiple)
     return DefaultScenario(default_date, demand_date, principal, accrued, dflt, fees, payment, payment - principal)

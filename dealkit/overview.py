@@ -21,7 +21,7 @@ __all__ = ["parties_table", "instruments_table", "timeline_events", "assumptions
 def parties_table(deal: Deal) -> pd.DataFrame:
     """One row per party: name, roles, jurisdiction *as each document states it*, notice address."""
     rows = []
-    for key, p in deal.parties.items():
+    for p in deal.parties.values():
         juris = "; ".join(f"{j.value} ({deal.cite(j.source)})" for j in p.jurisdiction) or "not stated"
         rows.append({"party": p.name.value, "short": p.short, "roles": ", ".join(p.roles),
                      "jurisdiction as stated": juris,
@@ -42,7 +42,7 @@ def instruments_table(deal: Deal) -> pd.DataFrame:
     ``amount`` is the exact ``Decimal`` (``None`` where unknown); ``shown`` is for display.
     """
     rows = []
-    for key, n in deal.notes.items():
+    for n in deal.notes.values():
         inside = f" (inside the {deal.notes[n.within].title.value}; not additive)" if n.within else ""
         rows.append({"instrument": n.title.value + inside, "amount": n.face.value,
                      "shown": format_money(n.face.value), "issued": n.issue_date.value,
@@ -85,7 +85,7 @@ def timeline_events(deal: Deal, prime: PrimeSeries) -> pd.DataFrame:
     rows = []
     closing = deal.deal.closing_date.value
     last = max(n.maturity.value for n in deal.notes.values())
-    for key, n in deal.notes.items():
+    for n in deal.notes.values():
         rows.append({"date": n.maturity.value, "category": "Maturity",
                      "event": f"{n.title.value} matures ({format_money(n.face.value)})",
                      "source": deal.cite(n.maturity.source)})

@@ -98,7 +98,7 @@ def valid_instructions(draw):
     base = escrowed - fee - D("450000.00")
     n = draw(st.integers(1, 6))
     if draw(st.booleans()):  # with a remainder payee
-        out, left, pct_left = [], base, D(100)
+        out, left = [], base
         for i in range(n):
             if draw(st.booleans()):
                 amt = draw(st.decimals(min_value=D("0.00"), max_value=left / 2, places=2)).quantize(D("0.01"), "ROUND_DOWN")

@@ -38,7 +38,7 @@ def test_timeline_has_every_kind_of_event():
 
 
 def test_prime_figure_contract_rate_applies_the_floor():
-    deal, prime = load_deal(), load_prime()
+    prime = load_prime()
     fig = charts.prime_figure(prime, dt.date(2005, 9, 7), dt.date(2008, 9, 6),
                               margin=Decimal("0.02"), floor=Decimal("0.08"))
     prime_y, contract_y = fig.data[0].y, fig.data[1].y

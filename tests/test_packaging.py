@@ -3,7 +3,6 @@
 
 import re
 import tomllib
-from pathlib import Path
 
 import nbformat
 import papermill
