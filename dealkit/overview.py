@@ -118,7 +118,8 @@ def headline(deal: Deal) -> dict[str, str]:
     e = deal.escrow
     return {
         "Facility (revolver + Term A + Term B)": f"{format_money(deal.facility_total())} — "
-                                                  + "; ".join(deal.cite(n.face.source) for n in deal.facility_notes().values()),
+                                                  + "; ".join(dict.fromkeys(deal.cite(n.face.source)
+                                                                            for n in deal.facility_notes().values())),
         "Escrowed Payment": f"{format_money(e.escrowed_payment.value)} — {deal.cite(e.escrowed_payment.source)}",
         "Closing Payment": f"{format_money(e.closing_payment.value)} — {deal.cite(e.closing_payment.source)}",
         "Option shares": f"{deal.option.shares.value:,} — {deal.cite(deal.option.shares.source)}",
