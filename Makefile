@@ -10,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dealkit-installed
 
-.PHONY: report test lab bench check chromium clean
+.PHONY: report test lab bench check chromium clean fuzz
 
 report: $(STAMP)
 	$(BIN)/dealkit report --out reports
@@ -28,6 +28,10 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/dealkit check
+
+# The full property, fuzz and kill runs (the suite runs a sample of each).
+fuzz: $(STAMP) chromium
+	DEALKIT_FULL=1 $(BIN)/python -m pytest
 
 # The environment is rebuilt when pyproject.toml changes.
 # rfc3987-syntax (pulled in by jupyterlab -> jupyter-events -> jsonschema[format-nongpl]) builds

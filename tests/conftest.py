@@ -48,3 +48,19 @@ def report_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     proc = run_cli("report", "--out", str(out))
     return proc, out
+
+
+# Property and fuzz tests: a sample in the suite, the full runs on demand.
+#   DEALKIT_FULL=1 .venv/bin/python -m pytest tests/...   (or `make fuzz`)
+# Tests that want a size scaled by the profile use ``full_or(sample, full)``.
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+FULL = os.environ.get("DEALKIT_FULL") == "1"
+_hyp_settings.register_profile("suite", deadline=None, derandomize=False)
+_hyp_settings.register_profile("full", deadline=None, max_examples=2000)
+_hyp_settings.load_profile("full" if FULL else "suite")
+
+
+def full_or(sample: int, full: int) -> int:
+    """The size of a fuzz or property run: ``sample`` in the suite, ``full`` with DEALKIT_FULL=1."""
+    return full if FULL else sample
