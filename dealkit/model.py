@@ -23,7 +23,7 @@ from .money import to_decimal
 __all__ = [
     "Money", "Price", "Rate", "Multiple", "Shares", "Date", "Source", "Cited", "Document",
     "Party", "Note", "NoteTerms", "OptionTerms", "WarrantTerms", "Escrow", "IPCollateral",
-    "Deal", "iter_cited",
+    "Deal", "iter_cited", "ParallelLender",
 ]
 
 
@@ -245,6 +245,8 @@ class NoteTerms(_Model):
     overadvance_monthly: Cited[Rate]
     advance_rate_receivables: Cited[Rate]
     advance_rate_inventory: Cited[Rate]
+    #: How a payment or maturity date that is not a business day moves (dealkit.calendar.adjust).
+    business_day_convention: Cited[Literal["following", "modified_following", "preceding", "unadjusted"]]
 
 
 class OptionTerms(_Model):
@@ -369,6 +371,16 @@ class HistoryEvent(_Model):
     event: Cited[Text]
 
 
+class ParallelLender(_Model):
+    """A parallel financing closed with the deal (deal-facts.md, "Parallel lender"): who lent,
+    which party of this deal's documents belongs to that side, and on what terms."""
+
+    name: Cited[Text]
+    #: The key (in ``parties``) of the affiliate named as a separate secured party.
+    secured_party: Cited[str]
+    terms: Cited[Text]
+
+
 class DefaultDemand(_Model):
     amount: Cited[Money]
     notice_date: Cited[Date]
@@ -424,6 +436,7 @@ class Deal(_Model):
     capitalization: Capitalization
     history: tuple[HistoryEvent, ...]
     default_demand: DefaultDemand
+    parallel_lender: ParallelLender | None = None
     obligations: tuple[Obligation, ...] = ()
 
     def facility_notes(self) -> dict[str, Note]:

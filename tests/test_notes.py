@@ -51,7 +51,8 @@ def test_payment_dates_first_business_day():
     dates = n.payment_dates(ISSUE, MATURITY)
     assert dates[0] == dt.date(2005, 10, 3)  # Sat 10-01 -> Mon 10-03
     assert dt.date(2006, 1, 3) in dates      # Sun 01-01, Mon 01-02 New Year's observed -> Tue 01-03
-    assert dates[-1] == MATURITY and len(dates) == 37  # Oct 2005 .. Sep 2008 (36), then the maturity
+    # Oct 2005 .. Sep 2008 (36), then the maturity: Saturday 2008-09-06 paid Monday 2008-09-08 (following)
+    assert dates[-1] == dt.date(2008, 9, 8) and len(dates) == 37
 
 
 def test_term_a_conserves_principal_and_converts_when_the_tests_pass():
