@@ -10,7 +10,7 @@ range seen in comparable deals). The YAML form is compact (``{value: ..., doc: .
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
 
 from types import MappingProxyType
@@ -34,7 +34,7 @@ def _money(v: object) -> Decimal:
     d = to_decimal(v, "money")
     if d < 0:
         raise ValueError("money must not be negative")
-    if d != d.quantize(Decimal("0.01")):
+    if d != d.quantize(Decimal("0.01"), rounding=ROUND_DOWN):  # exact to the cent (any mode; named)
         raise ValueError("money has more than two decimal places (cents)")
     return d
 

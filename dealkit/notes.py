@@ -734,6 +734,9 @@ def xirr(flows: Sequence[tuple[dt.date, Decimal, str]]) -> float | None:
     amounts = [float(f[1]) for f in flows]
     if not (any(a > 0 for a in amounts) and any(a < 0 for a in amounts)):
         return None
+    first = next(a for a in amounts if a)
+    if first > 0:  # one orientation: a set of flows and its mirror give the very same rate
+        amounts = [-a for a in amounts]
     try:
         return _xirr(dates, amounts)
     except Exception:  # pyxirr raises when no rate solves; say "none" rather than guess
