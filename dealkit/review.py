@@ -96,7 +96,8 @@ def _holders(deal: Deal) -> tuple[list[Finding], list[str]]:
 def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
     """Whose economics the Option's value belongs in (issue 10, item 4): the Option's Holder
     (Option, preamble) against the escrow's option recipient (Schedule A) and the parallel-lender
-    record (``parallel_lender``: deal-facts.md "Parallel lender"). The lender flows take it as an
+    record (``parallel_lender``: deal-facts.md "Parallel lender"). Medium: the discrepancy itself
+    is the ``holder`` finding (high); this one is its consequence for the economics, which take an
     explicit choice, ``option_holder`` ∈ {laurus, gssf, excluded} (:mod:`dealkit.notes`)."""
     holder = deal.option.holder
     recipient = deal.escrow.schedule_a.option_recipient
@@ -111,7 +112,7 @@ def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
     if holder.value == side.value and holder.value != recipient.value:
         name = deal.party_name(holder.value)
         return [Finding(
-            "option_holder", "high", "The Option may belong to the parallel lender, not to Laurus",
+            "option_holder", "medium", "The Option may belong to the parallel lender, not to Laurus",
             f"The Option names {name} as Holder; {name} is the affiliate of the parallel lender "
             f"({parallel.name.value}) named as a separate secured party, while the escrow's Schedule A sends the "
             f"Option to {deal.party_name(recipient.value)}; whose economics include the Option's value is a "
