@@ -33,7 +33,7 @@ __all__ = [
     "build_schedules", "DefaultScenario", "default_scenario", "borrower_cash_flows", "flows_frame",
     "assumptions_frame", "schedule_display", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
     "BACK_SOLVE_ROUNDING", "OPTION_HOLDERS", "default_option_holder", "option_value", "reconcile_demand",
-    "business_day_convention", "principal_variants",
+    "business_day_convention", "principal_variants", "parse_option_holder",
 ]
 
 ZERO = Decimal("0.00")
@@ -664,6 +664,21 @@ def default_option_holder(deal) -> str:
     return holder if holder in OPTION_HOLDERS else "excluded"
 
 
+def parse_option_holder(value: object, deal) -> str:
+    """The ``option_holder`` parameter: ``laurus``, ``gssf``, ``excluded``, or ``deal`` for
+    :func:`default_option_holder`. Anything else is a :class:`~dealkit.errors.ParameterError`
+    naming the parameter and the value (cut short)."""
+    from .errors import ParameterError
+
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text == "deal":
+        return default_option_holder(deal)
+    if text in OPTION_HOLDERS:
+        return text
+    shown = repr(value)[:40] + ("…" if len(repr(value)) > 40 else "")
+    raise ParameterError(f"parameter option_holder: one of {', '.join(OPTION_HOLDERS)} or deal (got {shown})")
+
+
 def option_value(deal, market: Market, day: dt.date | None = None) -> Decimal:
     """The Option's intrinsic value on ``day`` (default: its issue date): all its shares (§1.1)
     at the market close less the exercise price (definitions (c)), never negative, to the cent
@@ -880,11 +895,16 @@ def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] 
 
 _SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
           "principal_cash", "principal_stock", "premium", "shares", "series_d", "limited_by", "closing"]
+_REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
 
 
 def schedule_display(schedule: Schedule):
     """The schedule's frame with the columns that apply, money formatted for reading."""
     frame = schedule.frame()
+    if frame.empty:  # e.g. a default before the first payment date: no period has ended
+        import pandas as pd
+
+        return pd.DataFrame(columns=[c for c in _SHOWN if schedule.movements or c not in _REVOLVER_ONLY])
     cols = [c for c in _SHOWN if c in frame.columns]
     frame = frame[cols].copy()
     for c in ("opening", "draw", "repaid", "borrowing_base", "overadvance", "interest", "principal_cash",

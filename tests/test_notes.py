@@ -551,3 +551,18 @@ def test_no_implicit_rounding(module):
         assert not (isinstance(node.func, ast.Name) and node.func.id == "round"), f"{module}:{node.lineno}: round()"
         if isinstance(node.func, ast.Attribute) and node.func.attr == "quantize":
             assert any(k.arg == "rounding" for k in node.keywords), f"{module}:{node.lineno}: quantize without rounding="
+
+
+def test_option_holder_parameter():
+    from dealkit.errors import ParameterError
+
+    assert n.parse_option_holder("deal", DEAL) == "gssf"
+    assert n.parse_option_holder(" Laurus ", DEAL) == "laurus"
+    with pytest.raises(ParameterError, match=r"parameter option_holder: one of laurus, gssf, excluded or deal \(got 'x{20}"):
+        n.parse_option_holder("x" * 500, DEAL)
+
+
+def test_schedule_display_of_a_schedule_cut_before_its_first_payment():
+    s = n.term_a_schedule(D("3000000.00"), ISSUE, MATURITY, A, MARKET, stop=dt.date(2005, 9, 30))
+    frame = n.schedule_display(s)
+    assert frame.empty and "shares" in frame.columns and "draw" not in frame.columns
