@@ -27,7 +27,7 @@ EDGE_RUNS = [
     ("01_notes", ["price_shock=0.5", "monthly_amount=150000.00", "first_amortization=2005-12-01", "interactive=true"],
      "conserved: <strong>True</strong>"),
     ("01_notes", ["option_holder=laurus", "default_date=2005-09-30", "demand_date=2005-10-01"],
-     "counted in Laurus&#x27;s flows"),
+     "counted in Laurus's flows"),
     ("04_obligations", ["events=history", "as_of=2008-06-30", "party=Holder", "promptly_days=0", "interactive=true"],
      "act date not known"),
 ]
