@@ -612,17 +612,9 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
     anchor = months_from or due
     rows = []
     for months in months_unpaid:
-        if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-            raise ValueError(f"months_unpaid: a whole number of months ≥ 0 (got {months!r})")
-        start = add_months(anchor, -months)
-        if start > due:
-            raise ValueError(f"interest would start on {start}, after the due date {due}")
-        per_dollar_contract = sum((s.interest for s in interest_segments(Decimal(1), start, due, a.margin, a.floor,
-                                                                         prime)), Decimal(0))
+        start, per_dollar_contract = _per_dollar_contract(anchor, due, months, a, prime)
         for ddate in default_dates:
-            if ddate is not None and ddate > due:
-                raise ValueError(f"default date {ddate} is after the due date {due}")
-            per_dollar_default = (a.default_interest_monthly * 12 * (due - ddate).days / _360) if ddate else Decimal(0)
+            per_dollar_default = _per_dollar_default(ddate, due, a)
             for fee in fee_rates:
                 p = (demand / (a.default_multiple + per_dollar_contract + per_dollar_default + fee)).quantize(
                     CENT, rounding=principal_rounding)
@@ -635,6 +627,26 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
                              "fees": _cents(p * fee), "total (rounding ±1¢ a part)": parts,
                              "consistent": bool(0 < p <= max_principal)})
     return pd.DataFrame(rows)
+
+
+def _per_dollar_contract(anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions, prime) -> tuple[dt.date, Decimal]:
+    """(start, contract interest per dollar of principal from ``months`` months before ``anchor`` to ``due``), exact."""
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ValueError(f"months_unpaid: a whole number of months ≥ 0 (got {months!r})")
+    start = add_months(anchor, -months)
+    if start > due:
+        raise ValueError(f"interest would start on {start}, after the due date {due}")
+    return start, sum((s.interest for s in interest_segments(Decimal(1), start, due, a.margin, a.floor, prime)),
+                      Decimal(0))
+
+
+def _per_dollar_default(ddate: dt.date | None, due: dt.date, a: NoteAssumptions) -> Decimal:
+    """Default interest per dollar of principal from ``ddate`` to ``due`` (0 without a default date), exact."""
+    if ddate is None:
+        return Decimal(0)
+    if ddate > due:
+        raise ValueError(f"default date {ddate} is after the due date {due}")
+    return a.default_interest_monthly * 12 * (due - ddate).days / _360
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -998,9 +1010,9 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
                     continue
                 dint = default_interest(p, dfrom, due, a.default_interest_monthly) if dfrom else ZERO
                 pay = default_payment(p, contract + dint, ZERO, a.default_multiple)
-                solve = back_solve_demand(demand, due, a, months_unpaid=(months,), default_dates=(dfrom,),
-                                          fee_rates=(ZERO,), prime=prime)
-                needed = solve.iloc[0]["principal"]
+                # the back-solve (:func:`back_solve_demand`, no fees) of the same terms
+                needed = (demand / (a.default_multiple + _per_dollar_contract(due, due, months, a, prime)[1]
+                                    + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
                 rows.append({"principal": label, "months of interest unpaid": months,
                              "default interest from": dfrom or "none", "principal at default": p,
                              "130% of principal": _cents(p * a.default_multiple), "contract interest": contract,

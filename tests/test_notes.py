@@ -526,6 +526,8 @@ def test_reconciliation_of_the_default_scenario_against_the_demand():
     assert (row["contract interest"], row["default interest"], row["payment"]) == (contract, dint, pay)
     assert row["difference (demand − payment)"] == demand - pay and bool(row["reproduces"]) is (abs(demand - pay) <= 1)
     assert row["principal gap"] == row["principal that reproduces it"] - p
+    solve = n.back_solve_demand(demand, DEAL.default_demand.due_date.value, A, months_unpaid=(1,), default_dates=(stop,))
+    assert row["principal that reproduces it"] == solve.iloc[0]["principal"]
 
 
 def test_reconciliation_reproduces_the_demand_when_the_principal_does():
