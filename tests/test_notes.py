@@ -267,7 +267,6 @@ def test_revolver_draw_on_a_payment_date_opens_the_next_period():
                             [n.BorrowingBase(dt.date(2005, 9, 6), D("1"), D("1"), D("1.00"))])
 
 
-_money = st.integers(1, 3_000_000).map(lambda c: D(c * 100) / 100)  # up to $30,000... scaled below
 
 
 @st.composite
