@@ -33,7 +33,7 @@ __all__ = [
     "build_schedules", "DefaultScenario", "default_scenario", "borrower_cash_flows", "flows_frame",
     "assumptions_frame", "schedule_display", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
     "BACK_SOLVE_ROUNDING", "OPTION_HOLDERS", "default_option_holder", "option_value", "reconcile_demand",
-    "business_day_convention", "principal_variants", "parse_option_holder",
+    "business_day_convention", "principal_variants", "parse_option_holder", "reconciliation_summary",
 ]
 
 ZERO = Decimal("0.00")
@@ -1022,3 +1022,25 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
                              "principal that reproduces it": needed, "principal gap": needed - p})
     rows.sort(key=lambda r: abs(r["difference (demand − payment)"]))
     return pd.DataFrame([first, *rows])
+
+
+def _signed(amount: Decimal) -> str:
+    return f"{'−' if amount < 0 else ''}${abs(amount):,.2f}"
+
+
+def reconciliation_summary(table, demand: Decimal) -> str:
+    """One sentence (Markdown) on a :func:`reconcile_demand` table: how far this run's payment is
+    from the demand, and which combinations reproduce it — or the closest and by how much."""
+    first = table.iloc[0]
+    hits = table.iloc[1:][table.iloc[1:]["reproduces"]]
+    head = (f"Demand **${demand:,.2f}**; this run's Default Payment **${first['payment']:,.2f}** (difference "
+            f"{_signed(first['difference (demand − payment)'])}). ")
+    if len(hits):
+        return head + f"**{len(hits)}** combination(s) reproduce the demand within $1 (marked below)."
+    if len(table) < 2:
+        return head + "No other combination was tried."
+    best = table.iloc[1]
+    return head + (f"No combination reproduces it within $1; the closest — {best['principal']}, "
+                   f"{best['months of interest unpaid']} month(s) of interest unpaid, default interest from "
+                   f"{best['default interest from']} — differs by **{_signed(best['difference (demand − payment)'])}** "
+                   f"and would need a principal of ${best['principal that reproduces it']:,.2f}.")

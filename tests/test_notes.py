@@ -567,3 +567,14 @@ def test_schedule_display_of_a_schedule_cut_before_its_first_payment():
     s = n.term_a_schedule(D("3000000.00"), ISSUE, MATURITY, A, MARKET, stop=dt.date(2005, 9, 30))
     frame = n.schedule_display(s)
     assert frame.empty and "shares" in frame.columns and "draw" not in frame.columns
+
+
+def test_reconciliation_summary_names_the_closest():
+    stop = dt.date(2008, 1, 31)
+    sched = n.build_schedules(DEAL, A, MARKET, term_b_maturity=stop, stop=stop)
+    ds = n.default_scenario(sched, stop, dt.date(2008, 2, 1), A)
+    table = n.reconcile_demand(DEAL, A, ds, sched)
+    text = n.reconciliation_summary(table, DEAL.default_demand.amount.value)
+    best = table.iloc[1]
+    assert text.startswith("Demand **$13,580,810.00**; this run's Default Payment")
+    assert f"{abs(best['difference (demand − payment)']):,.2f}" in text and best["principal"] in text
