@@ -6,8 +6,14 @@ The notes' own terms are not in any readable source (deal-facts.md): the margin,
 A's Monthly Amount, the conversion price, the tests and caps are *assumptions* (``note_terms`` in
 the deal file, with the range seen in other Laurus deals) and every function takes them as
 parameters. Rates are ``Decimal`` fractions, money ``Decimal``; interest is simple, actual days
-over a 360-day year, split exactly at every prime change, rounded to the cent half-up at the end
-of each period (the other named convention, ``rounding="daily"``, rounds each day's interest).
+over a 360-day year, split exactly at every prime change (and, on the revolver, at every draw and
+repayment: the daily balance), rounded to the cent half-up at the end of each period (the other
+named convention, ``rounding="daily"``, rounds each day's interest). Every rounding point names
+its mode (:data:`INTEREST_ROUNDING`, :data:`CREDIT_ROUNDING`, :data:`BACK_SOLVE_ROUNDING`).
+Payment and maturity dates on a weekend or U.S. federal holiday move by the deal's business-day
+convention (``following``: :data:`dealkit.calendar.PAYMENT_CONVENTION`), as in the obligations
+calendar and its .ics. Who holds the Option is an explicit choice in the lender's flows
+(:data:`OPTION_HOLDERS`).
 """
 
 from __future__ import annotations

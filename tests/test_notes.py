@@ -155,7 +155,7 @@ def test_unknown_override_refused():
 rates = st.decimals(min_value=D("0"), max_value=D("0.05"), places=4)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=full_or(40, 2000), deadline=None)
 @given(monthly=st.decimals(min_value=D("1000.00"), max_value=D("500000.00"), places=2),
        price=st.decimals(min_value=D("0.001"), max_value=D("0.20"), places=4),
        volume=st.integers(0, 50_000_000), shock=st.decimals(min_value=D("0.1"), max_value=D("3"), places=1))
@@ -167,7 +167,7 @@ def test_property_principal_is_conserved(monthly, price, volume, shock):
     assert s.outstanding == 0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=full_or(60, 2000), deadline=None)
 @given(m1=rates, m2=rates, f1=rates, f2=rates)
 def test_property_interest_monotone_in_margin_and_floor(m1, m2, f1, f2):
     lo_m, hi_m = sorted((m1, m2))
@@ -177,7 +177,7 @@ def test_property_interest_monotone_in_margin_and_floor(m1, m2, f1, f2):
     assert low <= high
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=full_or(40, 2000), deadline=None)
 @given(p1=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4),
        p2=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4))
 def test_property_a_higher_price_never_converts_less(p1, p2):
