@@ -120,7 +120,8 @@ class Segment:
 def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: Decimal, floor: Decimal,
                       prime: PrimeSeries | None = None) -> list[Segment]:
     """The accrual from ``start`` (inclusive) to ``end`` (exclusive) split at every prime change:
-    each piece ``principal × rate × days / 360``, exact."""
+    each piece ``principal × rate × days / 360`` (a quotient to 28 significant digits, for display;
+    totals divide the exact sum of ``principal × rate × days`` by 360 once)."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     prime = prime or _default_prime()
@@ -134,6 +135,13 @@ def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: 
         days = (b - a).days
         out.append(Segment(a, b, p, r, days, principal * r * days / _360))
     return out
+
+
+def _numerator(principal: Decimal, segs: Sequence[Segment]) -> Decimal:
+    """``principal × Σ rate × days`` over ``segs``: the interest times 360, exact (finite decimals
+    multiply exactly). Dividing by 360 *once*, at the end, keeps an exact half cent exact, so the
+    named rounding sees it (summing per-segment quotients, each cut at 28 digits, may not)."""
+    return principal * sum((s.rate * s.days for s in segs), Decimal(0))
 
 
 _PRIME: PrimeSeries | None = None
@@ -159,7 +167,7 @@ def accrued_interest(principal: Decimal, start: dt.date, end: dt.date, margin: D
     """
     segs = interest_segments(principal, start, end, margin, floor, prime)
     if rounding == "period":
-        return _cents(sum((s.interest for s in segs), Decimal(0)))
+        return _cents(_numerator(principal, segs) / _360)
     if rounding == "daily":
         return sum((_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
     raise ValueError(f"rounding must be 'period' or 'daily' (got {rounding!r})")
@@ -358,7 +366,7 @@ class Schedule:
 def _interest_row(principal: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime, rounding):
     segs = interest_segments(principal, start, end, a.margin, a.floor, prime)
     if rounding == "period":
-        interest = _cents(sum((s.interest for s in segs), Decimal(0)))
+        interest = _cents(_numerator(principal, segs) / _360)
     elif rounding == "daily":
         interest = sum((_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
     else:
@@ -502,7 +510,7 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
     dates = payment_dates(issue, maturity, convention)
     final = dates[-1]
     _check_reports(limit, events, issue, final)
-    per_day_over = a.overadvance_monthly * 12 / _360
+    over_annual = a.overadvance_monthly * 12
     rows, balance, base, last = [], ZERO, ZERO, issue
     i = 0
     for day in dates:
@@ -510,8 +518,8 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
             break
         opening = balance
         draws = repaid = ZERO
-        exact = ZERO          # contract interest, exact
-        over_exact = ZERO     # overadvance interest, exact
+        exact = ZERO          # contract interest × 360, exact
+        over_exact = ZERO     # overadvance interest × 360, exact
         daily_total = ZERO    # rounding="daily": each day's interest rounded
         over_daily = ZERO
         rates: list[str] = []
@@ -530,15 +538,15 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
             charged = max(balance, mbn)
             over = max(ZERO, balance - base)
             for seg in interest_segments(charged, cut, nxt, a.margin, a.floor, prime):
-                exact += seg.interest
+                exact += charged * seg.rate * seg.days
                 daily_total += _cents(charged * seg.rate / _360) * seg.days
                 rates.append(f"{seg.rate * 100:.2f}%")
             days = (nxt - cut).days
-            over_exact += over * per_day_over * days
-            over_daily += _cents(over * per_day_over) * days
+            over_exact += over * over_annual * days
+            over_daily += _cents(over * over_annual / _360) * days
             cut = nxt
         if rounding == "period":
-            interest, over_interest = _cents(exact), _cents(over_exact)
+            interest, over_interest = _cents(exact / _360), _cents(over_exact / _360)
         elif rounding == "daily":
             interest, over_interest = daily_total, over_daily
         else:
@@ -622,9 +630,10 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
         for ddate in default_dates:
             per_dollar_default = _per_dollar_default(ddate, due, a)
             for fee in fee_rates:
-                p = (demand / (a.default_multiple + per_dollar_contract + per_dollar_default + fee)).quantize(
-                    CENT, rounding=principal_rounding)
-                interest = _cents(p * (per_dollar_contract + per_dollar_default))
+                # P = 360 D / (360 m + 360 i + 360 f): one division, exact numerators
+                p = (demand * _360 / (a.default_multiple * _360 + per_dollar_contract + per_dollar_default
+                                      + fee * _360)).quantize(CENT, rounding=principal_rounding)
+                interest = _cents(p * (per_dollar_contract + per_dollar_default) / _360)
                 parts = _cents(p * a.default_multiple) + interest + _cents(p * fee)
                 rows.append({"months of interest unpaid": months, "interest from": start,
                              "default interest from": ddate or "none",
@@ -636,23 +645,23 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
 
 
 def _per_dollar_contract(anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions, prime) -> tuple[dt.date, Decimal]:
-    """(start, contract interest per dollar of principal from ``months`` months before ``anchor`` to ``due``), exact."""
+    """(start, 360 × contract interest per dollar of principal from ``months`` months before ``anchor``
+    to ``due``), exact."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ValueError(f"months_unpaid: a whole number of months ≥ 0 (got {months!r})")
     start = add_months(anchor, -months)
     if start > due:
         raise ValueError(f"interest would start on {start}, after the due date {due}")
-    return start, sum((s.interest for s in interest_segments(Decimal(1), start, due, a.margin, a.floor, prime)),
-                      Decimal(0))
+    return start, _numerator(Decimal(1), interest_segments(Decimal(1), start, due, a.margin, a.floor, prime))
 
 
 def _per_dollar_default(ddate: dt.date | None, due: dt.date, a: NoteAssumptions) -> Decimal:
-    """Default interest per dollar of principal from ``ddate`` to ``due`` (0 without a default date), exact."""
+    """360 × default interest per dollar of principal from ``ddate`` to ``due`` (0 without a default date), exact."""
     if ddate is None:
         return Decimal(0)
     if ddate > due:
         raise ValueError(f"default date {ddate} is after the due date {due}")
-    return a.default_interest_monthly * 12 * (due - ddate).days / _360
+    return a.default_interest_monthly * 12 * (due - ddate).days
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -842,24 +851,23 @@ def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, d
         if since > default_date:
             raise ValueError(f"{s.note}: the schedule runs past the default date {default_date} "
                              f"(last row {since}); build it with stop={default_date}")
-        exact = Decimal(0)
+        exact = Decimal(0)  # contract interest × 360, exact
         bal, cut = s.outstanding, since
         for d, amt in sorted(s.movements):
             if not since <= d <= default_date:
                 continue
             if d > cut:
-                exact += sum((g.interest for g in interest_segments(max(bal, s.minimum), cut, d, a.margin, a.floor,
-                                                                    prime)), Decimal(0))
+                exact += _numerator(max(bal, s.minimum), interest_segments(max(bal, s.minimum), cut, d, a.margin,
+                                                                           a.floor, prime))
                 cut = d
             bal += amt
         if default_date > cut:
-            exact += sum((g.interest for g in interest_segments(max(bal, s.minimum), cut, default_date, a.margin,
-                                                                a.floor, prime)), Decimal(0))
+            exact += _numerator(max(bal, s.minimum), interest_segments(max(bal, s.minimum), cut, default_date,
+                                                                       a.margin, a.floor, prime))
         if bal:  # after acceleration: interest on the balance itself (no MBN minimum)
-            exact += sum((g.interest for g in interest_segments(bal, default_date, demand_date, a.margin, a.floor,
-                                                                prime)), Decimal(0))
+            exact += _numerator(bal, interest_segments(bal, default_date, demand_date, a.margin, a.floor, prime))
             dflt += default_interest(bal, default_date, demand_date, a.default_interest_monthly)
-        accrued += _cents(exact)
+        accrued += _cents(exact / _360)
         principal += bal
     payment = default_payment(principal, accrued + dflt, fees, a.default_multiple)
     return DefaultScenario(default_date, demand_date, principal, accrued, dflt, fees, payment, payment - principal)
@@ -1009,16 +1017,15 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
     for label, p in principal_variants(scenario, schedules).items():
         for months in months_unpaid:
             start = add_months(due, -months)
-            contract = _cents(sum((s.interest for s in interest_segments(p, start, due, a.margin, a.floor, prime)),
-                                  Decimal(0)))
+            contract = _cents(_numerator(p, interest_segments(p, start, due, a.margin, a.floor, prime)) / _360)
             for dfrom in default_from:
                 if dfrom is not None and dfrom > due:
                     continue
                 dint = default_interest(p, dfrom, due, a.default_interest_monthly) if dfrom else ZERO
                 pay = default_payment(p, contract + dint, ZERO, a.default_multiple)
                 # the back-solve (:func:`back_solve_demand`, no fees) of the same terms
-                needed = (demand / (a.default_multiple + _per_dollar_contract(due, due, months, a, prime)[1]
-                                    + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
+                needed = (demand * _360 / (a.default_multiple * _360 + _per_dollar_contract(due, due, months, a, prime)[1]
+                                           + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
                 rows.append({"principal": label, "months of interest unpaid": months,
                              "default interest from": dfrom or "none", "principal at default": p,
                              "130% of principal": _cents(p * a.default_multiple), "contract interest": contract,

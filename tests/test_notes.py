@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, full_or
@@ -291,6 +291,8 @@ def _histories(draw):
 
 
 @settings(max_examples=full_or(25, 2000), deadline=None)
+# found by the full run: an overadvance interest of exactly 4,489.595 (0.24/360 cut at 28 digits gave .59)
+@example(history=[(ISSUE, D("360"), D("313"), D("204553"))], margin=D("0"), floor=D("0.0600"))
 @given(history=_histories(), margin=st.decimals(D("0"), D("0.0325"), places=4),
        floor=st.decimals(D("0.06"), D("0.10"), places=4))
 def test_property_revolver_period_interest_is_the_daily_sum_rounded_once(history, margin, floor):
@@ -578,3 +580,14 @@ def test_reconciliation_summary_names_the_closest():
     best = table.iloc[1]
     assert text.startswith("Demand **$13,580,810.00**; this run's Default Payment")
     assert f"{abs(best['difference (demand − payment)']):,.2f}" in text and best["principal"] in text
+
+
+def test_an_exact_half_cent_rounds_half_up():
+    # 204,553 drawn against a borrowing base of 360 x 90% + 313 x 50% = 480.50: overadvance 204,072.50;
+    # 2005-12-01 .. 2006-01-02 (33 days) x 24% / 360 = 4,489.595 exactly -> 4,489.60 half-up
+    s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A,
+                            [n.BorrowingBase(ISSUE, D("360"), D("313"), D("204553"))])
+    row = next(r for r in s.rows if r["date"] == dt.date(2006, 1, 3))
+    assert row["overadvance_interest"] == D("4489.60")
+    # contract interest across the 2005-11-01 prime change: 22,320 x (8.75% + 9.00%) / 360 = 11.005 -> 11.01
+    assert n.accrued_interest(D("22320.00"), dt.date(2005, 10, 31), dt.date(2005, 11, 2), D("0.02"), D("0.08")) == D("11.01")
