@@ -106,15 +106,21 @@ def _frac(value: Decimal | Fraction | int | str) -> Fraction:
     return Fraction(d)
 
 
-def _exact_cents(value: Fraction) -> Decimal:
-    """``value`` rounded half-up to the cent, in integers (Decimal division can round at 28
-    digits): ``floor(100·value + 1/2) / 100``, exact for any Fraction. The one rounding point
-    for every cash figure of this module (mode: ROUND_HALF_UP)."""
-    scaled = value * 100
+def _half_up(value: Fraction, places: int) -> Decimal:
+    """``value`` rounded half-up (ROUND_HALF_UP, away from zero on a tie) to ``places`` decimal
+    places, in integers: ``sign · floor(|value|·10^places + 1/2) / 10^places``, exact for any
+    Fraction (Decimal division can round at 28 digits)."""
+    scaled = abs(value) * 10 ** places
     q, r = divmod(scaled.numerator, scaled.denominator)
     if 2 * r >= scaled.denominator:
         q += 1
-    return Decimal(q).scaleb(-2)
+    return Decimal(-q if value < 0 else q).scaleb(-places)
+
+
+def _exact_cents(value: Fraction) -> Decimal:
+    """``value`` rounded half-up to the cent (:func:`_half_up` with 2 places): the one rounding
+    point for every cash figure of this module (mode: ROUND_HALF_UP)."""
+    return _half_up(value, 2)
 
 
 def _need_shares(n: int, what: str) -> int:
@@ -191,7 +197,7 @@ def fair_market_value(determination_date: dt.date, market: Literal["exchange", "
         if shares == 0:
             raise ParameterError("§1.2(d): no shares outstanding")
         per = Fraction(Decimal(liquidation_total)) / shares
-        value = (Decimal(per.numerator) / Decimal(per.denominator)).quantize(Decimal("1E-10"), rounding=ROUND_HALF_UP)
+        value = _half_up(per, 10)
         return FairMarketValue(value, "§1.2(d)", determination_date, None,
                                f"{liquidation_total} over {shares:,} shares (option shares counted as outstanding)")
     raise ParameterError(f"market must be exchange, otcbb, not_traded or liquidation (got {str(market)[:40]!r})")
@@ -473,7 +479,7 @@ def adjust_for_events(shares: int, exercise_price: Decimal | Fraction,
     else:
         raise ParameterError(f"reading must be one of {', '.join(EVENT_READINGS)} (got {str(reading)[:40]!r})")
     whole = math.floor(exact)
-    shown = (Decimal(price.numerator) / Decimal(price.denominator)).quantize(Decimal("1E-10"), rounding=ROUND_HALF_UP)
+    shown = _half_up(price, 10)
     return Adjustment(exact, whole, exact - whole, price, shown, y * p0, exact * price, reading, ratio, len(events))
 
 
