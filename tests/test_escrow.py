@@ -45,12 +45,10 @@ def test_s3_1a_odd_cents_largest_remainder_without_remainder_payee():
 
 
 def test_s3_1a_odd_cents_go_to_the_remainder_payee():
-    rows = disburse("100.00", [{"payee": "A", "percent": "33.33"}, {"payee": "R", "remainder": True}], "0.00",
-                    closing_payment="0.00")
-    # base 100.00: A = 33.33 exactly; R = 66.67
+    rows = disburse("450100.00", [{"payee": "A", "percent": "33.33"}, {"payee": "R", "remainder": True}], "0.00")
+    # base 100.00 after the $450,000 Closing Payment: A = 33.33 exactly; R = 66.67
     assert [r.amount for r in rows[2:]] == [D("33.33"), D("66.67")]
-    rows = disburse("10.00", [{"payee": "A", "percent": "33.335"}, {"payee": "R", "remainder": True}], "0.00",
-                    closing_payment="0.00")
+    rows = disburse("450010.00", [{"payee": "A", "percent": "33.335"}, {"payee": "R", "remainder": True}], "0.00")
     assert [r.amount for r in rows[2:]] == [D("3.33"), D("6.67")]  # 3.3335 rounded down; R takes the cent
 
 
