@@ -129,8 +129,19 @@ def _money_field(value: Any, where: str) -> Decimal:
 
 
 def _same_payee(a: str, b: str) -> bool:
-    norm = lambda s: " ".join(s.replace(",", " ").replace(".", " ").split()).casefold()  # noqa: E731
+    norm = lambda s: "".join(ch for ch in s.casefold() if ch.isalnum())  # noqa: E731
     return norm(a) == norm(b)
+
+
+def _lists_closing_payment(raw: Mapping[str, Any], payee: str, closing_payee: str) -> bool:
+    """Does a Joint Instruction line list the Closing Payment? ``closing_payment: true``; or,
+    unless ``closing_payment: false``, a payment to the Closing Payment's payee (names compared
+    without case, spaces or punctuation) or a line whose note calls it the closing payment."""
+    flag = raw.get("closing_payment")
+    if flag is not None:
+        return flag is True
+    note = raw.get("note")
+    return _same_payee(payee, closing_payee) or (isinstance(note, str) and "closing payment" in note.casefold())
 
 
 def _parse_instructions(instructions: Any) -> list[tuple[int, str, str, Decimal | None, Mapping[str, Any]]]:
@@ -266,7 +277,7 @@ def disburse(escrowed: Decimal | str, instructions: Iterable[Mapping[str, Any]],
     parsed, findings = [], []
     for item in _parse_instructions(instructions):
         i, payee, kind, value, raw = item
-        if raw.get("closing_payment") is True or (raw.get("closing_payment") is None and _same_payee(payee, payee_name)):
+        if _lists_closing_payment(raw, payee, payee_name):
             if kind == "amount" and value == sched:
                 findings.append(f"instructions[{i}]: the Closing Payment of {sched} to {payee} is listed again; it is "
                                 "retained once under FEA §3.1(a) (Schedule A), so this line is dropped, not paid twice")
@@ -949,14 +960,15 @@ def outcomes_frame(outcomes: Mapping[str, EscrowRun]):
 
 
 def expense_and_interest_frame(split: ExpenseSplit, readings: InterestReadings, rate: Any):
-    """The §4.1 expense split and the §5.3 readings as one table of figures with their clauses."""
+    """The §4.1 expense split and the §5.3 readings as one table of figures with their clauses
+    (the default §5.3 reading first)."""
     import pandas as pd
 
     return pd.DataFrame([
         {"item": "expenses reimbursed by the parties, jointly and severally (capped)", "amount": f"${split.reimbursed_capped:,.2f}", "clause": f"FEA §4.1(c), cap ${split.cap:,.2f}"},
         {"item": "costs within the indemnity (not capped)", "amount": f"${split.indemnified:,.2f}", "clause": "FEA §4.1(b)"},
         {"item": "borne by the Escrow Agent (above the cap, or gross negligence)", "amount": f"${split.borne_by_agent:,.2f}", "clause": "FEA §4.1(b)-(c)"},
-        {"item": f"§5.3 reading A: interest earned over {readings.days} days at {rate} (ACT/360), follows the funds", "amount": f"${readings.to_parties_a:,.2f}", "clause": "FEA §5.3 (first half)"},
-        {"item": "§5.3 reading B: no interest", "amount": f"${readings.to_parties_b:,.2f}", "clause": "FEA §5.3 (likely intent)"},
-        {"item": "difference between the readings", "amount": f"${readings.difference:,.2f}", "clause": "FEA §5.3"},
+        {"item": "§5.3 no_interest_payable (default): “nor will interest be payable in connection therewith”", "amount": f"${readings.to_parties_b:,.2f}", "clause": "FEA §5.3 (second half, operative)"},
+        {"item": f"§5.3 interest_follows_funds: an interest bearing account over {readings.days} days at {str(rate)[:20]} (ACT/360), interest to the recipients", "amount": f"${readings.to_parties_a:,.2f}", "clause": "FEA §5.3 (first half, against the second)"},
+        {"item": "what the contradiction is worth", "amount": f"${readings.difference:,.2f}", "clause": "FEA §5.3"},
     ])
