@@ -545,3 +545,27 @@ def test_property_item14_random_event_sequences(events):
         if state.phase == Phase.DISBURSED:
             assert [d.amount for d in closing] == [D("450000.00")]
     assert released <= 1
+
+
+# ------------------------------------------------------------------ the notebook, edited deal
+@pytest.mark.slow
+def test_02_escrow_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
+    """The notebook takes every escrow term from the deal file: edit Schedule A's Closing Payment,
+    the expense cap and the §4.1(d) notice in a copy and run it (papermill, real kernel)."""
+    import json
+
+    from conftest import run_cli
+
+    def edit(d):
+        d["escrow"]["closing_payment"]["value"] = "500000.00"
+        d["escrow"]["expense_cap"]["value"] = "3000.00"
+        d["escrow"]["resignation_notice_business_days"]["value"] = 10
+    deal = write_deal(edit)
+    joint = json.dumps([{"payee": LCM, "amount": "500000.00"}] + INSTR)
+    proc = run_cli("report", "--deal", str(deal), "--notebook", "02_escrow", "--out", str(tmp_path / "out"),
+                   "-p", f"instructions={joint}", "-p", "scenario=resignation_no_successor")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "out" / "02_escrow.html").read_text(encoding="utf-8")
+    assert "500,000.00" in page and "450,000.00" not in page
+    assert "listed again" in page and "deposited_with_court" in page
+    assert "3,000.00" in page and "2005-09-23" in page  # the cap, and ten business days after 2005-09-09

@@ -518,3 +518,22 @@ def test_option_terms_come_from_the_deal_file(write_deal):
     g = scenario_grid([D("1")], [10**10], [0], exercise_price=terms["exercise_price"],
                       option_shares=terms["option_shares"], cap=terms["cap"])
     assert g.point(0, 0, 0, 0)["exercisable"] == 100_000_000
+
+
+@pytest.mark.slow
+def test_03_option_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
+    """The notebook takes the Option's terms from the deal file: edit the share count, the
+    Exercise Price and the cap in a copy and run it (papermill, real kernel)."""
+    from conftest import run_cli
+
+    def edit(d):
+        d["option"]["shares"]["value"] = 100_000_000
+        d["option"]["exercise_price"]["value"] = "0.00002"
+        d["option"]["max_exercise_cap"]["value"] = "0.0999"
+    proc = run_cli("report", "--deal", str(write_deal(edit)), "--notebook", "03_option", "--out", str(tmp_path / "out"),
+                   "-p", "method=cashless", "-p", "holdings=0", "-p", "outstanding=1000000000")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "out" / "03_option.html").read_text(encoding="utf-8")
+    assert "100,000,000 shares at $0.00002" in page.replace("\\$", "$") or "100,000,000 shares at" in page
+    assert "exercisable now: <strong>99,900,000</strong>" in page   # 9.99% of 1,000,000,000
+    assert "140,250,000" not in page
