@@ -13,13 +13,12 @@ import datetime as dt
 import functools
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
 from .calendar import add_business_days, is_business_day, previous_business_day
 from .errors import ParameterError
-from .money import CENT
 
 __all__ = [
     "OPTION_SHARES", "EXERCISE_PRICE", "CAP", "CAP_NOTICE_DAYS", "CashlessUnavailable", "PriceDataError",
@@ -27,7 +26,7 @@ __all__ = [
     "value_to_holder", "CapStatus", "cap_status", "CAP_REVIVAL_READINGS", "max_exercisable", "READINGS",
     "Adjustment", "adjust_for_event", "adjust_for_events", "EVENT_READINGS", "Reorganization", "reorganize",
     "PlanStep", "exercise_plan", "CASHLESS_CAP_READINGS", "SERIES_D_RATIO", "SERIES_D_UNTIL_AUTHORIZED",
-    "to_series_d", "series_d_cash_in_lieu", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
+    "to_series_d", "series_d_cash_in_lieu", "InexactInput", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
     "fmv_axis", "outstanding_axis", "deal_terms",
 ]
 
