@@ -51,7 +51,7 @@ def main() -> None:
     loop_results = []
     for i, j, k, r in points:
         y = op.max_exercisable(outstanding[j], holdings[k], reading=grid.readings[r], remaining=op.OPTION_SHARES)
-        res = op.cashless_exercise(y, fmv[i])
+        res = op.cashless_exercise(op.cashless_exercisable(y, fmv[i], remaining=op.OPTION_SHARES), fmv[i])
         loop_results.append((y, res.shares_issued, res.cash_in_lieu, op.value_to_holder(res, fmv[i])))
     loop_sample = time.perf_counter() - t0
     loop_full = loop_sample / args.sample * grid.size

@@ -26,7 +26,7 @@ __all__ = [
     "value_to_holder", "CapStatus", "cap_status", "CAP_REVIVAL_READINGS", "max_exercisable", "READINGS",
     "Adjustment", "adjust_for_event", "adjust_for_events", "EVENT_READINGS", "Reorganization", "reorganize",
     "PlanStep", "exercise_plan", "CASHLESS_CAP_READINGS", "SERIES_D_RATIO", "SERIES_D_UNTIL_AUTHORIZED",
-    "to_series_d", "series_d_cash_in_lieu", "InexactInput", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
+    "to_series_d", "series_d_cash_in_lieu", "InexactInput", "cashless_exercisable", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
     "fmv_axis", "outstanding_axis", "deal_terms",
 ]
 
@@ -256,6 +256,30 @@ def cashless_exercise(shares: int, fmv: Decimal | Fraction, exercise_price: Deci
     whole = math.floor(x)
     frac = x - whole
     return CashlessResult(y, whole, frac, _exact_cents(frac * a), y - whole)
+
+
+def cashless_exercisable(room: int, fmv: Decimal | Fraction, exercise_price: Decimal | Fraction | None = None,
+                         remaining: int | None = None, cashless_cap: str = "issued") -> int:
+    """Y, the most shares a cashless exercise (§2.2(b)) may be made for when §10 leaves ``room``
+    shares (:func:`max_exercisable`): under the ``"issued"`` reading (default,
+    :data:`CASHLESS_CAP_READINGS`) §10 caps X, the shares issued, so Y is the largest with
+    ``floor(Y(A − B)/A) ≤ room``:
+
+    .. math:: Y = \\left\\lceil \\frac{(room + 1) A}{A - B} \\right\\rceil - 1
+
+    (0 when ``room`` is 0: no exercise that only yields cash in lieu); at most ``remaining``.
+    Under ``"exercised"``, or when the FMV is not above the Exercise Price (no cashless route),
+    ``Y = room``."""
+    n = _need_shares(room, "room")
+    if cashless_cap not in CASHLESS_CAP_READINGS:
+        raise ParameterError(f"cashless_cap must be one of {', '.join(CASHLESS_CAP_READINGS)} "
+                             f"(got {str(cashless_cap)[:40]!r})")
+    a, b = _frac(fmv), _frac(_term(exercise_price, "EXERCISE_PRICE"))
+    if cashless_cap == "exercised" or a <= b or n == 0:
+        y = n
+    else:
+        y = math.ceil((n + 1) * a / (a - b)) - 1
+    return y if remaining is None else min(y, _need_shares(remaining, "remaining"))
 
 
 def _show(v: Fraction) -> str:
@@ -581,7 +605,7 @@ class PlanStep:
     cash_paid: Decimal           # cash method: the aggregate Exercise Price
     shares_withheld: int         # cashless method: Y − X
     cash_in_lieu: Decimal
-    sold_before: int             # shares the Holder sold that day before exercising
+    sold_before: int             # shares the Holder sold since the previous step, up to this exercise
     owned_after: int
     outstanding_after: int
     ownership_after: Fraction
@@ -644,7 +668,8 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
        (beneficial ownership of the underlying common, Rule 13d-3); the part under one preferred
        share is cashed with :func:`series_d_cash_in_lieu` (rounded once).
 
-    No exercise on a day with no room (n = 0). Stops when nothing remains, or after ``max_days``
+    No exercise on a day with no room (n = 0); its sales count in the next step's
+    ``sold_before`` (sold since the previous step), so the steps account for every share. Stops when nothing remains, or after ``max_days``
     trading days (then the last step's ``remaining_after`` is above zero).
 
     Terms default to the embedded deal's (``remaining``: §1.1's count; ``cap``; ``exercise_price``;
@@ -670,6 +695,7 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
     price_on = _price_lookup(prices)
     steps: list[PlanStep] = []
     day = start if is_business_day(start, calendar) else add_business_days(start, 1, calendar)
+    sold = 0  # sold since the previous step (days without an exercise included)
     for _ in range(max_days):
         if left == 0:
             break
@@ -682,15 +708,13 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
             vol = (volumes or {}).get(day, 0)
             sell = min(h, math.floor(Fraction(Decimal(sell_fraction_of_volume)) * vol))
         h -= sell
+        sold += sell
         room = max_exercisable(o, h, c, reading)
         if room > 0:
             series_d = authorized is not None and authorized < until and (
                 authorized_increase_date is None or day < authorized_increase_date)
             cashless = method == "cashless" and a > b
-            if cashless and cashless_cap == "issued":
-                y = min(left, math.ceil((room + 1) * a / (a - b)) - 1)
-            else:
-                y = min(room, left)
+            y = cashless_exercisable(room, a, b, left, cashless_cap) if cashless else min(room, left)
             if cashless:
                 res = cashless_exercise(y, a, b)
                 entitlement, withheld, cash_paid = res.x_exact, res.shares_withheld, Decimal("0.00")
@@ -706,9 +730,10 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
             o += issued
             binding = y < left
             left -= y
-            steps.append(PlanStep(day, y, issued, pref, cash_paid, withheld, in_lieu, sell, h, o,
+            steps.append(PlanStep(day, y, issued, pref, cash_paid, withheld, in_lieu, sold, h, o,
                                   Fraction(h, o) if o else Fraction(0), left, binding, fmv, pricing_day,
                                   owned_before, room))
+            sold = 0
         day = add_business_days(day, 1, calendar)
     return steps
 
@@ -752,9 +777,12 @@ def terms_frame(deal):
     return pd.DataFrame(rows, columns=["term", "value", "source"])
 
 
-def exercise_comparison(shares: int, fmv: Decimal, exercise_price: Decimal | Fraction | None = None):
+def exercise_comparison(shares: int, fmv: Decimal, exercise_price: Decimal | Fraction | None = None,
+                        cashless_shares: int | None = None):
     """Cash (§2.2(a)(i)) against cashless (§2.2(b)) for ``shares`` at ``fmv``; the cashless row
-    says why when it is not available (FMV ≤ Exercise Price) instead of failing."""
+    is for ``cashless_shares`` (default ``shares``; pass :func:`cashless_exercisable` for the §10
+    ``"issued"`` reading) and says why when it is not available (FMV ≤ Exercise Price) instead of
+    failing."""
     import pandas as pd
 
     paid = cash_exercise(shares, exercise_price)
@@ -762,8 +790,8 @@ def exercise_comparison(shares: int, fmv: Decimal, exercise_price: Decimal | Fra
              "cash in lieu": "$0.00", "value at FMV": f"${_exact_cents(Fraction(shares) * _frac(fmv)) - paid:,.2f} net",
              "note": "pays the aggregate Exercise Price"}]
     try:
-        r = cashless_exercise(shares, fmv, exercise_price)
-        rows.append({"route": "cashless (§2.2(b), §2.1)", "shares received": r.shares_issued, "holder pays": "$0.00",
+        r = cashless_exercise(shares if cashless_shares is None else cashless_shares, fmv, exercise_price)
+        rows.append({"route": f"cashless (§2.2(b), §2.1), Y = {r.shares_exercised:,}", "shares received": r.shares_issued, "holder pays": "$0.00",
                      "cash in lieu": f"${r.cash_in_lieu:,.2f}", "value at FMV": f"${value_to_holder(r, fmv):,.2f}",
                      "note": f"{r.shares_withheld:,} shares withheld: X = Y(A−B)/A"})
     except CashlessUnavailable as exc:

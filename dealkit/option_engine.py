@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import ParameterError
-from .option import READINGS, _term
+from .option import CASHLESS_CAP_READINGS, READINGS, _term, cashless_exercisable
 
 __all__ = ["ScenarioGrid", "scenario_grid", "ScenarioInputError", "INT64_SAFE", "MAX_DECIMALS"]
 
@@ -50,13 +50,16 @@ class ScenarioGrid:
     outstanding: np.ndarray
     holdings: np.ndarray
     readings: tuple[str, ...]
-    exercisable: np.ndarray        # Y, int64 (broadcast over fmv)
+    exercisable: np.ndarray        # Y, the §10 room (a cash exercise's Y), int64 (broadcast over fmv)
     available: np.ndarray          # bool: FMV > Exercise Price (else §2.2(b) is not available)
     shares_issued: np.ndarray      # int64 (0 where not available)
     cash_in_lieu_cents: np.ndarray # int64 cents
     value_cents: np.ndarray        # int64 cents
     dilution: np.ndarray           # float64: issued / (outstanding + issued)
     exact_path: bool = False
+    exercise_price: Decimal = Decimal(0)
+    option_shares: int = 0
+    cashless_cap: str = "issued"
 
     @property
     def size(self) -> int:
@@ -68,6 +71,9 @@ class ScenarioGrid:
                 "reading": self.readings[r], "exercisable": int(self.exercisable[0, j, k, r]),
                 "available": bool(self.available[i, 0, 0, 0]),
                 "shares_issued": int(self.shares_issued[i, j, k, r]),
+                "cashless_exercised": (cashless_exercisable(int(self.exercisable[0, j, k, r]), self.fmv[i],
+                                                            self.exercise_price, self.option_shares, self.cashless_cap)
+                                       if self.available[i, 0, 0, 0] else 0),
                 "cash_in_lieu": Decimal(int(self.cash_in_lieu_cents[i, j, k, r])).scaleb(-2),
                 "value": Decimal(int(self.value_cents[i, j, k, r])).scaleb(-2),
                 "dilution": float(self.dilution[i, j, k, r])}
@@ -116,7 +122,8 @@ def _decimals(d: Decimal) -> int:
 
 def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], holdings: Sequence[int],
                   readings: Sequence[str] = ("literal", "post_issuance"), exercise_price: Decimal | None = None,
-                  option_shares: int | None = None, cap: Decimal | None = None) -> ScenarioGrid:
+                  option_shares: int | None = None, cap: Decimal | None = None,
+                  cashless_cap: str = "issued") -> ScenarioGrid:
     """Evaluate the grid (see the module's doc).
 
     With the price scale ``s = 10**k`` (k the most decimal places among the FMVs and the Exercise
@@ -126,13 +133,17 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
         Y_{literal} = clip(\\lfloor num·O / den \\rfloor - H, 0, S), \\quad
         Y_{post} = clip(\\lfloor (num·O - den·H) / (den - num) \\rfloor, 0, S)
 
-        N = Y (a - b), \\quad X = \\lfloor N / a \\rfloor, \\quad r = N - X a, \\quad
+        Y_c = \\min(S, \\lfloor ((Y + 1) a - 1) / (a - b) \\rfloor) \\; (0 \\text{ if } Y = 0), \\quad
+        N = Y_c (a - b), \\quad X = \\lfloor N / a \\rfloor, \\quad r = N - X a, \\quad
         cash = \\lfloor (r + s/200) / (s/100) \\rfloor, \\quad
         value = \\lfloor (X a + s/200) / (s/100) \\rfloor + cash
 
     (half-up to the cent, rounded once each, as in :func:`dealkit.option.cashless_exercise` and
     :func:`dealkit.option.value_to_holder`). S (Option §1.1), B (definitions (c)) and the cap
-    (§10) default to the embedded deal's; the notebook passes the loaded deal's.
+    (§10) default to the embedded deal's; the notebook passes the loaded deal's. ``cashless_cap``:
+    §10 in a cashless exercise caps the shares issued X (``"issued"``, default: Y_c is the largest
+    Y whose X fits the room, as :func:`dealkit.option.cashless_exercisable`) or Y itself
+    (``"exercised"``: Y_c = Y); see :data:`dealkit.option.CASHLESS_CAP_READINGS`.
 
     Every intermediate is bounded from the inputs' maxima first: within :data:`INT64_SAFE` the
     int64 path runs, otherwise the exact path (Python integers). Raises
@@ -141,6 +152,9 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
     prices = tuple(_price(v, f"fmv[{n}]") for n, v in enumerate(fmv))
     strike = _price(_term(exercise_price, "EXERCISE_PRICE"), "exercise_price")
     shares_cap = _counts([_term(option_shares, "OPTION_SHARES")], "option_shares")[0]
+    if cashless_cap not in CASHLESS_CAP_READINGS:
+        raise ScenarioInputError(f"cashless_cap must be one of {', '.join(CASHLESS_CAP_READINGS)} "
+                                 f"(got {str(cashless_cap)[:40]!r})")
     for r in readings:
         if r not in READINGS:
             raise ScenarioInputError(f"reading must be one of {', '.join(READINGS)} (got {str(r)[:40]!r})")
@@ -157,14 +171,14 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
     # bounds of every intermediate, from the maxima (all quantities are non-negative)
     o_max, h_max, a_max = max(o_list, default=0), max(h_list, default=0), max(a_list, default=0)
     bound = max(num * o_max, den * h_max, den, shares_cap, a_max, b, o_max + shares_cap,
-                shares_cap * a_max + scale)
+                (shares_cap + 1) * a_max + scale)
     exact = bound >= INT64_SAFE
     dtype = object if exact else np.int64
     o = np.array(o_list, dtype=dtype)
     h = np.array(h_list, dtype=dtype)
     a = np.array(a_list, dtype=dtype)
 
-    # §10: Y depends on outstanding, holdings and reading only: (1, O, H, R)
+    # §10: the room (shares the Holder may receive) depends on outstanding, holdings and reading only
     O, H = o[:, None], h[None, :]
     ys = []
     for r in readings:
@@ -173,24 +187,56 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
         else:  # post_issuance: floor((cap*O - H) / (1 - cap)) = floor((num*O - den*H) / (den - num))
             y = (num * O - den * H) // (den - num)
         ys.append(np.clip(y, 0, shares_cap))
-    Y = (np.stack(ys, axis=-1) if ys else np.zeros((len(o_list), len(h_list), 0), dtype=dtype))[None, :, :, :]
+    Y = np.stack(ys, axis=-1) if ys else np.zeros((len(o_list), len(h_list), 0), dtype=dtype)   # (O, H, R)
 
-    # §2.2(b) and §2.1 over FMV: (A, 1, 1, 1)
-    A = a[:, None, None, None]
-    avail = A > b
-    A_safe = np.where(avail, A, 1)
-    N = Y * np.where(avail, A - b, 0)                               # Y (A − B), scaled
-    X = N // A_safe                                                 # whole shares
-    XA = X * A_safe
-    rem = N - XA                                                    # fraction × A (scaled)
+    # §2.2(b) and §2.1, one FMV at a time (each slab stays in cache; the divisors are scalars)
+    shape = (len(a_list),) + Y.shape
+    X = np.zeros(shape, dtype=dtype)
+    cash = np.zeros(shape, dtype=dtype)
+    value = np.zeros(shape, dtype=dtype)
+    dilution = np.zeros(shape, dtype=np.float64)
+    avail = np.array([ai > b for ai in a_list], dtype=bool)
     d = scale // 100                                                # scaled units per cent (k >= 2)
-    cash = (rem + d // 2) // d if d > 1 else rem                    # half-up to the cent
-    value = (XA + d // 2) // d + cash if d > 1 else XA + cash
-    total = O[None, :, :, None] + X
-    if exact:
-        dilution = np.array([x / t if t else 0.0 for x, t in zip(X.ravel(), np.broadcast_to(total, X.shape).ravel())],
-                            dtype=np.float64).reshape(X.shape)
-        avail = avail.astype(bool)
-    else:
-        dilution = X / (total + (total == 0))
-    return ScenarioGrid(prices, o, h, tuple(readings), Y, avail, X, cash, value, dilution, exact)
+    half = d // 2
+    Of = np.broadcast_to(o[:, None, None], Y.shape).astype(np.float64)
+    Of[Of == 0] = 1.0                 # O = 0 gives Y = 0 and X = 0: the dilution is 0 / 1
+    Y1 = np.where(Y > 0, Y + 1, 0)    # room + 1 (0 where there is no room: no exercise)
+    for i, ai in enumerate(a_list):
+        if ai <= b:
+            continue                                               # §2.2(b) not available: zeros
+        gain = ai - b
+        if cashless_cap == "issued":                               # §10 caps X: largest Y with X <= room
+            N = Y1 * ai
+            N -= 1
+            N //= gain                                             # Y_c (-1 where there is no room)
+            np.clip(N, 0, shares_cap, out=N)
+            N *= gain                                              # N = Y_c (A − B), scaled
+        else:
+            N = Y * gain
+        if exact:                                                  # (no divmod ufunc for Python integers)
+            Xi = N // ai
+            rem = N - Xi * ai
+        else:
+            Xi, rem = np.divmod(N, ai)                             # whole shares; fraction × A (scaled)
+        N -= rem                                                   # X·A
+        X[i] = Xi
+        if d > 1:                                                  # half-up to the cent, once each
+            rem += half
+            np.floor_divide(rem, d, out=cash[i])
+            N += half
+            N //= d
+        else:
+            cash[i] = rem
+        N += cash[i]
+        value[i] = N
+        if exact:
+            dilution[i] = np.array([float(Fraction(int(x), int(x) + int(t))) if x else 0.0
+                                    for x, t in zip(Xi.ravel(), np.broadcast_to(o[:, None, None], Y.shape).ravel())],
+                                   dtype=np.float64).reshape(Y.shape)
+        else:
+            Xf = Xi.astype(np.float64)
+            np.divide(Xf, Of + Xf, out=dilution[i])
+    Y = Y[None, :, :, :]
+    avail = avail[:, None, None, None]
+    return ScenarioGrid(prices, o, h, tuple(readings), Y, avail, X, cash, value, dilution, exact, strike, shares_cap,
+                        cashless_cap)

@@ -81,7 +81,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     import plotly.graph_objects as go
 
     from .charts import cap_figure
-    from .option import READINGS, exercise_comparison, max_exercisable
+    from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
     remaining, cap, strike = deal.option.shares.value, deal.option.max_exercise_cap.value, deal.option.exercise_price.value
     price = w.FloatLogSlider(value=float(fmv), base=10, min=-5, max=0, step=0.05, description="FMV $",
@@ -97,7 +97,8 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
         fmv_d = Decimal(f"{price.value:.5f}")
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
-                      + exercise_comparison(y, fmv_d, strike).to_html(index=False))
+                      + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
+                      .to_html(index=False))
         new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
         with chart.batch_update():
             for trace, fresh in zip(chart.data, new.data):

@@ -225,7 +225,11 @@ def _decimal_twin(fmv, o, h, reading):
     y = op.max_exercisable(o, h, reading=reading, remaining=op.OPTION_SHARES)
     if fmv <= op.EXERCISE_PRICE:
         return y, False, 0, D("0.00"), D("0.00")
-    r = op.cashless_exercise(y, fmv)
+    # §10 caps X (the "issued" reading): the largest Y_c with floor(Y_c (A - B) / A) <= y, exactly
+    a, b = Fraction(fmv), Fraction(op.EXERCISE_PRICE)
+    yc = 0 if y == 0 else min(op.OPTION_SHARES, -(-((y + 1) * a) // (a - b)) - 1)
+    r = op.cashless_exercise(yc, fmv)
+    assert r.shares_issued <= y
     return y, True, r.shares_issued, r.cash_in_lieu, op.value_to_holder(r, fmv)
 
 
@@ -256,6 +260,8 @@ def test_property_engine_matches_decimal_functions(fmv, outstanding, holdings):
     for i, j, k, r in itertools.product(range(len(fmv)), range(len(outstanding)), range(len(holdings)), range(2)):
         assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
         assert g.shares_issued[i, j, k, r] <= g.exercisable[0, j, k, r]
+        p = g.point(i, j, k, r)
+        assert p["cashless_exercised"] >= p["exercisable"] or not p["available"] or p["exercisable"] == 0
 
 
 def test_engine_refuses_bad_input():
