@@ -13,13 +13,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
 from .calendar import add_business_days
 from .errors import ParameterError
-from .money import CENT, ROUNDING, round_cents, to_decimal
+from .money import CENT, to_decimal
 
 __all__ = [
     "InstructionError", "EscrowTransitionError", "Disbursement", "Disbursements", "disburse", "ExpenseSplit",
@@ -32,7 +34,6 @@ __all__ = [
 ]
 
 ZERO = Decimal("0.00")
-HUNDRED = Decimal(100)
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,24 +183,31 @@ def _parse_instructions(instructions: Any) -> list[tuple[int, str, str, Decimal 
     return parsed
 
 
+def _cents_half_up(value: Fraction) -> Decimal:
+    """For messages: ``value`` to the cent, half-up (ROUND_HALF_UP), exactly."""
+    q, r = divmod(value * 100, 1)
+    return Decimal(int(q) + (2 * r >= 1)).scaleb(-2)
+
+
 def _allocate(base: Decimal, parsed, section: str = "FEA §3.1(a)(iii)") -> list[Disbursement]:
     """Allocate ``base`` among the parsed instructions (fixed amounts, percents of ``base`` rounded
     down with the largest-remainder odd cents, one remainder payee)."""
     remainder_at = next((i for i, _, k, _, _ in parsed if k == "remainder"), None)
     fixed_total = sum((v for _, _, k, v, _ in parsed if k == "amount"), ZERO)
-    exact = {i: base * v / HUNDRED for i, _, k, v, _ in parsed if k == "percent"}
-    floor = {i: e.quantize(CENT, rounding=ROUND_DOWN) for i, e in exact.items()}
-    allocated = fixed_total + sum(exact.values(), Decimal(0))
+    # percent shares exactly (Fractions: no rounding at Decimal's 28 digits), then down to the cent
+    exact = {i: Fraction(base) * Fraction(v) / 100 for i, _, k, v, _ in parsed if k == "percent"}
+    floor = {i: Decimal(math.floor(e * 100)).scaleb(-2) for i, e in exact.items()}
+    allocated = Fraction(fixed_total) + sum(exact.values(), Fraction(0))
     if allocated > base:
-        raise InstructionError(f"instructions: over-allocated by {round_cents(allocated - base)}: they allocate "
-                               f"{round_cents(allocated)} of {base} left after the retained items")
+        raise InstructionError(f"instructions: over-allocated by {_cents_half_up(allocated - Fraction(base))}: they "
+                               f"allocate {_cents_half_up(allocated)} of {base} left after the retained items")
     odd_cents = {i: Decimal(0) for i in floor}
     if remainder_at is None:
         if allocated != base:
-            raise InstructionError(f"instructions: {round_cents(base - allocated)} left unallocated and no "
+            raise InstructionError(f"instructions: {_cents_half_up(Fraction(base) - allocated)} left unallocated and no "
                                    "remainder payee ({\"payee\": ..., \"remainder\": true})")
         cents = int((base - fixed_total - sum(floor.values(), ZERO)) / CENT)
-        order = sorted(floor, key=lambda i: (-(exact[i] - floor[i]), i))
+        order = sorted(floor, key=lambda i: (-(exact[i] - Fraction(floor[i])), i))
         for i in order[:cents]:
             odd_cents[i] = CENT
     amounts = {i: floor[i] + odd_cents[i] for i in floor}
@@ -387,7 +395,7 @@ def interest_readings(amount: Decimal | str, annual_rate: Decimal | str, start: 
     days = (end - start).days
     if days < 0:
         raise InstructionError(f"end {end} is before start {start}")
-    earned = round_cents(amount_d * rate * Decimal(days) / Decimal(day_count), ROUNDING)
+    earned = _cents_half_up(Fraction(amount_d) * Fraction(rate) * days / day_count)  # once, half-up
     return InterestReadings(days, earned, earned, ZERO, earned)
 
 

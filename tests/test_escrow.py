@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -569,3 +570,39 @@ def test_02_escrow_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
     assert "500,000.00" in page and "450,000.00" not in page
     assert "listed again" in page and "deposited_with_court" in page
     assert "3,000.00" in page and "2005-09-23" in page  # the cap, and ten business days after 2005-09-09
+
+
+# ------------------------------------------------------------------ item 7: exact percents --
+def test_item7_percents_beyond_28_digits_are_exact():
+    third = "33.3333333333333333333333333333"            # 30 significant digits
+    rows = disburse("12000000.00", [{"payee": "A", "percent": third}, {"payee": "B", "percent": third},
+                                    {"payee": "C", "percent": "33.3333333333333333333333333334"}], "0.00")
+    # base 11,550,000.00: each third is 3,850,000.00 less a few 10^-24 cents -> 3,849,999.99 + an odd cent
+    assert [r.amount for r in rows[2:]] == [D("3850000.00"), D("3850000.00"), D("3850000.00")]
+    assert sum(r.amount for r in rows) == D("12000000.00")
+
+
+@settings(max_examples=full_or(200, 2000))
+@given(pcts=st.lists(st.fractions(min_value=0, max_value=20, max_denominator=10**12), min_size=1, max_size=5),
+       fee=st.integers(0, 2_000_000))
+def test_property_item7_percent_shares_match_the_fraction_twin(pcts, fee):
+    """Each percent share is floor(base × p / 100) to the cent, exactly; the remainder payee takes
+    the rest; the whole escrow is paid out."""
+    shown = [D(f.numerator) / D(f.denominator) for f in pcts]
+    shown = [d.quantize(D("1E-12"), rounding="ROUND_DOWN") for d in shown]     # the percents as given
+    instructions = [{"payee": f"P{i}", "percent": str(p)} for i, p in enumerate(shown)]
+    instructions.append({"payee": "R", "remainder": True})
+    fee_d = D(fee) / 100
+    rows = disburse("12000000.00", instructions, str(fee_d))
+    base = Fraction(D("12000000.00") - fee_d - D("450000.00"))
+    for row, p in zip(rows[2:], shown):
+        assert Fraction(row.amount) * 100 == (base * Fraction(p)).__floor__()   # base·p/100 in cents, down
+    assert sum(r.amount for r in rows) == D("12000000.00")
+
+
+def test_item7_percents_that_sum_to_100_exactly_are_not_over_allocated():
+    # 99.999...9 (31 digits) + 0.000...01 = 100 exactly; at Decimal's 28 digits the first share
+    # rounds up to the whole base and the two "over-allocate" it
+    rows = disburse("12000000.00", [{"payee": "A", "percent": "99.99999999999999999999999999999"},
+                                    {"payee": "B", "percent": "0.00000000000000000000000000001"}], "0.00")
+    assert [r.amount for r in rows[2:]] == [D("11550000.00"), D("0.00")]
