@@ -80,6 +80,20 @@ class EscrowTransitionError(ParameterError):
     the event and the section."""
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for an error message, cut short (never the whole of a huge value)."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (Mapping, list, tuple, set)):
+        text = type(value).__name__
+    elif isinstance(value, int) and value.bit_length() > 256:
+        text = f"an integer of {value.bit_length()} bits"
+    else:
+        text = str(value)
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return repr(text) if isinstance(value, str) else text
+
+
 # =========================================================================== disbursement ==
 @dataclass(frozen=True)
 class Disbursement:
@@ -467,25 +481,29 @@ class Event:
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], where: str = "event") -> "Event":
-        """An event from YAML / JSON: ``{kind, date (ISO), actor, ...data}``."""
+        """An event from YAML / JSON: ``{kind, date (ISO), actor, ...data}``. Untrusted: every bad
+        value is refused naming the field and the value, cut short."""
         if not isinstance(raw, Mapping):
-            raise EscrowTransitionError(f"{where}: expected a mapping with kind, date, actor (got {raw!r})")
+            raise EscrowTransitionError(f"{where}: expected a mapping with kind, date, actor (got {_short(raw)})")
         missing = [k for k in ("kind", "date", "actor") if k not in raw]
         if missing:
-            raise EscrowTransitionError(f"{where}: missing {', '.join(missing)} (got {dict(raw)!r})")
+            raise EscrowTransitionError(f"{where}: missing {', '.join(missing)} (got {_short(raw)})")
         kind = raw["kind"]
-        if kind not in TRANSITIONS:
-            raise EscrowTransitionError(f"{where}.kind: unknown event {kind!r}; known: {', '.join(TRANSITIONS)}")
+        if not isinstance(kind, str) or kind not in TRANSITIONS:
+            raise EscrowTransitionError(f"{where}.kind: unknown event {_short(kind)}; known: {', '.join(TRANSITIONS)}")
         date = raw["date"]
         if isinstance(date, str):
             try:
                 date = dt.date.fromisoformat(date)
             except ValueError:
-                raise EscrowTransitionError(f"{where}.date: expected YYYY-MM-DD (got {raw['date']!r})") from None
-        if not isinstance(date, dt.date):
-            raise EscrowTransitionError(f"{where}.date: expected YYYY-MM-DD (got {raw['date']!r})")
+                raise EscrowTransitionError(f"{where}.date: expected YYYY-MM-DD (got {_short(raw['date'])})") from None
+        if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+            raise EscrowTransitionError(f"{where}.date: expected YYYY-MM-DD (got {_short(raw['date'])})")
+        actor = raw["actor"]
+        if not isinstance(actor, str) or not actor.strip() or len(actor) > 200:
+            raise EscrowTransitionError(f"{where}.actor: a name of at most 200 characters (got {_short(actor)})")
         data = {k: v for k, v in raw.items() if k not in ("kind", "date", "actor")}
-        return cls(kind, date, str(raw["actor"]), data)
+        return cls(kind, date, actor, data)
 
 
 @dataclass(frozen=True)

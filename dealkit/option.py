@@ -99,9 +99,9 @@ def _frac(value: Decimal | Fraction | int | str) -> Fraction:
     try:
         d = Decimal(value)
     except (ArithmeticError, TypeError, ValueError):
-        raise InexactInput(f"expected a number (got {str(value)[:40]!r})") from None
+        raise InexactInput(f"expected a number (got {_short(value)})") from None
     if not d.is_finite():
-        raise ParameterError(f"expected a finite number (got {str(value)[:40]!r})")
+        raise ParameterError(f"expected a finite number (got {_short(value)})")
     return Fraction(d)
 
 
@@ -122,11 +122,22 @@ def _exact_cents(value: Fraction) -> Decimal:
     return _half_up(value, 2)
 
 
+def _short(value, limit: int = 40) -> str:
+    """A value for an error message, cut short; never the whole of a huge value (and never
+    ``str`` of an integer past Python's digit limit)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, (dict, list, tuple, set)):
+        return type(value).__name__
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
 def _need_shares(n: int, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
-        raise ParameterError(f"{what}: a whole number of shares, got {type(n).__name__} ({str(n)[:40]!r})")
+        raise ParameterError(f"{what}: a whole number of shares, got {type(n).__name__} ({_short(n)})")
     if n < 0:
-        raise ParameterError(f"{what}: must not be negative (got {n})")
+        raise ParameterError(f"{what}: must not be negative (got {_short(n)})")
     return n
 
 
@@ -199,7 +210,7 @@ def fair_market_value(determination_date: dt.date, market: Literal["exchange", "
         value = _half_up(per, 10)
         return FairMarketValue(value, "§1.2(d)", determination_date, None,
                                f"{liquidation_total} over {shares:,} shares (option shares counted as outstanding)")
-    raise ParameterError(f"market must be exchange, otcbb, not_traded or liquidation (got {str(market)[:40]!r})")
+    raise ParameterError(f"market must be exchange, otcbb, not_traded or liquidation (got {_short(market)})")
 
 
 # ============================================================================ §2 exercise ===
@@ -273,7 +284,7 @@ def cashless_exercisable(room: int, fmv: Decimal | Fraction, exercise_price: Dec
     n = _need_shares(room, "room")
     if cashless_cap not in CASHLESS_CAP_READINGS:
         raise ParameterError(f"cashless_cap must be one of {', '.join(CASHLESS_CAP_READINGS)} "
-                             f"(got {str(cashless_cap)[:40]!r})")
+                             f"(got {_short(cashless_cap)})")
     a, b = _frac(fmv), _frac(_term(exercise_price, "EXERCISE_PRICE"))
     if cashless_cap == "exercised" or a <= b or n == 0:
         y = n
@@ -334,7 +345,7 @@ def cap_status(as_of: dt.date, default_notice: dt.date | None = None, default_cu
     """
     days = _term(notice_days, "CAP_NOTICE_DAYS")
     if revival not in CAP_REVIVAL_READINGS:
-        raise ParameterError(f"revival must be one of {', '.join(CAP_REVIVAL_READINGS)} (got {str(revival)[:40]!r})")
+        raise ParameterError(f"revival must be one of {', '.join(CAP_REVIVAL_READINGS)} (got {_short(revival)})")
     if waiver_notice is not None:
         lapse = waiver_notice + dt.timedelta(days=days)
         if as_of >= lapse:
@@ -391,13 +402,13 @@ def max_exercisable(outstanding: int, owned: int, cap: Decimal | None = None, re
         return _need_shares(remaining, "remaining")
     c = _frac(_term(cap, "CAP"))
     if not (0 <= c < 1):
-        raise ParameterError(f"cap must lie in [0, 1) (got {str(cap)[:40]})")
+        raise ParameterError(f"cap must lie in [0, 1) (got {_short(cap)})")
     if reading == "literal":
         n = math.floor(c * o) - h
     elif reading == "post_issuance":
         n = math.floor((c * o - h) / (1 - c))
     else:
-        raise ParameterError(f"reading must be one of {', '.join(READINGS)} (got {str(reading)[:40]!r})")
+        raise ParameterError(f"reading must be one of {', '.join(READINGS)} (got {_short(reading)})")
     n = max(0, n)
     return n if remaining is None else min(n, _need_shares(remaining, "remaining"))
 
@@ -483,11 +494,11 @@ def adjust_for_events(shares: int, exercise_price: Decimal | Fraction,
     y = _need_shares(shares, "shares")
     p0 = _frac(exercise_price)
     if isinstance(events, (str, bytes)) or not isinstance(events, Sequence):
-        raise ParameterError(f"§4: events must be a sequence of (before, after) pairs (got {str(events)[:40]!r})")
+        raise ParameterError(f"§4: events must be a sequence of (before, after) pairs (got {_short(events)})")
     ratio = Fraction(1)
     for i, ev in enumerate(events):
         if not isinstance(ev, Sequence) or isinstance(ev, (str, bytes)) or len(ev) != 2:
-            raise ParameterError(f"§4: events[{i}] must be a (before, after) pair (got {str(ev)[:40]!r})")
+            raise ParameterError(f"§4: events[{i}] must be a (before, after) pair (got {_short(ev)})")
         before = _need_shares(ev[0], f"events[{i}] outstanding before")
         after = _need_shares(ev[1], f"events[{i}] outstanding after")
         if before == 0 or after == 0:
@@ -500,7 +511,7 @@ def adjust_for_events(shares: int, exercise_price: Decimal | Fraction,
     elif reading == "literal_compounding":
         exact = y * ratio * ratio
     else:
-        raise ParameterError(f"reading must be one of {', '.join(EVENT_READINGS)} (got {str(reading)[:40]!r})")
+        raise ParameterError(f"reading must be one of {', '.join(EVENT_READINGS)} (got {_short(reading)})")
     whole = math.floor(exact)
     shown = _half_up(price, 10)
     return Adjustment(exact, whole, exact - whole, price, shown, y * p0, exact * price, reading, ratio, len(events))
@@ -621,7 +632,7 @@ def _price_lookup(prices: Mapping[dt.date, Decimal] | Decimal):
     if not isinstance(prices, Mapping):
         fixed = Decimal(prices)
         if not fixed.is_finite() or fixed < 0:
-            raise ParameterError(f"prices: a price must be a finite, non-negative number (got {str(prices)[:40]!r})")
+            raise ParameterError(f"prices: a price must be a finite, non-negative number (got {_short(prices)})")
         return lambda day: fixed
     days = sorted(prices)
 
@@ -682,10 +693,10 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
     ratio = _term(series_d_ratio, "SERIES_D_RATIO")
     until = _term(series_d_until_authorized, "SERIES_D_UNTIL_AUTHORIZED")
     if method not in ("cash", "cashless"):
-        raise ParameterError(f"method must be cash or cashless (got {str(method)[:40]!r})")
+        raise ParameterError(f"method must be cash or cashless (got {_short(method)})")
     if cashless_cap not in CASHLESS_CAP_READINGS:
         raise ParameterError(f"cashless_cap must be one of {', '.join(CASHLESS_CAP_READINGS)} "
-                             f"(got {str(cashless_cap)[:40]!r})")
+                             f"(got {_short(cashless_cap)})")
     if sell_per_day is None and sell_fraction_of_volume is None:
         raise ParameterError("give sell_per_day or sell_fraction_of_volume (with volumes)")
     if sell_fraction_of_volume is not None and not volumes:

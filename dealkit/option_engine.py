@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import ParameterError
-from .option import CASHLESS_CAP_READINGS, READINGS, _term, cashless_exercisable
+from .option import CASHLESS_CAP_READINGS, READINGS, _short, _term, cashless_exercisable
 
 __all__ = ["ScenarioGrid", "scenario_grid", "ScenarioInputError", "INT64_SAFE", "MAX_DECIMALS"]
 
@@ -81,17 +81,17 @@ class ScenarioGrid:
 
 def _price(v, what: str) -> Decimal:
     if isinstance(v, (float, bool)) or not isinstance(v, (Decimal, str, int)):
-        raise ScenarioInputError(f"{what}: give a Decimal or a decimal string (got {type(v).__name__} {str(v)[:40]!r})")
+        raise ScenarioInputError(f"{what}: give a Decimal or a decimal string (got {type(v).__name__} {_short(v)})")
     try:
         d = v if isinstance(v, Decimal) else Decimal(v)
     except (InvalidOperation, ValueError):
-        raise ScenarioInputError(f"{what}: not a number (got {str(v)[:40]!r})") from None
+        raise ScenarioInputError(f"{what}: not a number (got {_short(v)})") from None
     if not d.is_finite():
-        raise ScenarioInputError(f"{what}: must be a finite number (got {str(v)[:40]!r})")
+        raise ScenarioInputError(f"{what}: must be a finite number (got {_short(v)})")
     if d < 0:
-        raise ScenarioInputError(f"{what}: must not be negative (got {str(v)[:40]!r})")
+        raise ScenarioInputError(f"{what}: must not be negative (got {_short(v)})")
     if _decimals(d) > MAX_DECIMALS:
-        raise ScenarioInputError(f"{what}: more than {MAX_DECIMALS} decimal places (got {str(v)[:40]!r})")
+        raise ScenarioInputError(f"{what}: more than {MAX_DECIMALS} decimal places (got {_short(v)})")
     return d
 
 
@@ -99,9 +99,9 @@ def _counts(values, what: str) -> list[int]:
     out = []
     for n, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise ScenarioInputError(f"{what}[{n}]: a whole number of shares (got {type(v).__name__} {str(v)[:40]!r})")
+            raise ScenarioInputError(f"{what}[{n}]: a whole number of shares (got {type(v).__name__} {_short(v)})")
         if v < 0:
-            raise ScenarioInputError(f"{what}[{n}]: must not be negative (got {str(v)[:40]})")
+            raise ScenarioInputError(f"{what}[{n}]: must not be negative (got {_short(v)})")
         out.append(int(v))
     return out
 
@@ -154,13 +154,13 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
     shares_cap = _counts([_term(option_shares, "OPTION_SHARES")], "option_shares")[0]
     if cashless_cap not in CASHLESS_CAP_READINGS:
         raise ScenarioInputError(f"cashless_cap must be one of {', '.join(CASHLESS_CAP_READINGS)} "
-                                 f"(got {str(cashless_cap)[:40]!r})")
+                                 f"(got {_short(cashless_cap)})")
     for r in readings:
         if r not in READINGS:
-            raise ScenarioInputError(f"reading must be one of {', '.join(READINGS)} (got {str(r)[:40]!r})")
+            raise ScenarioInputError(f"reading must be one of {', '.join(READINGS)} (got {_short(r)})")
     c = Fraction(_price(_term(cap, "CAP"), "cap"))
     if not (0 <= c < 1):
-        raise ScenarioInputError(f"cap: must lie in [0, 1) (got {str(cap)[:40]})")
+        raise ScenarioInputError(f"cap: must lie in [0, 1) (got {_short(cap)})")
     o_list, h_list = _counts(outstanding, "outstanding"), _counts(holdings, "holdings")
     k = max([2, _decimals(strike)] + [_decimals(p) for p in prices])
     scale = 10 ** k

@@ -606,3 +606,17 @@ def test_item7_percents_that_sum_to_100_exactly_are_not_over_allocated():
     rows = disburse("12000000.00", [{"payee": "A", "percent": "99.99999999999999999999999999999"},
                                     {"payee": "B", "percent": "0.00000000000000000000000000001"}], "0.00")
     assert [r.amount for r in rows[2:]] == [D("11550000.00"), D("0.00")]
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"kind": ["dispute"], "date": DAY, "actor": "x"}, "events[0].kind: unknown event list"),
+    ({"kind": "dispute", "date": 10 ** 5000, "actor": "x"}, "events[0].date: expected YYYY-MM-DD (got an integer of"),
+    ({"kind": "dispute", "date": "2005-02-30", "actor": "x"}, "events[0].date: expected YYYY-MM-DD (got '2005-02-30')"),
+    ({"kind": "dispute", "date": DAY, "actor": "x" * 10_000}, "events[0].actor: a name of at most 200 characters"),
+    ({"kind": "dispute", "date": DAY, "actor": {"a": 1}}, "events[0].actor"),
+    ("x" * 10_000, "events[0]: expected a mapping"),
+])
+def test_hostile_events_give_one_short_line(raw, message):
+    with pytest.raises(EscrowTransitionError) as info:
+        run([raw])
+    assert message in str(info.value) and len(str(info.value)) < 400

@@ -490,7 +490,7 @@ def test_property_item10_engine_exact_at_any_size(fmv, outstanding, holdings):
     (dict(fmv=["abc"], outstanding=[1], holdings=[0]), "fmv[0]: not a number (got 'abc')"),
     (dict(fmv=[D("1")], outstanding=[1.5], holdings=[0]), "outstanding[0]: a whole number of shares"),
     (dict(fmv=[D("1")], outstanding=[1], holdings=[True]), "holdings[0]: a whole number of shares"),
-    (dict(fmv=[D("1")], outstanding=[-3], holdings=[0]), "outstanding[0]: must not be negative (got -3)"),
+    (dict(fmv=[D("1")], outstanding=[-3], holdings=[0]), "outstanding[0]: must not be negative (got '-3')"),
 ])
 def test_item10_engine_refuses_bad_values_naming_them(kwargs, message):
     with pytest.raises(ScenarioInputError) as info:
@@ -543,3 +543,15 @@ def test_03_option_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
     assert "100,000,000 shares at $0.00002" in page.replace("\\$", "$") or "100,000,000 shares at" in page
     assert "exercisable now: <strong>99,900,000</strong>" in page   # 9.99% of 1,000,000,000
     assert "140,250,000" not in page
+
+
+def test_huge_and_odd_values_give_one_clear_line():
+    huge = 10 ** 5000                      # str() of it would fail (Python's digit limit)
+    for call, message in ((lambda: op.cash_exercise(-huge), "an integer of"),
+                          (lambda: op.adjust_for_events(1, P0, [(huge, -huge)]), "an integer of"),
+                          (lambda: scenario_grid([D("1")], [-huge], [0]), "an integer of"),
+                          (lambda: op.cashless_exercise(5, "abc"), "expected a number (got 'abc')"),
+                          (lambda: op.cashless_exercise(5, D("Infinity")), "finite")):
+        with pytest.raises(ParameterError) as info:
+            call()
+        assert message in str(info.value) and len(str(info.value)) < 300
