@@ -32,7 +32,7 @@ from dealkit.option_engine import scenario_grid  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     fmv = [Decimal(i * 3) / Decimal(100_000) for i in range(1, 101)]          # $0.00003 .. $0.003
     outstanding = [int(x) for x in np.linspace(500_000_000, 5_000_000_000, 100)]

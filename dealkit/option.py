@@ -26,7 +26,8 @@ __all__ = [
     "value_to_holder", "CapStatus", "cap_status", "CAP_REVIVAL_READINGS", "max_exercisable", "READINGS",
     "Adjustment", "adjust_for_event", "adjust_for_events", "EVENT_READINGS", "Reorganization", "reorganize",
     "PlanStep", "exercise_plan", "CASHLESS_CAP_READINGS", "SERIES_D_RATIO", "SERIES_D_UNTIL_AUTHORIZED",
-    "to_series_d", "series_d_cash_in_lieu", "InexactInput", "cashless_exercisable", "plan_frame", "terms_frame", "exercise_comparison", "events_frame",
+    "to_series_d", "series_d_cash_in_lieu", "InexactInput", "cashless_exercisable", "plan_frame", "terms_frame",
+    "exercise_comparison", "events_frame",
     "fmv_axis", "outstanding_axis", "deal_terms",
 ]
 
@@ -435,7 +436,8 @@ EVENT_READINGS = {
                             "the aggregate Exercise Price is unchanged",
     "literal_compounding": "the first and third sentences applied one after the other: shares × R, then × R again "
                            "(old price ÷ new price), i.e. shares × R²; it needs the third sentence to multiply the "
-                           "count already adjusted, which its words \"but for the provisions of this Section 4\" do not say",
+                           "count already adjusted, which its words \"but for the provisions of this Section 4\" "
+                           "do not say",
 }
 
 
@@ -463,17 +465,21 @@ def adjust_for_events(shares: int, exercise_price: Decimal | Fraction,
     original count exactly (140,250,000 → 280,500,000 → 140,250,000), and nothing is lost between
     Events. The price is carried exactly: ``P_n = P_0 ÷ R`` (§4's second sentence: "The Exercise
     price, as so adjusted, shall be readjusted in the same manner upon the happening of any
-    successive event or events described herein in this Section 4"; "in the same manner" read as the inverse of the count's
-    fraction, which is what keeps the aggregate price).
+    successive event or events described herein in this Section 4"; "in the same manner" read as
+    the inverse of the count's fraction, which is what keeps the aggregate price).
+
+    .. math:: R = \\prod_i \\frac{after_i}{before_i}, \\quad N = \\lfloor S_0 R \\rfloor, \\quad
+              P_n = P_0 / R
 
     Readings (:data:`EVENT_READINGS`), both re-read against §4's text:
 
-    - ``"aggregate_preserving"`` (default): ``N = floor(S_0 × R)``. The first sentence says the number "shall be
-      adjusted to a number determined by multiplying the number of shares of Common Stock that
+    - ``"aggregate_preserving"`` (default): ``N = floor(S_0 × R)``. The first sentence says the
+      number "shall be adjusted to a number determined by multiplying the number of shares of Common Stock that
       would immediately prior to such Event be issuable upon the exercise of this Option by a
       fraction of which (a) the numerator is the number of issued and outstanding shares of
       Common Stock immediately after such Event and (b) the denominator is the number of issued
-      and outstanding shares of Common Stock immediately prior to such Event" — applied Event after Event that is ``S_0 × R``. The third sentence
+      and outstanding shares of Common Stock immediately prior to such Event" — applied Event
+      after Event that is ``S_0 × R``. The third sentence
       multiplies "the number of shares of Common Stock that would otherwise (but for the
       provisions of this Section 4) be issuable on such exercise by a fraction of which (a) the
       numerator is the Exercise Price that would otherwise (but for the provisions of this
@@ -680,7 +686,8 @@ def exercise_plan(start: dt.date, outstanding: int, owned: int, prices: Mapping[
        share is cashed with :func:`series_d_cash_in_lieu` (rounded once).
 
     No exercise on a day with no room (n = 0); its sales count in the next step's
-    ``sold_before`` (sold since the previous step), so the steps account for every share. Stops when nothing remains, or after ``max_days``
+    ``sold_before`` (sold since the previous step), so the steps account for every share. Stops
+    when nothing remains, or after ``max_days``
     trading days (then the last step's ``remaining_after`` is above zero).
 
     Terms default to the embedded deal's (``remaining``: §1.1's count; ``cap``; ``exercise_price``;
