@@ -191,51 +191,63 @@ def scenario_grid(fmv: Sequence[Decimal | str], outstanding: Sequence[int], hold
 
     # §2.2(b) and §2.1, one FMV at a time (each slab stays in cache; the divisors are scalars)
     shape = (len(a_list),) + Y.shape
-    X = np.zeros(shape, dtype=dtype)
-    cash = np.zeros(shape, dtype=dtype)
-    value = np.zeros(shape, dtype=dtype)
-    dilution = np.zeros(shape, dtype=np.float64)
+    X = np.empty(shape, dtype=dtype)          # every row is written below (zeros where not available)
+    cash = np.empty(shape, dtype=dtype)
+    value = np.empty(shape, dtype=dtype)
+    dilution = np.empty(shape, dtype=np.float64)
     avail = np.array([ai > b for ai in a_list], dtype=bool)
     d = scale // 100                                                # scaled units per cent (k >= 2)
     half = d // 2
     Of = np.broadcast_to(o[:, None, None], Y.shape).astype(np.float64)
     Of[Of == 0] = 1.0                 # O = 0 gives Y = 0 and X = 0: the dilution is 0 / 1
-    Y1 = np.where(Y > 0, Y + 1, 0)    # room + 1 (0 where there is no room: no exercise)
+    pos = (Y > 0).astype(dtype)       # 1 where there is room (0: no exercise, Y_c = 0)
+    Y1 = Y + pos                      # room + 1 where there is room, else 0
+    N = np.empty(Y.shape, dtype=dtype)
+    rem = np.empty(Y.shape, dtype=dtype)
+    Xf = np.empty(Y.shape, dtype=np.float64)
     for i, ai in enumerate(a_list):
-        if ai <= b:
-            continue                                               # §2.2(b) not available: zeros
+        if ai <= b:                                                # §2.2(b) not available: zeros
+            X[i] = 0
+            cash[i] = 0
+            value[i] = 0
+            dilution[i] = 0.0
+            continue
         gain = ai - b
         if cashless_cap == "issued":                               # §10 caps X: largest Y with X <= room
-            N = Y1 * ai
-            N -= 1
-            N //= gain                                             # Y_c (-1 where there is no room)
-            np.clip(N, 0, shares_cap, out=N)
+            np.multiply(Y1, ai, out=N)
+            N -= pos
+            N //= gain                                             # Y_c = ((room + 1)·a − 1) // (a − b)
+            np.minimum(N, shares_cap, out=N)
             N *= gain                                              # N = Y_c (A − B), scaled
         else:
-            N = Y * gain
+            np.multiply(Y, gain, out=N)
+        Xi = X[i]
         if exact:                                                  # (no divmod ufunc for Python integers)
-            Xi = N // ai
-            rem = N - Xi * ai
+            Xi[...] = N // ai
+            rem[...] = N - Xi * ai
         else:
-            Xi, rem = np.divmod(N, ai)                             # whole shares; fraction × A (scaled)
+            np.floor_divide(N, ai, out=Xi)                         # whole shares (a scalar divisor:
+            np.multiply(Xi, ai, out=rem)                           # faster than divmod)
+            np.subtract(N, rem, out=rem)                           # fraction × A (scaled)
         N -= rem                                                   # X·A
-        X[i] = Xi
+        ci = cash[i]
         if d > 1:                                                  # half-up to the cent, once each
             rem += half
-            np.floor_divide(rem, d, out=cash[i])
+            np.floor_divide(rem, d, out=ci)
             N += half
             N //= d
         else:
-            cash[i] = rem
-        N += cash[i]
-        value[i] = N
+            ci[...] = rem
+        np.add(N, ci, out=value[i])
         if exact:
             dilution[i] = np.array([float(Fraction(int(x), int(x) + int(t))) if x else 0.0
                                     for x, t in zip(Xi.ravel(), np.broadcast_to(o[:, None, None], Y.shape).ravel())],
                                    dtype=np.float64).reshape(Y.shape)
         else:
-            Xf = Xi.astype(np.float64)
-            np.divide(Xf, Of + Xf, out=dilution[i])
+            Xf[...] = Xi
+            di = dilution[i]
+            np.add(Of, Xf, out=di)
+            np.divide(Xf, di, out=di)
     Y = Y[None, :, :, :]
     avail = avail[:, None, None, None]
     return ScenarioGrid(prices, o, h, tuple(readings), Y, avail, X, cash, value, dilution, exact, strike, shares_cap,
