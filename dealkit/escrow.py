@@ -878,7 +878,7 @@ SCENARIOS = {
     "clean_release": "all four §3.1(a) conditions met at closing; disbursed under the Joint Instructions",
     "dispute_then_joint_instruction": "a dispute (§4.2(a)) holds the funds until a Joint Instruction (§4.2(a)(i))",
     "dispute_interpleader_court_order": "dispute, interpleader (§4.2(a)(ii)), remittance under a final Court Order (§3.1(b))",
-    "resignation_with_successor": "resignation on 5 business days' notice; delivery to a substitute agent (§4.1(d))",
+    "resignation_with_successor": "resignation on the §4.1(d) notice; delivery to a substitute agent (§4.1(d))",
     "resignation_no_successor": "resignation with no successor named: deposit with a New York court (§4.1(d))",
 }
 
