@@ -555,3 +555,16 @@ def test_huge_and_odd_values_give_one_clear_line():
         with pytest.raises(ParameterError) as info:
             call()
         assert message in str(info.value) and len(str(info.value)) < 300
+
+
+@settings(max_examples=full_or(300, 2000))
+@given(room=st.integers(0, 10**12), a=st.decimals(min_value=D("0.00001"), max_value=D("100"), places=5),
+       reading=st.sampled_from(list(op.CASHLESS_CAP_READINGS)))
+def test_property_cashless_exercisable_is_the_largest_y_whose_x_fits(room, a, reading):
+    y = op.cashless_exercisable(room, a, P0, cashless_cap=reading)
+    A, B = Fraction(a), Fraction(P0)
+    if reading == "exercised" or A <= B or room == 0:
+        assert y == room
+        return
+    x = lambda n: (n * (A - B) / A).__floor__()  # noqa: E731 - the exact twin of §2.2(b)'s X
+    assert x(y) <= room < x(y + 1) and y >= room
