@@ -620,3 +620,18 @@ def test_hostile_events_give_one_short_line(raw, message):
     with pytest.raises(EscrowTransitionError) as info:
         run([raw])
     assert message in str(info.value) and len(str(info.value)) < 400
+
+
+def test_escrow_editor_shows_the_dropped_closing_payment_escaped():
+    import json
+
+    from dealkit.widgets import escrow_editor
+
+    deal = load_deal()
+    box = escrow_editor(deal, e.default_instructions(deal), "0.00")
+    fee, text, status, table, chart = box.children
+    text.value = json.dumps([{"payee": LCM, "amount": "450000.00"}, {"payee": "<b>R</b>", "remainder": True}])
+    assert "Paid out $12,000,000.00" in status.value and "Finding:" in status.value and "listed again" in status.value
+    assert table.value.count("450,000.00") == 1
+    text.value = json.dumps([{"payee": "<script>x</script>", "amount": "1.00", "closing_payment": True}])
+    assert "Not disbursed" in status.value and "<script>" not in status.value and "&lt;script&gt;" in status.value
