@@ -469,6 +469,9 @@ def test_item10_engine_beyond_int64_takes_the_exact_path():
     for i, j, k, r in itertools.product(range(2), range(2), range(2), range(2)):
         assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
     assert not scenario_grid([D("0.05")], [10**9], [0]).exact_path
+    # the old engine's check passed this one and wrapped: post_issuance Y = 140,250,000 instead of 0
+    g = scenario_grid([D("0.05")], [10**14], [10**15])
+    assert g.exact_path and g.point(0, 0, 0, 1)["exercisable"] == 0 == g.point(0, 0, 0, 1)["shares_issued"]
 
 
 @settings(max_examples=full_or(40, 1000))
