@@ -867,6 +867,11 @@ def scenario_events(name: str, instructions: list[Mapping[str, Any]], day: dt.da
                        {"kind": "successor_instruction", "date": nb(3), "actor": PARTIES,
                         "successor": "Substitute Escrow Agent (named by Joint Instruction)"},
                        {"kind": "deliver_to_successor", "date": effective(nb(1)), "actor": AGENT}]
+    if name == "resignation_dispute_court":
+        return base + [{"kind": "resignation_notice", "date": nb(1), "actor": AGENT},
+                       {"kind": "dispute", "date": nb(2), "actor": "Companies"},
+                       {"kind": "joint_instructions", "date": nb(3), "actor": PARTIES, "instructions": instructions},
+                       {"kind": "deposit_with_court", "date": effective(nb(1)), "actor": AGENT}]
     if name == "resignation_no_successor":
         return base + [{"kind": "resignation_notice", "date": nb(1), "actor": AGENT},
                        {"kind": "deposit_with_court", "date": effective(nb(1)), "actor": AGENT}]
@@ -880,6 +885,8 @@ SCENARIOS = {
     "dispute_interpleader_court_order": "dispute, interpleader (§4.2(a)(ii)), remittance under a final Court Order (§3.1(b))",
     "resignation_with_successor": "resignation on the §4.1(d) notice; delivery to a substitute agent (§4.1(d))",
     "resignation_no_successor": "resignation with no successor named: deposit with a New York court (§4.1(d))",
+    "resignation_dispute_court": "a dispute during the resignation ends on a Joint Instruction but does not reset the "
+                                 "resignation: no release; deposit with a New York court once it is effective (§4.1(d))",
 }
 
 

@@ -635,3 +635,11 @@ def test_escrow_editor_shows_the_dropped_closing_payment_escaped():
     assert table.value.count("450,000.00") == 1
     text.value = json.dumps([{"payee": "<script>x</script>", "amount": "1.00", "closing_payment": True}])
     assert "Not disbursed" in status.value and "<script>" not in status.value and "&lt;script&gt;" in status.value
+
+
+def test_item14_scenario_a_dispute_during_the_resignation_ends_in_court():
+    result = run(scenario_events("resignation_dispute_court", INSTR))
+    phases = [x.phase_after for x in result.ledger]
+    assert phases[3:] == ["resigning", "disputed", "resigning", "deposited_with_court"]
+    assert result.state.disbursements[0].payee == "Clerk of a New York court"
+    assert result.state.paid_out == D("12000000.00")
