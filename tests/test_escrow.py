@@ -643,3 +643,8 @@ def test_item14_scenario_a_dispute_during_the_resignation_ends_in_court():
     assert phases[3:] == ["resigning", "disputed", "resigning", "deposited_with_court"]
     assert result.state.disbursements[0].payee == "Clerk of a New York court"
     assert result.state.paid_out == D("12000000.00")
+
+
+def test_escrow_errors_derive_from_dealkit_errors():
+    assert issubclass(InstructionError, ParameterError) and issubclass(EscrowTransitionError, ParameterError)
+    assert issubclass(InstructionError, ValueError)  # callers catching ValueError keep working
