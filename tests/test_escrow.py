@@ -561,6 +561,8 @@ def test_02_escrow_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
         d["escrow"]["closing_payment"]["value"] = "500000.00"
         d["escrow"]["expense_cap"]["value"] = "3000.00"
         d["escrow"]["resignation_notice_business_days"]["value"] = 10
+        d["escrow"]["escrowed_payment"]["value"] = "13000000.00"
+        d["escrow"]["notice_deemed_given_days"]["value"] = 2
     deal = write_deal(edit)
     joint = json.dumps([{"payee": LCM, "amount": "500000.00"}] + INSTR)
     proc = run_cli("report", "--deal", str(deal), "--notebook", "02_escrow", "--out", str(tmp_path / "out"),
@@ -569,7 +571,9 @@ def test_02_escrow_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
     page = (tmp_path / "out" / "02_escrow.html").read_text(encoding="utf-8")
     assert "500,000.00" in page and "450,000.00" not in page
     assert "listed again" in page and "deposited_with_court" in page
-    assert "3,000.00" in page and "2005-09-23" in page  # the cap, and ten business days after 2005-09-09
+    assert "13,000,000.00" in page and "12,000,000.00" not in page
+    # the cap; notice sent Thu 2005-09-08, deemed given two days later (Sat 09-10), + ten business days
+    assert "3,000.00" in page and "2005-09-23" in page
 
 
 # ------------------------------------------------------------------ item 7: exact percents --

@@ -539,6 +539,8 @@ def test_03_option_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
         d["option"]["shares"]["value"] = 100_000_000
         d["option"]["exercise_price"]["value"] = "0.00002"
         d["option"]["max_exercise_cap"]["value"] = "0.0999"
+        d["option"]["cap_release_notice_days"]["value"] = 30
+        d["capitalization"]["series_d_ratio"]["value"] = 1000
     proc = run_cli("report", "--deal", str(write_deal(edit)), "--notebook", "03_option", "--out", str(tmp_path / "out"),
                    "-p", "method=cashless", "-p", "holdings=0", "-p", "outstanding=1000000000")
     assert proc.returncode == 0, proc.stdout + proc.stderr
