@@ -36,6 +36,7 @@ def findings_explorer(result: Review) -> w.VBox:
 def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     """Edit the Joint Instructions (JSON) and the agent's fee; the disbursement table, the totals
     and the Sankey chart update on every change. A bad edit shows its error, never a wrong sum."""
+    import html
     import json
 
     import plotly.graph_objects as go
@@ -55,10 +56,11 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         try:
             rows = disburse_deal(deal, parse_instructions(text.value, deal), fee.value)
         except (InstructionError, ValueError) as exc:
-            status.value = f'<b style="color:#b00">Not disbursed:</b> {exc}'
+            status.value = f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}'
             return
         total = sum(r.amount for r in rows)
-        status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
+        status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
+                        + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
         new = sankey_figure(rows, escrowed)
         with chart.batch_update():
@@ -79,9 +81,9 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     import plotly.graph_objects as go
 
     from .charts import cap_figure
-    from .option import READINGS, exercise_comparison, max_exercisable
+    from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
-    remaining = deal.option.shares.value
+    remaining, cap, strike = deal.option.shares.value, deal.option.max_exercise_cap.value, deal.option.exercise_price.value
     price = w.FloatLogSlider(value=float(fmv), base=10, min=-5, max=0, step=0.05, description="FMV $",
                              readout_format=".5f")
     out = w.IntSlider(value=outstanding, min=100_000_000, max=10_000_000_000, step=50_000_000,
@@ -92,10 +94,11 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
-        y = max_exercisable(out.value, own.value, reading=toggle.value, remaining=remaining)
+        y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
         fmv_d = Decimal(f"{price.value:.5f}")
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
-                      + exercise_comparison(y, fmv_d, deal.option.exercise_price.value).to_html(index=False))
+                      + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
+                      .to_html(index=False))
         new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
         with chart.batch_update():
             for trace, fresh in zip(chart.data, new.data):
