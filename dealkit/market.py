@@ -310,24 +310,33 @@ def check_memory(n_paths: int, n_days: int, limit: int = MEMORY_LIMIT_BYTES, wha
 
 
 def _to_micro(prices: np.ndarray) -> np.ndarray:
-    """Float dollars → int64 micro-dollars, half-up, at least 1 (the named rounding point of a
-    simulated close); a price beyond $1,000,000 is clipped there and would be absurd for ATG."""
-    micro = np.floor(np.clip(prices * PRICE_SCALE, 1.0, 2.0**40) + 0.5)
-    return micro.astype(np.int64)
+    """Float micro-dollars → int64, half-up, at least 1 (the named rounding point of a simulated
+    close); beyond $1,000,000 a close is clipped there (absurd for ATG). Works in place."""
+    np.clip(prices, 1.0, 2.0**40, out=prices)
+    prices += 0.5
+    np.floor(prices, out=prices)
+    return prices.astype(np.int64)
 
 
 def _gbm_chunk(rng: np.random.Generator, n: int, days: int, a: Mapping[str, Assumption]) -> tuple[np.ndarray, np.ndarray]:
-    shocks = rng.standard_normal((n, days, 2))
-    z, w = shocks[..., 0], shocks[..., 1]
+    shocks = rng.standard_normal((n, 2, days))      # row i: the price shocks Z, then W, of path i
+    z, w = shocks[:, 0, :], shocks[:, 1, :]
     sigma, mu = a["volatility"].value, a["drift"].value
     step = 1.0 / _TRADING_YEAR
-    logret = (mu - 0.5 * sigma * sigma) * step + sigma * math.sqrt(step) * z
-    logret[:, 0] = 0.0  # the first day's close is the start price
-    prices = float(a["start_price"].value) * np.exp(np.cumsum(logret, axis=1))
     rho, vv = a["volume_correlation"].value, a["volume_volatility"].value
-    eps = rho * z + math.sqrt(1.0 - rho * rho) * w
-    vols = np.floor(a["volume_level"].value * np.exp(vv * eps) + 0.5)
-    return _to_micro(prices), np.clip(vols, 0, 2.0**40).astype(np.int64)
+    # volume first (it needs Z before Z becomes the log return): V = level · exp(σ_V (ρ Z + √(1−ρ²) W))
+    w *= vv * math.sqrt(1.0 - rho * rho)
+    w += (vv * rho) * z
+    np.exp(w, out=w)
+    w *= a["volume_level"].value
+    vols = _to_micro(w) if a["volume_level"].value else np.zeros((n, days), dtype=np.int64)
+    z *= sigma * math.sqrt(step)
+    z += (mu - 0.5 * sigma * sigma) * step
+    z[:, 0] = 0.0  # the first day's close is the start price
+    np.cumsum(z, axis=1, out=z)
+    np.exp(z, out=z)
+    z *= float(a["start_price"].value) * PRICE_SCALE
+    return _to_micro(z), vols
 
 
 def _bootstrap_chunk(rng: np.random.Generator, n: int, days: int, a: Mapping[str, Assumption],
@@ -342,7 +351,7 @@ def _bootstrap_chunk(rng: np.random.Generator, n: int, days: int, a: Mapping[str
     idx = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(n, -1)[:, :days]
     r = logret[idx]
     r[:, 0] = 0.0
-    prices = float(a["start_price"].value) * np.exp(np.cumsum(r, axis=1))
+    prices = float(a["start_price"].value) * PRICE_SCALE * np.exp(np.cumsum(r, axis=1))
     return _to_micro(prices), vol[idx].astype(np.int64)
 
 

@@ -1,0 +1,316 @@
+"""What the financing costs ATG and yields Laurus across price paths and the unknown terms.
+
+Per path (:func:`metrics`), from an engine :class:`~dealkit.risk_engine.Result`:
+
+- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's term-note
+  flows: the two faces lent at closing (−), interest, cash principal and premiums (+), conversion
+  shares at the close on the day, half-up to the cent (+, as notes.lender_cash_flows), and the
+  recovery on a default's demand date (+). ATG's all-in rate is the same figure (mirror flows).
+- ``atg_cost``: what ATG gave up beyond the principal it keeps, in dollars: cash paid + shares at
+  market + recovery − principal lent.
+- ``shares`` (common equivalent) and ``dilution`` = shares / (shares outstanding at closing + shares).
+- ``cash_paid``, ``stock_paid`` (principal credited by shares), ``stock_value`` (at market).
+- ``defaulted``, ``loss_given_default`` = Default Payment − recovery (0 without default),
+  ``principal_at_default``.
+
+Money metrics are exact integers of cents until :func:`metrics` turns them into dollars (float, for
+display). The rules are the notes' (cited in dealkit.notes) and the default rule of
+:mod:`dealkit.risk_engine`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from . import market as mk
+from . import notes
+from . import risk_engine as eng
+from .errors import ParameterError
+
+__all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
+           "TORNADO_TERMS", "two_way", "run_chunked", "fan_quantiles", "cumulative_shares"]
+
+#: Metric names a notebook or a sweep may ask for, and what they mean.
+METRICS = {
+    "lender_xirr": "Laurus's annual IRR on the term notes",
+    "atg_cost": "ATG's cost beyond principal, $",
+    "shares": "shares issued (common equivalent)",
+    "dilution": "dilution of the closing share count",
+    "cash_paid": "cash paid by ATG, $",
+    "stock_paid": "principal paid in stock, $",
+    "stock_value": "shares at market, $",
+    "defaulted": "default (1) or not (0)",
+    "loss_given_default": "Default Payment not recovered, $",
+    "principal_at_default": "principal outstanding at default, $",
+}
+
+
+def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date]]:
+    """Laurus's flows per path × date, cents."""
+    plan = res.plan
+    dates = sorted({plan.issue, *plan.grid, *plan.demand})
+    col = {d: i for i, d in enumerate(dates)}
+    f = np.zeros((res.n, len(dates)), dtype=np.int64)
+    f[:, col[plan.issue]] -= plan.funded
+    gcol = np.array([col[d] for d in plan.grid])
+    for p in plan.notes.values():
+        r = res.notes[p.name]
+        cash = r.interest + r.principal_cash + r.premium
+        eng._guard(int(r.shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+        value = (2 * r.shares * res.close[:, p.cols] + mk.PRICE_SCALE // 100) // (2 * (mk.PRICE_SCALE // 100))
+        f[:, gcol[p.cols]] += cash + value
+    has = res.default_k >= 0
+    dcol = np.array([col[d] for d in plan.demand])
+    rows = np.nonzero(has)[0]
+    np.add.at(f, (rows, dcol[res.default_k[rows]]), res.recovery[rows])
+    return f, dates
+
+
+def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60) -> np.ndarray:
+    """The annual IRR of each row of ``flows`` on ``dates`` (actual/365, as pyxirr), by Newton's
+    method on :math:`\\sum_t F_t (1+r)^{-\\tau_t} = 0`, :math:`\\tau_t = (d_t - d_0)/365`, guarded by
+    bisection on :math:`[-0.9999, 100]`; NaN where no rate exists (flows of one sign) or none is found."""
+    tau = np.array([(d - dates[0]).days / 365.0 for d in dates])
+    x = flows.astype(np.float64) / 100.0
+    ok = (x > 0).any(axis=1) & (x < 0).any(axis=1)
+    lo = np.full(x.shape[0], np.log(1e-4))     # in log(1 + r)
+    hi = np.full(x.shape[0], np.log(101.0))
+
+    def npv(g):
+        return (x * np.exp(-np.outer(g, tau))).sum(axis=1)
+
+    f_lo, f_hi = npv(lo), npv(hi)
+    ok &= np.sign(f_lo) != np.sign(f_hi)
+    g = np.full(x.shape[0], np.log(1.1))
+    for _ in range(iterations):
+        disc = x * np.exp(-np.outer(g, tau))
+        v = disc.sum(axis=1)
+        dv = -(disc * tau).sum(axis=1)
+        left = np.sign(v) == np.sign(f_lo)
+        lo, f_lo = np.where(left, g, lo), np.where(left, v, f_lo)
+        hi = np.where(left, hi, g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = g - v / dv
+        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
+        g_new = np.where(bad, 0.5 * (lo + hi), step)
+        if np.all(np.abs(g_new - g) < 1e-13):
+            g = g_new
+            break
+        g = g_new
+    out = np.expm1(g)
+    out[~ok] = np.nan
+    return out
+
+
+def metrics(res: eng.Result) -> dict[str, np.ndarray]:
+    """The per-path metrics of the module docstring (dollars as float for display; counts int)."""
+    plan = res.plan
+    f, dates = _flows(res)
+    cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
+    stock = sum(r.principal_stock.sum(axis=1) for r in res.notes.values())
+    value = f.sum(axis=1) + plan.funded - cash - res.recovery
+    shares = sum(r.shares.sum(axis=1) for r in res.notes.values())
+    has = res.default_k >= 0
+    return {
+        "lender_xirr": xirr_paths(f, dates),
+        "atg_cost": (f.sum(axis=1)) / 100.0,
+        "shares": shares,
+        "dilution": shares / (plan.outstanding + shares),
+        "cash_paid": cash / 100.0,
+        "stock_paid": stock / 100.0,
+        "stock_value": value / 100.0,
+        "defaulted": has.astype(np.int64),
+        "loss_given_default": np.where(has, res.default_payment - res.recovery, 0) / 100.0,
+        "principal_at_default": res.default_principal / 100.0,
+    }
+
+
+def summary(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = (5, 25, 50, 75, 95)):
+    """Mean and percentiles of each metric (NaN-aware: an IRR that does not exist is left out)."""
+    import pandas as pd
+
+    rows = []
+    for name, v in m.items():
+        v = np.asarray(v, dtype=np.float64)
+        finite = v[np.isfinite(v)]
+        row = {"metric": name, "meaning": METRICS[name], "paths": int(finite.size), "mean": finite.mean() if finite.size else np.nan}
+        for q, val in zip(percentiles, np.percentile(finite, percentiles) if finite.size else [np.nan] * len(percentiles)):
+            row[f"p{q:g}"] = val
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_pass_rates(res: eng.Result, note: str = "term_a"):
+    """Per payment date with principal due: the share of paths on which the stock test passed
+    (price test, ignoring default) and on which the amount was paid in stock in full."""
+    import pandas as pd
+
+    p = res.plan.notes[note]
+    r = res.notes[note]
+    due = p.due > 0
+    rows = []
+    for j in np.nonzero(due)[0]:
+        code = r.limited_by[:, j]
+        rows.append({"date": p.schedule.rows[j]["date"], "due": p.due[j] / 100.0,
+                     "price test passes": float((code != 1).mean()),
+                     "paid fully in stock": float((code == 0).mean()),
+                     "defaulted before": float((~r.paid[:, j]).mean())})
+    return pd.DataFrame(rows)
+
+
+# ============================================================================ scenarios ===
+@dataclasses.dataclass(frozen=True, eq=False)
+class Scenario:
+    """One risk run: the paths, the plan, the engine's result and the metrics."""
+
+    paths: mk.PricePaths
+    plan: eng.Plan
+    windows: eng.Windows
+    result: eng.Result
+    metrics: dict
+
+    def provenance(self) -> str:
+        extra = "; ".join(a.line() for a in self.plan.terms.assumptions().values())
+        return self.paths.provenance() + " Risk model: " + extra + "."
+
+
+def scenario(deal, a: notes.NoteAssumptions, *, n_paths: int = 10_000, seed: int = 7, model: str = "gbm",
+             assumptions: Mapping[str, mk.Assumption] | None = None, price_csv: str | None = None,
+             terms: eng.RiskTerms | None = None, term_b_maturity: dt.date | None = None, prime=None,
+             paths: mk.PricePaths | None = None) -> Scenario:
+    """Plan, paths (simulated, or the CSV's one path when ``model == "csv"``), engine, metrics."""
+    plan = eng.build_plan(deal, a, terms, term_b_maturity=term_b_maturity, prime=prime)
+    first, last = mk.path_window(plan.grid)
+    if paths is None:
+        if model == "csv":
+            if not price_csv:
+                raise ParameterError("parameter price_csv: the csv model needs a price file")
+            paths = mk.covering(mk.load_price_csv(price_csv), first, last, price_csv)
+        else:
+            source = mk.load_price_csv(price_csv) if price_csv else None
+            paths = mk.simulate(model, n_paths, seed, first, last, assumptions=assumptions, source=source)
+    w = eng.windows(paths, plan.grid)
+    res = eng.run(plan, w)
+    return Scenario(paths, plan, w, res, metrics(res))
+
+
+def rerun(s: Scenario, deal, a: notes.NoteAssumptions, terms: eng.RiskTerms | None = None,
+          term_b_maturity: dt.date | None = None, prime=None) -> Scenario:
+    """The same paths under other terms (common random numbers)."""
+    plan = eng.build_plan(deal, a, terms or s.plan.terms, term_b_maturity=term_b_maturity, prime=prime)
+    w = s.windows if plan.grid == s.windows.grid else eng.windows(s.paths, plan.grid)
+    res = eng.run(plan, w)
+    return Scenario(s.paths, plan, w, res, metrics(res))
+
+
+#: The assumed terms the tornado varies over the range the deal file records for each.
+TORNADO_TERMS = {"margin": "prime_margin", "floor": "rate_floor", "amortization_volume_cap": "amortization_volume_cap",
+                 "cash_premium": "cash_payment_premium", "fixed_conversion_price": "fixed_conversion_price",
+                 "first_amortization": "term_a_first_amortization", "default_interest_monthly": "default_interest_monthly"}
+
+
+def _stat(v: np.ndarray, stat: str) -> float:
+    v = np.asarray(v, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return float("nan")
+    return float(v.mean() if stat == "mean" else np.median(v))
+
+
+def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term_b_maturity=None):
+    """For each assumed term in :data:`TORNADO_TERMS`: the metric's ``stat`` at the low and the
+    high end of the term's recorded range (deal file ``range``), the others as in ``s``, on the
+    same paths. Sorted by swing, largest first."""
+    import pandas as pd
+
+    if metric not in METRICS:
+        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
+    base = _stat(s.metrics[metric], stat)
+    rows = []
+    for field, key in TORNADO_TERMS.items():
+        rng = getattr(deal.note_terms, key).range
+        if not rng:
+            continue
+        vals = []
+        for v in rng:
+            a = dataclasses.replace(s.plan.a, **{field: v})
+            vals.append(_stat(rerun(s, deal, a, prime=prime, term_b_maturity=term_b_maturity).metrics[metric], stat))
+        rows.append({"term": field, "low": str(rng[0]), "high": str(rng[1]), "at low": vals[0], "at high": vals[1],
+                     "base": base, "swing": abs(vals[1] - vals[0])})
+    return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
+
+
+def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilities: Sequence[float], metric: str, *,
+            n_paths: int = 2000, seed: int = 7, stat: str = "mean", assumptions: Mapping[str, mk.Assumption] | None = None,
+            prime=None, term_b_maturity=None):
+    """The metric's ``stat`` for each Fixed Conversion Price (rows) × GBM volatility (columns),
+    same seed throughout."""
+    import pandas as pd
+
+    if metric not in METRICS:
+        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
+    base = dict(assumptions or mk.gbm_assumptions())
+    out = {}
+    for vol in volatilities:
+        asm = {**base, "volatility": mk.Assumption("volatility", float(vol), "two-way table column")}
+        s = scenario(deal, a, n_paths=n_paths, seed=seed, assumptions=asm, prime=prime, term_b_maturity=term_b_maturity)
+        out[f"{float(vol):.0%}"] = [
+            _stat(rerun(s, deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), prime=prime,
+                        term_b_maturity=term_b_maturity).metrics[metric], stat) for f in fcps]
+    return pd.DataFrame(out, index=pd.Index([f"${Decimal(f)}" for f in fcps], name="FCP \\ volatility"))
+
+
+def run_chunked(deal, a: notes.NoteAssumptions, n_paths: int, *, seed: int = 7, model: str = "gbm",
+                chunk: int = mk.CHUNK, assumptions=None, terms=None, prime=None, keep: Sequence[str] = ("lender_xirr",)):
+    """Many paths in chunks of ``chunk`` (the paths of each chunk are simulated, run and dropped):
+    memory stays that of one chunk. Returns the ``keep`` metrics for every path, plus the default
+    count. Path *i* is the same as in a single run with the same seed."""
+    if chunk % mk.CHUNK:
+        raise ParameterError(f"parameter chunk: must be a multiple of {mk.CHUNK} (got {chunk})")
+    plan = eng.build_plan(deal, a, terms, prime=prime)
+    first, last = mk.path_window(plan.grid)
+    out = {k: [] for k in keep}
+    defaults = 0
+    asm = dict(assumptions or mk.gbm_assumptions())
+    for start in range(0, n_paths, chunk):
+        n = min(chunk, n_paths - start)
+        paths = _simulate_from(model, n, seed, start, first, last, asm)
+        res = eng.run(plan, eng.windows(paths, plan.grid))
+        defaults += int((res.default_k >= 0).sum())
+        m = metrics(res)
+        for k in keep:
+            out[k].append(m[k])
+        del paths, res, m
+    return {k: np.concatenate(v) for k, v in out.items()}, defaults
+
+
+def _simulate_from(model, n, seed, start, first, last, asm) -> mk.PricePaths:
+    """Paths start … start + n of a simulation (``start`` a multiple of CHUNK)."""
+    days = mk.trading_days(first, last)
+    closes = np.empty((n, len(days)), dtype=np.int64)
+    volumes = np.empty((n, len(days)), dtype=np.int64)
+    for i, s in enumerate(range(0, n, mk.CHUNK)):
+        m = min(mk.CHUNK, n - s)
+        rng = np.random.default_rng([seed, (start + s) // mk.CHUNK])
+        if model != "gbm":
+            raise ParameterError(f"parameter model: the chunked run simulates gbm only (got {model!r})")
+        closes[s:s + m], volumes[s:s + m] = mk._gbm_chunk(rng, m, len(days), asm)
+    return mk.PricePaths(days, closes, volumes, model, asm, seed)
+
+
+def fan_quantiles(values: np.ndarray, qs: Sequence[float] = (5, 25, 50, 75, 95)) -> np.ndarray:
+    """Percentiles across paths (axis 0) of a paths × time array."""
+    return np.percentile(values, qs, axis=0)
+
+
+def cumulative_shares(res: eng.Result) -> np.ndarray:
+    """Shares issued to date, per path × grid date."""
+    total = np.zeros((res.n, len(res.plan.grid)), dtype=np.int64)
+    for p in res.plan.notes.values():
+        total[:, p.cols] += res.notes[p.name].shares
+    return np.cumsum(total, axis=1)
