@@ -233,7 +233,7 @@ def load_price_csv(path: str | Path) -> PricePaths:
     rows = list(csv.reader(text.splitlines()))
     if not rows or [c.strip().lower() for c in rows[0]] != ["date", "close", "volume"]:
         raise fail(1, "the header must be date,close,volume", ",".join(rows[0]) if rows else "")
-    dates, closes, volumes = [], [], []
+    dates, closes, volumes, rownum = [], [], [], []
     for k, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
@@ -254,10 +254,6 @@ def load_price_csv(path: str | Path) -> PricePaths:
             raise fail(k, "date: duplicate of the row before", ds)
         if dates and day < dates[-1]:
             raise fail(k, f"date: not sorted (comes after {dates[-1]})", ds)
-        if dates:
-            missing = trading_days(dates[-1] + dt.timedelta(days=1), day - dt.timedelta(days=1))
-            if missing:
-                raise fail(k, f"date: gap, {len(missing)} trading day(s) missing before it, first {missing[0]}", ds)
         try:
             close = Decimal(cs)
         except InvalidOperation:
@@ -270,10 +266,15 @@ def load_price_csv(path: str | Path) -> PricePaths:
         if not vs.isdigit():
             raise fail(k, "volume: expected a whole number of shares", vs)
         dates.append(day)
+        rownum.append(k)
         closes.append(int(micro))
         volumes.append(int(vs))
     if not dates:
         raise fail(2, "no data rows")
+    for prev, day, k in zip(dates, dates[1:], rownum[1:]):   # sorted now: a gap is a missing trading day
+        missing = trading_days(prev + dt.timedelta(days=1), day - dt.timedelta(days=1))
+        if missing:
+            raise fail(k, f"date: gap, {len(missing)} trading day(s) missing before it, first {missing[0]}", day)
     if max(closes) >= 2**40 or max(volumes) >= 2**40:
         raise fail(2 + int(np.argmax(closes) if max(closes) >= 2**40 else np.argmax(volumes)),
                    "value too large for exact arithmetic (close below $1,000,000, volume below 2^40)")
