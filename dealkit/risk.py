@@ -107,27 +107,31 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     return out
 
 
-def metrics(res: eng.Result) -> dict[str, np.ndarray]:
-    """The per-path metrics of the module docstring (dollars as float for display; counts int)."""
+def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """The per-path metrics of the module docstring (dollars as float for display; counts int);
+    ``only`` computes just those (the IRR is the dear one)."""
+    names = list(METRICS) if only is None else list(only)
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})")
     plan = res.plan
     f, dates = _flows(res)
     cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
-    stock = sum(r.principal_stock.sum(axis=1) for r in res.notes.values())
-    value = f.sum(axis=1) + plan.funded - cash - res.recovery
     shares = sum(r.shares.sum(axis=1) for r in res.notes.values())
     has = res.default_k >= 0
-    return {
-        "lender_xirr": xirr_paths(f, dates),
-        "atg_cost": (f.sum(axis=1)) / 100.0,
-        "shares": shares,
-        "dilution": shares / (plan.outstanding + shares),
-        "cash_paid": cash / 100.0,
-        "stock_paid": stock / 100.0,
-        "stock_value": value / 100.0,
-        "defaulted": has.astype(np.int64),
-        "loss_given_default": np.where(has, res.default_payment - res.recovery, 0) / 100.0,
-        "principal_at_default": res.default_principal / 100.0,
+    make = {
+        "lender_xirr": lambda: xirr_paths(f, dates),
+        "atg_cost": lambda: f.sum(axis=1) / 100.0,
+        "shares": lambda: shares,
+        "dilution": lambda: shares / (plan.outstanding + shares),
+        "cash_paid": lambda: cash / 100.0,
+        "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) for r in res.notes.values()) / 100.0,
+        "stock_value": lambda: (f.sum(axis=1) + plan.funded - cash - res.recovery) / 100.0,
+        "defaulted": lambda: has.astype(np.int64),
+        "loss_given_default": lambda: np.where(has, res.default_payment - res.recovery, 0) / 100.0,
+        "principal_at_default": lambda: res.default_principal / 100.0,
     }
+    return {n: make[n]() for n in names}
 
 
 def summary(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = (5, 25, 50, 75, 95)):
@@ -200,12 +204,12 @@ def scenario(deal, a: notes.NoteAssumptions, *, n_paths: int = 10_000, seed: int
 
 
 def rerun(s: Scenario, deal, a: notes.NoteAssumptions, terms: eng.RiskTerms | None = None,
-          term_b_maturity: dt.date | None = None, prime=None) -> Scenario:
-    """The same paths under other terms (common random numbers)."""
+          term_b_maturity: dt.date | None = None, prime=None, only: Sequence[str] | None = None) -> Scenario:
+    """The same paths under other terms (common random numbers); ``only``: these metrics."""
     plan = eng.build_plan(deal, a, terms or s.plan.terms, term_b_maturity=term_b_maturity, prime=prime)
     w = s.windows if plan.grid == s.windows.grid else eng.windows(s.paths, plan.grid)
     res = eng.run(plan, w)
-    return Scenario(s.paths, plan, w, res, metrics(res))
+    return Scenario(s.paths, plan, w, res, metrics(res, only))
 
 
 #: The assumed terms the tornado varies over the range the deal file records for each.
@@ -239,7 +243,8 @@ def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term
         vals = []
         for v in rng:
             a = dataclasses.replace(s.plan.a, **{field: v})
-            vals.append(_stat(rerun(s, deal, a, prime=prime, term_b_maturity=term_b_maturity).metrics[metric], stat))
+            vals.append(_stat(rerun(s, deal, a, prime=prime, term_b_maturity=term_b_maturity, only=(metric,)).metrics[metric],
+                              stat))
         rows.append({"term": field, "low": str(rng[0]), "high": str(rng[1]), "at low": vals[0], "at high": vals[1],
                      "base": base, "swing": abs(vals[1] - vals[0])})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
@@ -255,13 +260,14 @@ def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilitie
     if metric not in METRICS:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
     base = dict(assumptions or mk.gbm_assumptions())
+    plans = [eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), prime=prime,
+                            term_b_maturity=term_b_maturity) for f in fcps]
+    first, last = mk.path_window(plans[0].grid)
     out = {}
     for vol in volatilities:
         asm = {**base, "volatility": mk.Assumption("volatility", float(vol), "two-way table column")}
-        s = scenario(deal, a, n_paths=n_paths, seed=seed, assumptions=asm, prime=prime, term_b_maturity=term_b_maturity)
-        out[f"{float(vol):.0%}"] = [
-            _stat(rerun(s, deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), prime=prime,
-                        term_b_maturity=term_b_maturity).metrics[metric], stat) for f in fcps]
+        w = eng.windows(mk.simulate("gbm", n_paths, seed, first, last, assumptions=asm), plans[0].grid)
+        out[f"{float(vol):.0%}"] = [_stat(metrics(eng.run(p, w), (metric,))[metric], stat) for p in plans]
     return pd.DataFrame(out, index=pd.Index([f"${Decimal(f)}" for f in fcps], name="FCP \\ volatility"))
 
 

@@ -157,6 +157,45 @@ def _threshold(test: Decimal, fcp: Fraction) -> int:
     return -((-t.numerator) // t.denominator)
 
 
+_FIXED: dict = {}
+
+
+def _fixed_layer(deal, a: notes.NoteAssumptions, terms: RiskTerms, tb: dt.date, prime, rounding):
+    """The Decimal schedules with no stock paid and the Default Payment for a default on each
+    payment date, by dealkit.notes; cached on the terms they depend on (a run that changes only
+    the Fixed Conversion Price, the tests, the caps or the premium reuses them)."""
+    key = (id(deal), id(prime), rounding, tb, terms, a.margin, a.floor, a.monthly_amount, a.first_amortization,
+           a.default_multiple, a.default_interest_monthly)
+    hit = _FIXED.get(key)
+    if hit is not None and hit[0] is deal and hit[1] is prime:
+        return hit[2]
+    n = deal.notes
+    issue = deal.deal.closing_date.value
+    none = notes.Market(Decimal(0), 0)   # no stock can be paid: price 0 fails every test
+    sched = {
+        "term_a": notes.term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, none, prime, rounding),
+        "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, tb, a, none, prime, rounding),
+    }
+    grid = tuple(sorted({r["date"] for s in sched.values() for r in s.rows}))
+    # The Default Payment for a default on each grid date: the schedules as they stand the day
+    # before (the rows dated before it), accelerated; demand demand_lag_days later.
+    dd, dem, dprin, dpay, drec = [], [], [], [], []
+    for day in grid:
+        stopped = {k: dataclasses.replace(s, rows=tuple(r for r in s.rows if r["date"] < day)) for k, s in sched.items()}
+        demand = day + dt.timedelta(days=terms.demand_lag_days)
+        ds = notes.default_scenario(stopped, day, demand, a, prime=prime)
+        dd.append(day)
+        dem.append(demand)
+        dprin.append(_cents(ds.principal))
+        dpay.append(_cents(ds.payment))
+        drec.append(_cents((ds.payment * terms.recovery_rate).quantize(notes.CENT, rounding=ROUND_HALF_UP)))
+    if len(_FIXED) > 256:
+        _FIXED.clear()
+    out = (sched, (dd, dem, dprin, dpay, drec))
+    _FIXED[key] = (deal, prime, out)
+    return out
+
+
 def build_plan(deal, a: notes.NoteAssumptions, terms: RiskTerms | None = None, *, term_b_maturity: dt.date | None = None,
                outstanding: int | None = None, authorized: int | None = None, holder_owns: int = 0,
                prime=None, rounding: Literal["period", "daily"] = "period") -> Plan:
@@ -174,12 +213,8 @@ def build_plan(deal, a: notes.NoteAssumptions, terms: RiskTerms | None = None, *
     authorized = authorized if authorized is not None else deal.capitalization.authorized_at_closing.value
     if a.fixed_conversion_price <= 0:
         raise ParameterError(f"parameter fixed_conversion_price: must be positive (got {a.fixed_conversion_price})")
-    none = notes.Market(Decimal(0), 0, outstanding=outstanding, holder_owns=holder_owns, authorized=authorized)
-    sched = {
-        "term_a": notes.term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, none, prime, rounding),
-        "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, term_b_maturity or n["term_b"].maturity.value, a,
-                                        none, prime, rounding),
-    }
+    tb = term_b_maturity or n["term_b"].maturity.value
+    sched, defaults = _fixed_layer(deal, a, terms, tb, prime, rounding)
     grid = tuple(sorted({r["date"] for s in sched.values() for r in s.rows}))
     col = {d: i for i, d in enumerate(grid)}
     fcp = Fraction(a.fixed_conversion_price)
@@ -194,18 +229,7 @@ def build_plan(deal, a: notes.NoteAssumptions, terms: RiskTerms | None = None, *
                                np.array([_cents(r["principal_due"]) for r in s.rows], dtype=np.int64),
                                _threshold(test, fcp), Fraction(cap), prem)
     limit = max_exercisable(outstanding, holder_owns, a.conversion_cap, "literal")
-    # The Default Payment for a default on each grid date: the schedules as they stand the day
-    # before (the rows dated before it), accelerated; demand demand_lag_days later.
-    dd, dem, dprin, dpay, drec = [], [], [], [], []
-    for day in grid:
-        stopped = {k: dataclasses.replace(s, rows=tuple(r for r in s.rows if r["date"] < day)) for k, s in sched.items()}
-        demand = day + dt.timedelta(days=terms.demand_lag_days)
-        ds = notes.default_scenario(stopped, day, demand, a, prime=prime)
-        dd.append(day)
-        dem.append(demand)
-        dprin.append(_cents(ds.principal))
-        dpay.append(_cents(ds.payment))
-        drec.append(_cents((ds.payment * terms.recovery_rate).quantize(notes.CENT, rounding=ROUND_HALF_UP)))
+    dd, dem, dprin, dpay, drec = defaults
     funded = sum(_cents(s.face) for s in sched.values())
     return Plan(a, terms, issue, funded, grid, plans, fcp, limit, authorized < SERIES_D_UNTIL_AUTHORIZED, outstanding,
                 tuple(dd), tuple(dem), np.array(dprin, dtype=np.int64), np.array(dpay, dtype=np.int64),
