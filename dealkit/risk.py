@@ -179,8 +179,19 @@ class Scenario:
     metrics: dict
 
     def provenance(self) -> str:
+        """Where the paths and the risk model's assumptions come from (one paragraph)."""
         extra = "; ".join(a.line() for a in self.plan.terms.assumptions().values())
         return self.paths.provenance() + " Risk model: " + extra + "."
+
+    def short_provenance(self) -> str:
+        """One line for a figure's subtitle: the model and its main parameters."""
+        p = self.paths
+        bits = [f"{p.model}", f"{p.n:,} paths"] + ([f"seed {p.seed}"] if p.seed is not None else [])
+        for k in ("start_price", "volatility", "drift", "volume_level", "block", "file"):
+            if k in p.assumptions:
+                bits.append(f"{k} {p.assumptions[k].value}")
+        bits.append(f"default rule {self.plan.terms.default_rule}")
+        return ", ".join(bits) + " (assumptions)"
 
 
 def scenario(deal, a: notes.NoteAssumptions, *, n_paths: int = 10_000, seed: int = 7, model: str = "gbm",
@@ -320,3 +331,38 @@ def cumulative_shares(res: eng.Result) -> np.ndarray:
     for p in res.plan.notes.values():
         total[:, p.cols] += res.notes[p.name].shares
     return np.cumsum(total, axis=1)
+
+
+# ============================================================================ parameters ==
+def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility="1.00", drift="0", price_csv="",
+                    start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
+                    default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
+                    metric="atg_cost", prime=None) -> tuple[Scenario, dt.date | None]:
+    """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used.
+    Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
+    from .params import as_date, as_int, as_price
+
+    if metric not in METRICS:
+        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {str(metric)[:40]!r})")
+    models = (*mk.MODELS, "csv")
+    if model not in models:
+        raise ParameterError(f"parameter model: unknown model, choose one of {', '.join(models)} (got {str(model)[:40]!r})")
+    overrides = {}
+    if str(conversion_price).strip() != "deal":
+        overrides["fixed_conversion_price"] = as_price(conversion_price, "conversion_price")
+        if overrides["fixed_conversion_price"] <= 0:
+            raise ParameterError(f"parameter conversion_price: must be positive (got {conversion_price!r})")
+    a = notes.assumptions_from_deal(deal, **overrides)
+    tb = None if str(term_b_maturity).strip() == "deal" else as_date(term_b_maturity, "term_b_maturity")
+    given = {k for k, v, d in (("start_price", start_price, "0.06"), ("volatility", volatility, "1.00"),
+                                ("drift", drift, "0"), ("volume_level", volume_level, "5000000")) if str(v) != d}
+    asm = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=frozenset(given))
+    terms = eng.risk_terms(default_rule, cash_capacity, 1, recovery_rate)
+    s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0), model=model,
+                 assumptions=asm, price_csv=price_csv or None, terms=terms, term_b_maturity=tb, prime=prime)
+    return s, tb
+
+
+def daily_closes(s: Scenario, every: int = 1) -> tuple[list[dt.date], np.ndarray]:
+    """The paths' closes in dollars (float, for the fan chart), every ``every``-th trading day."""
+    return list(s.paths.dates[::every]), s.paths.closes[:, ::every] / mk.PRICE_SCALE

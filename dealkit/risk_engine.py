@@ -164,7 +164,7 @@ def _fixed_layer(deal, a: notes.NoteAssumptions, terms: RiskTerms, tb: dt.date, 
     """The Decimal schedules with no stock paid and the Default Payment for a default on each
     payment date, by dealkit.notes; cached on the terms they depend on (a run that changes only
     the Fixed Conversion Price, the tests, the caps or the premium reuses them)."""
-    key = (id(deal), id(prime), rounding, tb, terms, a.margin, a.floor, a.monthly_amount, a.first_amortization,
+    key = (id(deal), id(prime), rounding, tb, terms.demand_lag_days, terms.recovery_rate, a.margin, a.floor, a.monthly_amount, a.first_amortization,
            a.default_multiple, a.default_interest_monthly)
     hit = _FIXED.get(key)
     if hit is not None and hit[0] is deal and hit[1] is prime:
@@ -306,9 +306,18 @@ class Result:
 
 
 def _note_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
-    n = w.sum5.shape[0]
-    cols = p.cols
-    due = np.broadcast_to(p.due, (n, len(cols)))
+    """The stock test, the caps and the cash rest on every path for the rows of ``p`` with
+    principal due (rows without are interest only: nothing in stock, ``limited_by`` empty)."""
+    n, rows = w.sum5.shape[0], len(p.cols)
+    out = {k: np.zeros((n, rows), dtype=np.int64) for k in ("principal_cash", "principal_stock", "premium", "shares",
+                                                               "series_d")}
+    out["limited_by"] = np.zeros((n, rows), dtype=np.int8)
+    out["interest"] = np.broadcast_to(p.interest, (n, rows))
+    j = np.nonzero(p.due > 0)[0]
+    if not j.size:
+        return out
+    cols = p.cols[j]
+    due = p.due[j][None, :]
     passed = w.sum5[:, cols] >= p.threshold
     _guard(int(w.dv22.max(initial=0)) * p.volume_cap.numerator, f"{p.name} dollar volume × cap")
     cap_cents = (w.dv22[:, cols] * p.volume_cap.numerator) // (p.volume_cap.denominator * (PRICE_SCALE // 100))
@@ -317,7 +326,7 @@ def _note_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
     _guard(int(p.due.max(initial=0)) * f_den, f"{p.name} shares")
     shares = (allowed * f_den) // (100 * f_num)
     capped = shares > plan.limit
-    shares = np.minimum(shares, plan.limit)
+    np.minimum(shares, plan.limit, out=shares)
     if plan.series_d:
         sd = shares // SERIES_D_RATIO
         shares = sd * SERIES_D_RATIO
@@ -325,22 +334,20 @@ def _note_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
         sd = np.zeros_like(shares)
     _guard(int(shares.max(initial=0)) * f_num * 100, f"{p.name} principal credited")
     credited = (shares * f_num * 100) // f_den
-    live = (due > 0) & passed
-    shares = np.where(live, shares, 0)
-    sd = np.where(live, sd, 0)
-    stock = np.where(live, credited, 0)
-    code = np.zeros((n, len(cols)), dtype=np.int8)
-    code[(due > 0) & ~passed] = 1
-    code[live & (allowed < due)] = 2
-    code[live & capped] = 3
-    cash = due - stock
+    shares *= passed
+    sd *= passed
+    credited *= passed
+    code = np.where(passed, np.where(capped, 3, np.where(allowed < due, 2, 0)), 1).astype(np.int8)
+    cash = due - credited
+    out["principal_stock"][:, j] = credited
+    out["principal_cash"][:, j] = cash
+    out["shares"][:, j] = shares
+    out["series_d"][:, j] = sd
+    out["limited_by"][:, j] = code
     if p.premium:
         _guard(int(p.due.max(initial=0)) * 2 * p.premium.numerator, f"{p.name} premium")
-        premium = (2 * cash * p.premium.numerator + p.premium.denominator) // (2 * p.premium.denominator)
-    else:
-        premium = np.zeros_like(cash)
-    return {"interest": np.broadcast_to(p.interest, (n, len(cols))), "principal_cash": cash,
-            "principal_stock": stock, "premium": premium, "shares": shares, "series_d": sd, "limited_by": code}
+        out["premium"][:, j] = (2 * cash * p.premium.numerator + p.premium.denominator) // (2 * p.premium.denominator)
+    return out
 
 
 def run(plan: Plan, w: Windows) -> Result:
@@ -364,9 +371,12 @@ def run(plan: Plan, w: Windows) -> Result:
     for name, p in plan.notes.items():
         r = rows[name]
         paid = p.cols[None, :] < cutoff[:, None]
-        out[name] = NoteResult(np.where(paid, r["interest"], 0), np.where(paid, r["principal_cash"], 0),
-                               np.where(paid, r["principal_stock"], 0), np.where(paid, r["premium"], 0),
-                               np.where(paid, r["shares"], 0), np.where(paid, r["series_d"], 0), r["limited_by"], paid)
+        if not paid.all():
+            r["interest"] = r["interest"] * paid
+            for k in ("principal_cash", "principal_stock", "premium", "shares", "series_d"):
+                r[k] *= paid
+        out[name] = NoteResult(r["interest"], r["principal_cash"], r["principal_stock"], r["premium"], r["shares"],
+                               r["series_d"], r["limited_by"], paid)
     has = default_k >= 0
     kk = np.where(has, default_k, 0)
     return Result(plan, out, default_k, cash_due, w.close,
