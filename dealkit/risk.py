@@ -366,3 +366,22 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
 def daily_closes(s: Scenario, every: int = 1) -> tuple[list[dt.date], np.ndarray]:
     """The paths' closes in dollars (float, for the fan chart), every ``every``-th trading day."""
     return list(s.paths.dates[::every]), s.paths.closes[:, ::every] / mk.PRICE_SCALE
+
+
+def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
+    """``NAME.metrics.json`` in ``out_dir``: the mean of each metric (IRR: the median of those that
+    exist) and the default probability, for ``dealkit sweep``'s comparison. Written atomically."""
+    import json
+    from pathlib import Path
+
+    from .export import write_atomic
+
+    out = {}
+    for k, v in s.metrics.items():
+        v = np.asarray(v, dtype=np.float64)
+        v = v[np.isfinite(v)]
+        out[k if k != "lender_xirr" else "lender_xirr_median"] = (
+            None if not v.size else float(np.median(v) if k == "lender_xirr" else v.mean()))
+    path = Path(out_dir) / f"{name}.metrics.json"
+    write_atomic(path, json.dumps(out, indent=1))
+    return path
