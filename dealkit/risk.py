@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from decimal import Decimal
 from typing import Mapping, Sequence
 
@@ -205,7 +206,7 @@ def scenario(deal, a: notes.NoteAssumptions, *, n_paths: int = 10_000, seed: int
         if model == "csv":
             if not price_csv:
                 raise ParameterError("parameter price_csv: the csv model needs a price file")
-            paths = mk.covering(mk.load_price_csv(price_csv), first, last, price_csv)
+            paths = mk.covering(mk.load_price_csv(price_csv), first, last, Path(price_csv).name)
         else:
             source = mk.load_price_csv(price_csv) if price_csv else None
             paths = mk.simulate(model, n_paths, seed, first, last, assumptions=assumptions, source=source)
