@@ -88,21 +88,24 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     f_lo, f_hi = npv(lo), npv(hi)
     ok &= np.sign(f_lo) != np.sign(f_hi)
     g = np.full(x.shape[0], np.log(1.1))
-    for _ in range(iterations):
-        disc = x * np.exp(-np.outer(g, tau))
-        v = disc.sum(axis=1)
-        dv = -(disc * tau).sum(axis=1)
-        left = np.sign(v) == np.sign(f_lo)
-        lo, f_lo = np.where(left, g, lo), np.where(left, v, f_lo)
-        hi = np.where(left, hi, g)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = g - v / dv
-        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
-        g_new = np.where(bad, 0.5 * (lo + hi), step)
-        if np.all(np.abs(g_new - g) < 1e-13):
-            g = g_new
+    active = np.nonzero(ok)[0]
+    for _ in range(iterations):      # Newton on the rows not yet converged, bisection as a guard
+        if not active.size:
             break
-        g = g_new
+        xa, ga = x[active], g[active]
+        disc = xa * np.exp(-np.outer(ga, tau))
+        v = disc.sum(axis=1)
+        dv = -(disc @ tau)
+        left = np.sign(v) == np.sign(f_lo[active])
+        lo[active] = np.where(left, ga, lo[active])
+        f_lo[active] = np.where(left, v, f_lo[active])
+        hi[active] = np.where(left, hi[active], ga)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = ga - v / dv
+        bad = ~np.isfinite(step) | (step <= lo[active]) | (step >= hi[active])
+        new = np.where(bad, 0.5 * (lo[active] + hi[active]), step)
+        g[active] = new
+        active = active[np.abs(new - ga) >= 1e-12]
     out = np.expm1(g)
     out[~ok] = np.nan
     return out

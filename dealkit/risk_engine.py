@@ -261,16 +261,21 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
     _guard(int(c.max()) * len(dates), "price path closes")
     _guard(int(c.max()) * int(v.max()) * 22, "price path close × volume")
     n = c.shape[0]
-    cs = np.zeros((n, len(dates) + 1), dtype=np.int64)
-    np.cumsum(c, axis=1, out=cs[:, 1:])
     k = np.array(need)
-    sum5 = cs[:, k] - cs[:, k - 5]
-    del cs
-    dv = np.zeros((n, len(dates) + 1), dtype=np.int64)
-    np.cumsum(c * v, axis=1, out=dv[:, 1:])
-    dv22 = dv[:, k] - dv[:, k - 22]
-    del dv
     on = np.array([bisect.bisect_right(dates, d) - 1 for d in grid])
+    sum5 = np.empty((n, len(grid)), dtype=np.int64)
+    dv22 = np.empty((n, len(grid)), dtype=np.int64)
+    block = 2048   # rows at a time: the work arrays stay small and are reused
+    cs = np.zeros((min(block, n), len(dates) + 1), dtype=np.int64)
+    prod = np.empty((min(block, n), len(dates)), dtype=np.int64)
+    for i in range(0, n, block):
+        j = min(n, i + block)
+        m = j - i
+        np.cumsum(c[i:j], axis=1, out=cs[:m, 1:])
+        sum5[i:j] = cs[:m, k] - cs[:m, k - 5]
+        np.multiply(c[i:j], v[i:j], out=prod[:m])
+        np.cumsum(prod[:m], axis=1, out=cs[:m, 1:])
+        dv22[i:j] = cs[:m, k] - cs[:m, k - 22]
     return Windows(grid, sum5, dv22, c[:, on])
 
 
