@@ -51,51 +51,54 @@ METRICS = {
 }
 
 
-def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date]]:
-    """Laurus's flows per path × date, cents."""
+def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray]:
+    """Laurus's flows, cents: per path × (closing date, payment dates), and per path the
+    recovery and its day count from closing (a default's one flow on its demand date)."""
     plan = res.plan
-    dates = sorted({plan.issue, *plan.grid, *plan.demand})
-    col = {d: i for i, d in enumerate(dates)}
+    dates = [plan.issue, *plan.grid]
     f = np.zeros((res.n, len(dates)), dtype=np.int64)
-    f[:, col[plan.issue]] -= plan.funded
-    gcol = np.array([col[d] for d in plan.grid])
+    f[:, 0] = -plan.funded
     for p in plan.notes.values():
         r = res.notes[p.name]
-        cash = r.interest + r.principal_cash + r.premium
         eng._guard(int(r.shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
         value = (2 * r.shares * res.close[:, p.cols] + mk.PRICE_SCALE // 100) // (2 * (mk.PRICE_SCALE // 100))
-        f[:, gcol[p.cols]] += cash + value
+        f[:, 1 + p.cols] += r.interest + r.principal_cash + r.premium + value
+    days = np.array([(d - plan.issue).days for d in plan.demand], dtype=np.int64)
     has = res.default_k >= 0
-    dcol = np.array([col[d] for d in plan.demand])
-    rows = np.nonzero(has)[0]
-    np.add.at(f, (rows, dcol[res.default_k[rows]]), res.recovery[rows])
-    return f, dates
+    extra_days = np.where(has, days[np.where(has, res.default_k, 0)], 0)
+    return f, dates, res.recovery, extra_days
 
 
-def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60) -> np.ndarray:
-    """The annual IRR of each row of ``flows`` on ``dates`` (actual/365, as pyxirr), by Newton's
-    method on :math:`\\sum_t F_t (1+r)^{-\\tau_t} = 0`, :math:`\\tau_t = (d_t - d_0)/365`, guarded by
-    bisection on :math:`[-0.9999, 100]`; NaN where no rate exists (flows of one sign) or none is found."""
+def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60, extra: np.ndarray | None = None,
+               extra_days: np.ndarray | None = None) -> np.ndarray:
+    r"""The annual IRR of each row of ``flows`` on ``dates`` (actual/365, as pyxirr), plus, per row,
+    one ``extra`` flow ``extra_days`` after ``dates[0]``, by Newton's method on
+    :math:`\sum_t F_t (1+r)^{-\tau_t} = 0`, :math:`\tau_t = (d_t - d_0)/365`, guarded by bisection
+    on :math:`[-0.9999, 100]`; NaN where no rate exists (flows of one sign) or none is found."""
     tau = np.array([(d - dates[0]).days / 365.0 for d in dates])
     x = flows.astype(np.float64) / 100.0
-    ok = (x > 0).any(axis=1) & (x < 0).any(axis=1)
-    lo = np.full(x.shape[0], np.log(1e-4))     # in log(1 + r)
-    hi = np.full(x.shape[0], np.log(101.0))
+    n = x.shape[0]
+    e = np.zeros(n) if extra is None else extra.astype(np.float64) / 100.0
+    et = np.zeros(n) if extra_days is None else extra_days / 365.0
+    ok = ((x > 0).any(axis=1) | (e > 0)) & ((x < 0).any(axis=1) | (e < 0))
+    lo = np.full(n, np.log(1e-4))     # in g = log(1 + r)
+    hi = np.full(n, np.log(101.0))
 
-    def npv(g):
-        return (x * np.exp(-np.outer(g, tau))).sum(axis=1)
+    def npv(g, rows=slice(None)):
+        return (x[rows] * np.exp(-np.outer(g, tau))).sum(axis=1) + e[rows] * np.exp(-g * et[rows])
 
     f_lo, f_hi = npv(lo), npv(hi)
     ok &= np.sign(f_lo) != np.sign(f_hi)
-    g = np.full(x.shape[0], np.log(1.1))
+    g = np.full(n, np.log(1.1))
     active = np.nonzero(ok)[0]
     for _ in range(iterations):      # Newton on the rows not yet converged, bisection as a guard
         if not active.size:
             break
-        xa, ga = x[active], g[active]
-        disc = xa * np.exp(-np.outer(ga, tau))
-        v = disc.sum(axis=1)
-        dv = -(disc @ tau)
+        ga = g[active]
+        disc = x[active] * np.exp(-np.outer(ga, tau))
+        de = e[active] * np.exp(-ga * et[active])
+        v = disc.sum(axis=1) + de
+        dv = -(disc @ tau) - de * et[active]
         left = np.sign(v) == np.sign(f_lo[active])
         lo[active] = np.where(left, ga, lo[active])
         f_lo[active] = np.where(left, v, f_lo[active])
@@ -119,18 +122,18 @@ def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.
     if unknown:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})")
     plan = res.plan
-    f, dates = _flows(res)
+    f, dates, rec, rec_days = _flows(res)
     cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
     shares = sum(r.shares.sum(axis=1) for r in res.notes.values())
     has = res.default_k >= 0
     make = {
-        "lender_xirr": lambda: xirr_paths(f, dates),
-        "atg_cost": lambda: f.sum(axis=1) / 100.0,
+        "lender_xirr": lambda: xirr_paths(f, dates, extra=rec, extra_days=rec_days),
+        "atg_cost": lambda: (f.sum(axis=1) + rec) / 100.0,
         "shares": lambda: shares,
         "dilution": lambda: shares / (plan.outstanding + shares),
         "cash_paid": lambda: cash / 100.0,
         "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) for r in res.notes.values()) / 100.0,
-        "stock_value": lambda: (f.sum(axis=1) + plan.funded - cash - res.recovery) / 100.0,
+        "stock_value": lambda: (f.sum(axis=1) + plan.funded - cash) / 100.0,
         "defaulted": lambda: has.astype(np.int64),
         "loss_given_default": lambda: np.where(has, res.default_payment - res.recovery, 0) / 100.0,
         "principal_at_default": lambda: res.default_principal / 100.0,
