@@ -154,3 +154,17 @@ def test_notebook_bad_csv_fails_with_the_row(tmp_path):
     assert proc.returncode == 1
     assert "atg.csv: row 12: date: gap, 1 trading day(s) missing before it" in proc.stdout
     assert not (tmp_path / "out" / "05_risk.html").exists()
+
+
+def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
+    from dealkit.risk_widgets import risk_explorer
+
+    box = risk_explorer(scen, deal, "defaulted", prime=prime)
+    fcp, vcap, cap, rec = box.controls
+    cap.value = 10 ** 6.5        # ATG can pay far more in cash: fewer defaults
+    again = risk.rerun(scen, deal, scen.plan.a, dataclasses.replace(scen.plan.terms, cash_capacity=Decimal(f"{cap.value:.2f}")),
+                       prime=prime)
+    share = float(again.metrics["defaulted"].mean())
+    assert f"defaults {share:.1%}" in box.children[2].value
+    assert share < float(scen.metrics["defaulted"].mean())
+    assert "<script" not in box.children[2].value
