@@ -190,6 +190,18 @@ class Scenario:
         extra = "; ".join(a.line() for a in self.plan.terms.assumptions().values())
         return self.paths.provenance() + " Risk model: " + extra + "."
 
+    def provenance_markdown(self) -> str:
+        """:meth:`provenance` with HTML escaped (a file name is user input)."""
+        import html
+
+        return html.escape(self.provenance())
+
+    def subtitle(self) -> str:
+        """:meth:`short_provenance` as a figure's escaped subtitle (``<br><sup>…</sup>``)."""
+        import html
+
+        return f"<br><sup>{html.escape(self.short_provenance())}</sup>"
+
     def short_provenance(self) -> str:
         """One line for a figure's subtitle: the model and its main parameters."""
         p = self.paths

@@ -168,3 +168,12 @@ def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
     assert f"defaults {share:.1%}" in box.children[2].value
     assert share < float(scen.metrics["defaulted"].mean())
     assert "<script" not in box.children[2].value
+
+
+def test_user_text_is_escaped(tmp_path, deal, prime):
+    p = _csv(tmp_path, dt.date(2005, 8, 1), dt.date(2008, 9, 5))
+    evil = tmp_path / "<b>x.csv"
+    evil.write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    s, _ = risk.from_parameters(deal, model="csv", price_csv=str(evil), prime=prime)
+    assert "<b>" not in s.provenance_markdown() and "&lt;b&gt;" in s.provenance_markdown()
+    assert "<b>" not in s.subtitle()
