@@ -357,7 +357,8 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
                     start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
                     default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
                     metric="atg_cost", prime=None) -> tuple[Scenario, dt.date | None]:
-    """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used.
+    """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used;
+    ``cash_capacity="none"`` selects the default rule ``none``.
     Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
     from .params import as_date, as_int, as_price
 
@@ -376,6 +377,8 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
     given = {k for k, v, d in (("start_price", start_price, "0.06"), ("volatility", volatility, "1.00"),
                                 ("drift", drift, "0"), ("volume_level", volume_level, "5000000")) if str(v) != d}
     asm = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=frozenset(given))
+    if str(cash_capacity).strip().lower() == "none":   # the notebook's one parameter for both
+        default_rule, cash_capacity = "none", "0.00"
     terms = eng.risk_terms(default_rule, cash_capacity, 1, recovery_rate)
     s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0), model=model,
                  assumptions=asm, price_csv=price_csv or None, terms=terms, term_b_maturity=tb, prime=prime)

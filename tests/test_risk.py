@@ -177,3 +177,8 @@ def test_user_text_is_escaped(tmp_path, deal, prime):
     s, _ = risk.from_parameters(deal, model="csv", price_csv=str(evil), prime=prime)
     assert "<b>" not in s.provenance_markdown() and "&lt;b&gt;" in s.provenance_markdown()
     assert "<b>" not in s.subtitle()
+
+
+def test_cash_capacity_none_turns_default_off(deal, prime):
+    s, _ = risk.from_parameters(deal, n_paths="300", cash_capacity="none", prime=prime)
+    assert s.plan.terms.default_rule == "none" and s.metrics["defaulted"].sum() == 0
