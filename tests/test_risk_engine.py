@@ -144,3 +144,18 @@ def test_bad_terms_are_one_clear_line(deal):
     a = notes.assumptions_from_deal(deal)
     with pytest.raises(ParameterError, match="fixed_conversion_price"):
         eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(0)))
+
+
+def test_int64_overflow_is_refused_not_wrapped(deal, prime):
+    """Closes near $1,000,000 with 2^40 shares a day would overflow int64 dollar volume: refused."""
+    plan = eng.build_plan(deal, notes.assumptions_from_deal(deal), prime=prime)
+    first, last = mk.path_window(plan.grid)
+    days = mk.trading_days(first, last)
+    big = mk.PricePaths(days, np.full((2, len(days)), 2**39, dtype=np.int64), np.full((2, len(days)), 2**39, dtype=np.int64),
+                        "test")
+    with pytest.raises(ParameterError, match=r"price path close × volume: values too large for exact int64"):
+        eng.windows(big, plan.grid)
+    short = mk.PricePaths(days[30:], np.ones((1, len(days) - 30), dtype=np.int64),
+                          np.ones((1, len(days) - 30), dtype=np.int64), "test")
+    with pytest.raises(ParameterError, match=r"price path: must cover the 22 trading days before 2005-10-03"):
+        eng.windows(short, plan.grid)
