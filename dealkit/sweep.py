@@ -110,9 +110,42 @@ def scenarios(grid: Grid) -> list[dict[str, str]]:
     return grid.combinations()
 
 
+#: This worker process's warm kernel (local pool: started by :func:`_init_worker`; on a Dask
+#: worker: at its first scenario). Each scenario's notebooks run on it, reset in between.
+_KERNEL = None
+
+
+def _kernel():
+    """The process's warm kernel, made on first use; shut down when the process exits."""
+    global _KERNEL
+    if _KERNEL is None:
+        import atexit
+
+        from .kernels import WarmKernel
+
+        _KERNEL = WarmKernel(None)
+        atexit.register(_KERNEL.close)
+    return _KERNEL
+
+
+def _init_worker() -> None:
+    """A local worker: start its kernel at once (it boots while the worker waits), warm the HTML
+    exporter in a thread, and close the kernel when the worker exits (multiprocessing runs
+    Finalize callbacks, not atexit, in its children)."""
+    from multiprocessing.util import Finalize
+
+    from .report import _warm_in_background
+
+    k = _kernel()
+    k.start(Path.cwd())
+    Finalize(k, k.close, exitpriority=10)
+    _warm_in_background()
+
+
 def run_scenario(index: int, params: Mapping[str, str], notebooks: Sequence[str], out_root: str,
                  deal_path: str | None = None, timeout: int = 300) -> dict:
-    """Run one scenario: its notebooks (fresh kernels) into ``out_root/scenario-NNN``; returns
+    """Run one scenario: its notebooks (on the process's warm kernel, reset between notebooks and
+    discarded after a failure; :mod:`dealkit.kernels`) into ``out_root/scenario-NNN``; returns
     its row: ``scenario``, the parameters, ``status`` (``ok`` or ``failed``), ``error``,
     ``seconds`` and the metrics the notebooks wrote. Never raises for a notebook's failure."""
     from .loader import DEFAULT_DEAL
@@ -129,7 +162,7 @@ def run_scenario(index: int, params: Mapping[str, str], notebooks: Sequence[str]
                   "output_dir": str(out.resolve())}
         plan = plan_parameters(paths, dict(params), runner)
         for nb in paths:
-            res = run_notebook(nb, out, plan[nb], execution_timeout=timeout)
+            res = run_notebook(nb, out, plan[nb], execution_timeout=timeout, kernel=_kernel())
             if not res.ok:
                 errors.append(f"{nb.stem}: {res.error}")
             metrics = out / f"{nb.stem}.metrics.json"
@@ -175,7 +208,7 @@ def run_sweep(grid: Grid, out_dir: str | os.PathLike[str], *, scheduler: str | N
                 client.close()
     else:
         jobs = jobs or os.cpu_count() or 1
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(combos))) as pool:
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(combos)), initializer=_init_worker) as pool:
             futures = {pool.submit(run_scenario, i, c, nbs, str(out.resolve()), deal_path, timeout): i
                        for i, c in enumerate(combos)}
             for fut in cf.as_completed(futures):
