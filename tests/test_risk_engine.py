@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from conftest import full_or
+from hypothesis import given, settings, strategies as st
 
 import dealkit
 from dealkit import market as mk
@@ -47,23 +48,13 @@ def _cents(d: Decimal) -> int:
     return int(d * 100)
 
 
-@pytest.mark.parametrize("case", range(len(CASES)))
-def test_engine_equals_the_decimal_schedules_path_for_path(deal, prime, case):
-    c = CASES[case]
-    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
-    terms = eng.risk_terms(c["rule"], "250000.00", 1, "0.40")
-    plan = eng.build_plan(deal, a, terms, term_b_maturity=c["tb"], outstanding=c["outstanding"],
-                          authorized=c["authorized"], prime=prime)
-    first, last = mk.path_window(plan.grid)
-    n = full_or(50, 500)   # 4 cases: 200 paths in the suite, 2,000 in full
-    asm = mk.gbm_assumptions(volatility=c["vol"], volume_level=c["volume_level"])
-    paths = mk.simulate("gbm", n, 100 + case, first, last, assumptions=asm)
-    res = eng.run(plan, eng.windows(paths, plan.grid))
-    m = risk.metrics(res)
+def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> set:
+    """Every row of every path: engine == dealkit.notes (Decimal), and the default, the Default
+    Payment, the recovery, the flows' total and the XIRR. Returns the limited_by values seen."""
     seen = set()
     for i in range(n):
-        market = paths.market(i, plan.outstanding, c["authorized"] or deal.capitalization.authorized_at_closing.value)
-        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=c["tb"], prime=prime)
+        market = paths.market(i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
+        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime)
         k = int(res.default_k[i])
         assert (ref.default_date is None) == (k < 0), i
         if k >= 0:
@@ -95,6 +86,23 @@ def test_engine_equals_the_decimal_schedules_path_for_path(deal, prime, case):
                 assert np.isnan(m["lender_xirr"][i])
             else:
                 assert m["lender_xirr"][i] == pytest.approx(x, abs=1e-7)
+    return seen
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_engine_equals_the_decimal_schedules_path_for_path(deal, prime, case):
+    c = CASES[case]
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
+    terms = eng.risk_terms(c["rule"], "250000.00", 1, "0.40")
+    plan = eng.build_plan(deal, a, terms, term_b_maturity=c["tb"], outstanding=c["outstanding"],
+                          authorized=c["authorized"], prime=prime)
+    first, last = mk.path_window(plan.grid)
+    n = full_or(50, 500)   # 4 cases: 200 paths in the suite, 2,000 in full
+    asm = mk.gbm_assumptions(volatility=c["vol"], volume_level=c["volume_level"])
+    paths = mk.simulate("gbm", n, 100 + case, first, last, assumptions=asm)
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    m = risk.metrics(res)
+    seen = _compare(deal, prime, a, terms, plan, paths, res, m, c["tb"], c["authorized"], n)
     assert len(seen) >= 2, seen   # the case exercises more than one branch
 
 
@@ -159,3 +167,24 @@ def test_int64_overflow_is_refused_not_wrapped(deal, prime):
                           np.ones((1, len(days) - 30), dtype=np.int64), "test")
     with pytest.raises(ParameterError, match=r"price path: must cover the 22 trading days before 2005-10-03"):
         eng.windows(short, plan.grid)
+
+
+@settings(max_examples=full_or(10, 200))
+@given(fcp=st.integers(100, 3330), vcap=st.integers(20, 35), prem=st.integers(100, 105), monthly=st.integers(20, 150),
+       first=st.sampled_from([dt.date(2005, 10, 1), dt.date(2006, 3, 1), dt.date(2007, 9, 1), dt.date(2009, 1, 1)]),
+       margin=st.integers(0, 400), outstanding=st.integers(10**6, 5 * 10**9), authorized=st.sampled_from([10**9, 2 * 10**10]),
+       capacity=st.integers(0, 3_000_000), rule=st.sampled_from(eng.DEFAULT_RULES), seed=st.integers(0, 10**6),
+       vol=st.sampled_from(["0.3", "1.0", "2.5"]), level=st.integers(0, 50_000_000))
+def test_engine_equals_the_decimal_schedules_for_random_terms(deal, prime, fcp, vcap, prem, monthly, first, margin,
+                                                              outstanding, authorized, capacity, rule, seed, vol, level):
+    """Random terms (not only random paths), three paths each: the same equality, row for row."""
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(fcp) / 10_000,
+                                    amortization_volume_cap=Decimal(vcap) / 100, cash_premium=Decimal(prem) / 100,
+                                    monthly_amount=Decimal(monthly * 1000), first_amortization=first,
+                                    margin=Decimal(margin) / 10_000)
+    terms = eng.risk_terms(rule, Decimal(capacity), 1, Decimal("0.35"))
+    plan = eng.build_plan(deal, a, terms, outstanding=outstanding, authorized=authorized, prime=prime)
+    lo, hi = mk.path_window(plan.grid)
+    paths = mk.simulate("gbm", 3, seed, lo, hi, assumptions=mk.gbm_assumptions(volatility=vol, volume_level=level))
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, authorized, 3)
