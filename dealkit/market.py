@@ -85,6 +85,10 @@ def gbm_assumptions(start_price: str | Decimal = "0.06", volatility: str | float
     vl = _whole(volume_level, "volume_level")
     vv = _finite(volume_volatility, "volume_volatility", minimum=0.0)
     rho = _finite(volume_correlation, "volume_correlation")
+    for name, raw, x, top in (("volatility", volatility, vol, 10.0), ("drift", drift, abs(mu), 10.0),
+                              ("volume_volatility", volume_volatility, vv, 5.0)):
+        if x > top:   # beyond this a path's prices leave any meaning (and float range): refused, not clipped
+            raise ParameterError(f"parameter {name}: must be at most {top:g} in size (got {str(raw)[:40]!r})")
     if not -1 <= rho <= 1:
         raise ParameterError(f"parameter volume_correlation: must lie between -1 and 1 (got {volume_correlation!r})")
     return {

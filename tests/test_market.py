@@ -148,6 +148,8 @@ def test_bootstrap_draws_days_of_the_series_jointly(tmp_path):
     (dict(volatility="nan"), "parameter volatility: must be a finite number (got 'nan')"),
     (dict(volatility="high"), "parameter volatility: expected a number (got 'high')"),
     (dict(drift="inf"), "parameter drift: must be a finite number"),
+    (dict(volatility="50"), "parameter volatility: must be at most 10 in size (got '50')"),
+    (dict(drift="-20"), "parameter drift: must be at most 10 in size (got '-20')"),
     (dict(start_price="-1"), "parameter start_price: must be a positive finite number"),
     (dict(volume_level="lots"), "parameter volume_level: expected a whole number"),
     (dict(volume_correlation="2"), "parameter volume_correlation: must lie between -1 and 1"),
