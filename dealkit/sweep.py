@@ -196,7 +196,13 @@ def run_sweep(grid: Grid, out_dir: str | os.PathLike[str], *, scheduler: str | N
         from distributed import Client, as_completed
 
         own = client is None
-        client = client or Client(scheduler, timeout="20s")
+        if own:
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                bar.close()
+                raise ReportError(f"--scheduler {_short(scheduler)}: cannot reach the Dask scheduler "
+                                  f"({type(exc).__name__}: {_short(exc)})") from None
         try:
             futures = [client.submit(run_scenario, i, c, nbs, str(out.resolve()), deal_path, timeout, pure=False)
                        for i, c in enumerate(combos)]

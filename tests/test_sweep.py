@@ -81,3 +81,16 @@ def test_sweep_on_a_dask_local_cluster(tmp_path):
         rows = run_sweep(g, tmp_path / "out", scheduler=cluster.scheduler_address, timeout=120, progress=False)
         assert len(client.scheduler_info()["workers"]) == 2
     _check_outputs(tmp_path / "out", rows)
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as s:          # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = run_cli("sweep", str(_grid(tmp_path, "notebooks: [05_risk]\nparameters: {seed: ['1']}")), "--out",
+                   str(tmp_path / "out"), "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert proc.returncode == 2, proc.stderr
+    assert f"dealkit sweep: --scheduler tcp://127.0.0.1:{port}: cannot reach the Dask scheduler" in proc.stderr
+    assert "Traceback" not in proc.stderr
