@@ -35,7 +35,7 @@ from .calendar import add_business_days, is_business_day
 from .errors import DealDataError, ParameterError
 
 __all__ = ["PRICE_SCALE", "MODELS", "MarketDataError", "Assumption", "PricePaths", "PathMarket",
-           "trading_days", "path_window", "load_price_csv", "gbm_assumptions", "simulate", "check_memory",
+           "trading_days", "path_window", "load_price_csv", "covering", "gbm_assumptions", "simulate", "check_memory",
            "MEMORY_LIMIT_BYTES", "CHUNK"]
 
 #: Closes are integers of 1/PRICE_SCALE dollars (micro-dollars).
