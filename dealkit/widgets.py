@@ -145,22 +145,28 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     return w.VBox([w.HBox([who, date]), table, chart])
 
 
-def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
-    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock; the
-    schedules' totals and the total debt service chart are recomputed and redrawn live."""
+def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None) -> w.VBox:
+    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
+    ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
+    the schedules' totals, the lender's XIRR and the total debt service chart are recomputed and
+    redrawn live."""
     import dataclasses
+    import html
     from decimal import Decimal
 
     import plotly.graph_objects as go
 
     from .charts import total_service_figure
-    from .notes import build_schedules
+    from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, lender_cash_flows, option_value,
+                        xirr)
 
     margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin %")
     floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="floor %")
     fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-3, max=0, step=0.05,
                            description="conv. price $", readout_format=".4f")
     shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×")
+    holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
+                        description="Option in")
     info = w.HTML()
     chart = go.FigureWidget(total_service_figure([]))
 
@@ -169,17 +175,23 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
                                  fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
         schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
+        flows = lender_cash_flows(list(schedules.values()), mm, deal.escrow.escrowed_payment.value,
+                                  deal.deal.closing_date.value, deal.escrow.closing_payment.value,
+                                  option_holder=holder.value, option=option_value(deal, mm))
+        rate = xirr(flows)
         info.value = "<ul>" + "".join(
-            f"<li><b>{s.note}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
+            f"<li><b>{html.escape(s.note)}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
             f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
-            for s in schedules.values()) + "</ul>"
+            for s in schedules.values()) + (
+            f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
+            f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
         fresh = total_service_figure(list(schedules.values()))
         with chart.batch_update():
             chart.data = []
             for trace in fresh.data:
                 chart.add_trace(trace)
 
-    for control in (margin, floor, fcp, shock):
+    for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([margin, floor, fcp, shock, info, chart])
+    return w.VBox([margin, floor, fcp, shock, holder, info, chart])
