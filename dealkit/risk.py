@@ -392,7 +392,8 @@ def daily_closes(s: Scenario, every: int = 1) -> tuple[list[dt.date], np.ndarray
 
 def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
     """``NAME.metrics.json`` in ``out_dir``: the mean of each metric (IRR: the median of those that
-    exist) and the default probability, for ``dealkit sweep``'s comparison. Written atomically."""
+    exist; ``defaulted``: the default probability) and the paths' provenance, for ``dealkit
+    sweep``'s comparison. Written atomically."""
     import json
     from pathlib import Path
 
@@ -404,6 +405,7 @@ def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
         v = v[np.isfinite(v)]
         out[k if k != "lender_xirr" else "lender_xirr_median"] = (
             None if not v.size else float(np.median(v) if k == "lender_xirr" else v.mean()))
+    out["provenance"] = s.short_provenance()
     path = Path(out_dir) / f"{name}.metrics.json"
     write_atomic(path, json.dumps(out, indent=1))
     return path

@@ -261,7 +261,7 @@ def sweep_html(rows: list[dict], names: list[str], grid: Grid | None = None) -> 
     cols = _columns(rows, names)
     frame = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in rows], columns=cols)
     label = [", ".join(f"{n}={r.get(n, '')}" for n in names) or f"scenario {r['scenario']}" for r in rows]
-    metrics = [c for c in cols if "." in c]
+    metrics = [c for c in cols if "." in c and any(isinstance(r.get(c), (int, float)) for r in rows)]
     charts = []
     for m in metrics:
         y = [r.get(m) if isinstance(r.get(m), (int, float)) else None for r in rows]

@@ -56,6 +56,7 @@ def _check_outputs(out, rows):
         table = list(csv.DictReader(f))
     assert [t["volatility"] for t in table] == ["0.8", "0"] and table[1]["status"] == "failed"
     assert 0 <= float(table[0]["05_risk.defaulted"]) <= 1 and table[1]["05_risk.defaulted"] == ""
+    assert "gbm, 200 paths, seed 7" in table[0]["05_risk.provenance"]
     page = (out / "sweep.html").read_text(encoding="utf-8")
     assert "1 of 2 scenarios ok" in page and "volatility=0" in page
     rest = page.split("</script>", 1)[1]   # after plotly.js, inlined once
