@@ -34,7 +34,8 @@ from . import risk_engine as eng
 from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
-           "TORNADO_TERMS", "two_way", "run_chunked", "fan_quantiles", "cumulative_shares"]
+           "TORNADO_TERMS", "two_way", "run_chunked", "cumulative_shares",
+           "from_parameters", "write_metrics", "daily_closes", "rerun"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
 METRICS = {
@@ -337,11 +338,6 @@ def _simulate_from(model, n, seed, start, first, last, asm) -> mk.PricePaths:
             raise ParameterError(f"parameter model: the chunked run simulates gbm only (got {model!r})")
         closes[s:s + m], volumes[s:s + m] = mk._gbm_chunk(rng, m, len(days), asm)
     return mk.PricePaths(days, closes, volumes, model, asm, seed)
-
-
-def fan_quantiles(values: np.ndarray, qs: Sequence[float] = (5, 25, 50, 75, 95)) -> np.ndarray:
-    """Percentiles across paths (axis 0) of a paths × time array."""
-    return np.percentile(values, qs, axis=0)
 
 
 def cumulative_shares(res: eng.Result) -> np.ndarray:

@@ -15,7 +15,6 @@ import ipywidgets as w
 import numpy as np
 
 from . import risk
-from . import risk_engine as eng
 
 __all__ = ["risk_explorer"]
 

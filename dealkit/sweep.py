@@ -27,12 +27,12 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from .errors import ParameterError, ReportError
 from .export import write_atomic
 
-__all__ = ["Grid", "load_grid", "scenarios", "run_scenario", "run_sweep", "sweep_html"]
+__all__ = ["Grid", "load_grid", "run_scenario", "run_sweep", "sweep_html"]
 
 _KEYS = {"notebooks", "parameters"}
 
@@ -104,10 +104,6 @@ def load_grid(path: str | os.PathLike[str], notebook_dir: Path | None = None) ->
                 raise ParameterError(f"{name}: parameters.{key}: expected a scalar value (got {_short(v)!r})")
         grid[key] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     return Grid(paths, grid, name)
-
-
-def scenarios(grid: Grid) -> list[dict[str, str]]:
-    return grid.combinations()
 
 
 #: This worker process's warm kernel (local pool: started by :func:`_init_worker`; on a Dask
