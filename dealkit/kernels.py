@@ -56,7 +56,7 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
 #: Modules every report notebook imports, imported while the kernel boots (which overlaps the
 #: runner's own start-up), into ``sys.modules`` only: no name is bound in the user namespace.
 PRELOAD = ("numpy", "pandas", "plotly.graph_objects", "plotly.io._json", "dealkit", "dealkit.charts",
-           "dealkit.display", "dealkit.params")
+           "dealkit.display", "dealkit.params", "dealkit.risk", "dealkit.risk_charts")
 _PRELOAD_LINE = ("import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {mods!r}]; del _dk_i"
                  .format(mods=PRELOAD))
 
