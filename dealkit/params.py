@@ -9,10 +9,11 @@ money, rates and dates as strings and parse them here; a bad value raises
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import ROUND_DOWN, Decimal
 
 from .errors import ParameterError
-from .money import to_decimal
+from .model import _ISO_DATE, _strict_decimal
 
 __all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_int", "parse_assignments"]
 
@@ -20,8 +21,26 @@ _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
 
+def _shown(value: object) -> str:
+    """The value as the message shows it: cut to 60 characters, control characters escaped."""
+    if isinstance(value, str):
+        text = repr(value[:60]) + ("..." if len(value) > 60 else "")
+    elif isinstance(value, (bool, int, float, Decimal, dt.date)) and len(str(value)) <= 60:
+        text = repr(value)
+    else:
+        text = f"a {type(value).__name__}"
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _fail(name: str, value: object, why: str) -> ParameterError:
-    return ParameterError(f"parameter {name}: {why} (got {value!r})")
+    return ParameterError(f"parameter {name}: {why} (got {_shown(value)})")
+
+
+def to_decimal(value: object, name: str) -> Decimal:
+    """A decimal from a parameter: plain ASCII digits, at most 28 of them, no exponent."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return _strict_decimal(value, name)
 
 
 def as_bool(value: object, name: str) -> bool:
@@ -41,7 +60,7 @@ def as_money(value: object, name: str, *, allow_negative: bool = False) -> Decim
         raise _fail(name, value, str(exc).split(": ", 1)[-1]) from None
     if d < 0 and not allow_negative:
         raise _fail(name, value, "must not be negative")
-    if d != d.quantize(Decimal("0.01")):
+    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         raise _fail(name, value, "more than two decimal places (cents)")
     return d
 
@@ -67,12 +86,15 @@ def as_date(value: object, name: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            raise _fail(name, value, "not a date of the calendar (e.g. a 30 February)") from None
     raise _fail(name, value, "expected an ISO date YYYY-MM-DD")
+
+
+_INT_TEXT = re.compile(r"-?[0-9][0-9,_]{0,39}", re.ASCII)
 
 
 def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
@@ -81,7 +103,7 @@ def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
         raise _fail(name, value, "expected a whole number")
     if isinstance(value, int):
         n = value
-    elif isinstance(value, str) and value.strip().replace(",", "").replace("_", "").lstrip("-").isdigit():
+    elif isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
         n = int(value.strip().replace(",", "").replace("_", ""))
     else:
         raise _fail(name, value, "expected a whole number")
@@ -97,9 +119,9 @@ def parse_assignments(items: list[str] | None) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
-            raise ParameterError(f"parameter {item!r}: expected NAME=VALUE with NAME a Python identifier")
+            raise ParameterError(f"parameter {_shown(item)}: expected NAME=VALUE with NAME a Python identifier")
         if name in out:
-            raise ParameterError(f"parameter {name}: given twice ({out[name]!r} and {value!r})")
+            raise ParameterError(f"parameter {name}: given twice ({_shown(out[name])} and {_shown(value)})")
         out[name] = value
     return out
 
