@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ParameterError, ReportError
-from .export import combined_html, notebook_to_html, write_atomic
+from .export import combined_html, csp_meta, notebook_to_html, write_atomic
 from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
 
@@ -235,6 +235,11 @@ def _warm_in_background() -> threading.Thread:
     return thread
 
 
+def _no_path(value: str) -> str:
+    """A parameter as the index shows it: a file's name, never its local path."""
+    return Path(value).name if (os.path.isabs(value) or os.path.exists(value)) else value
+
+
 def _index_html(summary: ReportSummary) -> str:
     esc = html.escape
     rows = []
@@ -248,7 +253,7 @@ def _index_html(summary: ReportSummary) -> str:
             status = f'<b style="color:#b00">FAILED</b>: {esc(r.error or "")}'
         rows.append(f"<tr><td>{esc(r.name)}</td><td>{link}</td><td>{status}</td>"
                     f"<td>{r.seconds:.1f} s</td><td>{r.figures}</td></tr>")
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
+    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(_no_path(v))}</code></td></tr>"
                      for k, v in summary.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
     combined = (f'<p><a href="{esc(summary.combined.name)}"><b>deal-report.html</b></a>: every section '
                 "in one self-contained file, for e-mail.</p>") if summary.combined else ""
@@ -256,13 +261,13 @@ def _index_html(summary: ReportSummary) -> str:
     files = ("<h2>Data files written by the notebooks</h2><ul>"
              + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in extras) + "</ul>") if extras else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>dealkit reports</title>
+<html lang="en"><head><meta charset="utf-8">{csp_meta()}<title>dealkit reports</title>
 <style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style>
 </head><body>
 <h1>dealkit reports</h1>
 <p>Run started {esc(summary.started.isoformat(timespec='seconds'))} UTC, {summary.seconds:.1f} s.
-Deal: <code>{esc(summary.deal_path)}</code>.</p>
+Deal file: <code>{esc(Path(summary.deal_path).name)}</code>.</p>
 {combined}
 <table><tr><th>notebook</th><th>report</th><th>status</th><th>time</th><th>charts</th></tr>
 {''.join(rows)}</table>

@@ -7,6 +7,8 @@ Report runs build none of these (a report has no kernel, so callbacks could neve
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
 from .review import SEVERITIES, Review
@@ -55,7 +57,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         try:
             rows = disburse_deal(deal, parse_instructions(text.value, deal), fee.value)
         except (InstructionError, ValueError) as exc:
-            status.value = f'<b style="color:#b00">Not disbursed:</b> {exc}'
+            status.value = f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}'
             return
         total = sum(r.amount for r in rows)
         status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
@@ -170,7 +172,7 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
         schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
         info.value = "<ul>" + "".join(
-            f"<li><b>{s.note}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
+            f"<li><b>{html.escape(s.note)}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
             f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
             for s in schedules.values()) + "</ul>"
         fresh = total_service_figure(list(schedules.values()))
