@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. an output folder that cannot be written
         print(f"dealkit {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("dealkit: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (report.Terminated)
+        print("dealkit: interrupted; workers and kernels stopped, temporary files removed", file=sys.stderr)
+        return 143 if type(exc).__name__ == "Terminated" else 130
 
 
 if __name__ == "__main__":
