@@ -30,6 +30,7 @@ from .errors import ParameterError, ReportError
 from .export import combined_html, csp_meta, notebook_to_html, write_atomic
 from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
+from .params import _shown, validate_parameters
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
            "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
@@ -123,11 +124,11 @@ def plan_parameters(notebooks: list[Path], params: dict[str, str],
     for name, value in params.items():
         if name in RUNNER_PARAMETERS:
             raise ParameterError(f"parameter {name}: set by the runner (--deal, --out); not a -p parameter "
-                                 f"(got {value!r})")
+                                 f"(got {_shown(value)})")
         if not any(name in d for d in declared.values()):
             known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
             raise ParameterError(f"parameter {name}: not declared by any of "
-                                 f"{', '.join(nb.name for nb in notebooks)} (got {value!r}); "
+                                 f"{', '.join(nb.name for nb in notebooks)} (got {_shown(value)}); "
                                  f"declared: {', '.join(known)}")
     merged = {**params, **(runner or {})}
     return {nb: {k: v for k, v in merged.items() if k in d} for nb, d in declared.items()}
@@ -452,6 +453,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             kernel = WarmKernel(None, start_timeout)
             kernel.start(paths[0].parent)
         plan = plan_parameters(paths, parameters, {"deal_path": str(deal_file), "output_dir": str(out)})
+        validate_parameters(parameters, deal)  # every value, as its notebook will parse it
         try:
             out.mkdir(parents=True, exist_ok=True)
             _safe_mkdir(out / "ipynb")

@@ -60,3 +60,31 @@ def test_parse_assignments():
         parse_assignments(["1bad=2"])
     with pytest.raises(ParameterError, match="given twice"):
         parse_assignments(["a=1", "a=2"])
+
+
+# ------------------------------------------------------------------ before a report runs -----
+def test_validate_parameters_before_a_run():
+    from dealkit.loader import load_deal
+    from dealkit.params import validate_parameters
+
+    deal = load_deal()
+    validate_parameters({"margin": "deal", "default_date": "", "events": "history", "party": "<anything>",
+                         "reading": "literal", "instructions": "default", "outstanding": "deal"}, deal)
+    cases = [
+        ({"demand_date": "2008-01-01", "default_date": "2008-01-31"}, "parameter demand_date: the demand falls before"),
+        ({"term_b_maturity": "2005-01-01"}, "parameter term_b_maturity: not after the closing date"),
+        ({"first_amortization": "2005-02-30"}, "parameter first_amortization: not a date of the calendar"),
+        ({"rounding": "sometimes"}, "parameter rounding: expected one of period, daily"),
+        ({"scenario": "<script>"}, "parameter scenario: expected one of"),
+        ({"agent_fee": "1e400"}, "parameter agent_fee:"),
+        ({"instructions": "[" * 5000}, "parameter instructions:"),
+        ({"instructions": "not json"}, "parameter instructions:"),
+        ({"events": "/dev/zero"}, "parameter events: /dev/zero: not a regular file"),
+        ({"party": "x" * 100_000}, "parameter party: longer than"),
+    ]
+    for values, expected in cases:
+        with pytest.raises(ParameterError) as info:
+            validate_parameters(values, deal)
+        message = str(info.value)
+        assert message.startswith(expected), message
+        assert len(message) < 400 and "\n" not in message, message
