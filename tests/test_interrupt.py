@@ -7,6 +7,7 @@ full disk is one clear error with nothing half-written."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEALKIT, ROOT
+from conftest import DEALKIT, ROOT, full_or
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +205,32 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert str(target) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert sys.executable  # the runner's own environment ran it
+
+
+@pytest.mark.parametrize("seed", range(full_or(1, 12)))
+def test_kill_at_a_random_moment(tmp_path, short_tmp, seed):
+    """A signal at a random moment of a run (start-up, kernels booting, notebooks executing,
+    pages being written); then a short run in the same folders reaps whatever was left."""
+    rng = random.Random(seed)
+    how = rng.choice([signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+    jobs = rng.choice(["1", "2", "3"])
+    out = tmp_path / "out"
+    proc, mark, tmpdir = _start(short_tmp, out, "--jobs", jobs)
+    time.sleep(rng.uniform(0.2, 8.0))
+    if proc.poll() is None:
+        if how == signal.SIGINT:
+            os.killpg(proc.pid, how)
+        else:
+            os.kill(proc.pid, how)
+    _, stderr = proc.communicate(timeout=120)
+    assert "Traceback" not in stderr, stderr
+    assert proc.returncode in (0, 130, 143, -signal.SIGKILL), (proc.returncode, stderr)
+    assert _wait_gone(mark) == [], f"processes left after {how!r} (jobs {jobs})"
+    if proc.returncode != -signal.SIGKILL:
+        assert _leftovers(tmpdir, out) == []
+    if proc.returncode != 0:
+        assert not (out / "index.html").exists()
+    proc2, mark2, _ = _start(short_tmp, out, "--notebook", "03_option", "--jobs", "1")
+    _, stderr = proc2.communicate(timeout=300)
+    assert proc2.returncode == 0, stderr
+    assert _wait_gone(mark2) == [] and _leftovers(tmpdir, out) == []
