@@ -224,7 +224,29 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def _check_node_graph(root: yaml.Node) -> None:
     """Refuse a node graph that nests deeper than :data:`MAX_DEPTH`, that refers to itself, or
     that expands (aliases counted at every use) to more than :data:`MAX_NODES` nodes. Iterative:
-    the size of each shared node is computed once, nothing is expanded."""
+    a tree (no alias) is counted in one pass over its collections; a graph with aliases has the
+    size of each shared node computed once, nothing is expanded."""
+    scalar = yaml.ScalarNode
+    seen: set[int] = set()
+    total = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return _check_shared_graph(root)  # an alias: count with sharing
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _YamlLimit(f"nested deeper than {MAX_DEPTH} levels", node.start_mark)
+        children = _children(node)
+        total += 1 + len(children)
+        if total > MAX_NODES:
+            raise _YamlLimit(f"expands to more than {MAX_NODES:,} values (aliases counted at each use)",
+                             node.start_mark)
+        stack.extend((c, depth + 1) for c in children if type(c) is not scalar)
+    return None
+
+
+def _check_shared_graph(root: yaml.Node) -> None:
     size: dict[int, int] = {}
     on_path: set[int] = set()
     stack: list[tuple[yaml.Node, bool, int]] = [(root, False, 1)]
@@ -269,11 +291,26 @@ def _check_event_depth(text: str) -> None:
             depth -= 1
 
 
+#: Nesting libyaml's (recursive, C) composer survives with room to spare: it crashes the process
+#: (a segmentation fault, not an exception) somewhere past 20,000 levels.
+_SAFE_COMPOSE_DEPTH = 5_000
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether ``text`` could nest deeper than :data:`_SAFE_COMPOSE_DEPTH`. Each level needs a
+    ``[``, ``{``, ``-`` or ``?``, or more indentation than the level above (which a file of
+    :data:`MAX_FILE_BYTES` affords about 1,450 times): a cheap bound that spares the deal file the
+    event pass."""
+    bound = sum(text.count(c) for c in "[{-?") + int((2 * MAX_FILE_BYTES) ** 0.5) + 1
+    return bound > _SAFE_COMPOSE_DEPTH
+
+
 def parse_yaml(text: str, shown: str) -> Any:
     """YAML text → Python data with the limits above; every problem is one
     :class:`DealDataError` line naming the file and the line, never echoing the content."""
     try:
-        _check_event_depth(text)
+        if _may_nest_deep(text):
+            _check_event_depth(text)  # before the composer can crash on it
         loader = _UniqueKeyLoader(text)
         try:
             node = loader.get_single_node()

@@ -103,6 +103,19 @@ def test_hostile_yaml_is_one_line(deal_text, text, fragment):
     refused(deal_text(text), "deal.yaml", fragment)
 
 
+@pytest.mark.parametrize("text", [
+    "schema_version: 1\nx: " + "[" * 200_000 + "]" * 200_000 + "\n",
+    "schema_version: 1\nx: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
+    "schema_version: 1\nx:\n" + "- " * 200_000 + "1\n",
+])
+def test_very_deep_nesting_does_not_crash_the_parser(deal_text, text):
+    """libyaml's composer is recursive C: 100,000 levels crash a plain ``yaml.load`` with a
+    segmentation fault. Through the real command (a crash would show as a signal)."""
+    proc = run_cli("check", "--deal", str(deal_text(text)))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-300:])
+    assert "nested deeper than" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_file_size_cap(deal_text):
     big = TEXT + "# " + "x" * (MAX_FILE_BYTES + 10) + "\n"
     refused(deal_text(big), "deal.yaml", "may not exceed")
