@@ -526,9 +526,13 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             raise ReportError(f"{exc.filename or out}: cannot write the report ({exc.strerror}); "
                               "no half-written file is left") from None
         return summary
-    except BaseException:
+    except BaseException as exc:
         if pool is not None:
             _kill_pool(pool)
+        if isinstance(exc, KeyboardInterrupt):
+            # the kernel client's pending task dies with its kernel: asyncio would log its
+            # "exception was never retrieved" at exit, a traceback after the clean message
+            logging.getLogger("asyncio").disabled = True
         raise
     finally:
         if kernel is not None:
