@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 from IPython.display import HTML
 
@@ -17,33 +15,24 @@ def table(frame: pd.DataFrame) -> HTML:
     return HTML(shown.to_html(index=False, escape=True, classes="dealkit-table", border=0))
 
 
-#: Code spans (`` `x` ``): their content is shown as written by every Markdown renderer.
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "$": "\\$"}
-
-
-def _escape_prose(text: str) -> str:
-    return "".join(_ESCAPES.get(c, c) for c in text.replace("\\$", "$"))
+_ESCAPES = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "$": "\\$"}
 
 
 def markdown(text: str):
     """Markdown made inert for text from the deal file, parameters and event files.
 
-    Outside code spans: ``<``, ``>`` and ``&`` become entities (no raw HTML: no ``<script>``,
-    ``<img src=...>``, ``<a href="javascript:...">``, no ``<http://...>`` autolink), ``[`` and
-    ``]`` are backslash-escaped (no ``[text](javascript:...)`` link, no ``![img](http://...)``
-    image that would load from the network), and ``$`` is escaped (two in a line would be read
-    as LaTeX math by JupyterLab and by nbconvert). Emphasis (``**``) and lists still work.
+    Everywhere in ``text``: ``<``, ``>`` and ``&`` become entities (no raw HTML: no ``<script>``,
+    no ``<img src=...>``, no ``<a href="javascript:...">``, no ``<http://...>`` autolink); ``[``
+    and ``]`` are backslash-escaped, and backslashes first (no ``[text](javascript:...)`` link, no
+    ``![img](http://...)`` image that would load from the network, however the text is built);
+    ``$`` is escaped (two in a line would be read as LaTeX math by JupyterLab and nbconvert; a
+    ``\\$`` already escaped is kept as one). Emphasis (``**``), lists and code spans still work;
+    inside a code span an escaped character shows as its escape (code spans show text as
+    written), which costs only looks, never safety.
     """
     from IPython.display import Markdown
 
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(text):
-        out.append(_escape_prose(text[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_escape_prose(text[last:]))
-    return Markdown("".join(out))
+    return Markdown("".join(_ESCAPES.get(c, c) for c in text.replace("\\$", "$")))
 
 
 def file_label(value: object) -> str:

@@ -143,10 +143,12 @@ def test_markdown_and_charts_escape_unit():
     from dealkit.display import markdown
     from dealkit.export import safe_plotly_text, sanitize_figure
 
-    md = markdown(f"- **name**: {HOSTILE['party']} costs $5 and `<code>` stays").data
+    md = markdown(f"- **name**: {HOSTILE['party']} costs $5 and `file.csv` \\$6").data
     assert "<img" not in md and "&lt;img src=x" in md
     assert "\\[click me\\](javascript:" in md  # no link can form
-    assert "`<code>`" in md and "\\$5" in md and "**name**" in md
+    assert "`file.csv`" in md and "\\$5" in md and "\\$6" in md and "**name**" in md
+    # a backslash cannot un-escape a bracket: \[a\](x) stays text
+    assert markdown("\\[a\\](javascript:x)").data == "\\\\\\[a\\\\\\](javascript:x)"
     assert safe_plotly_text("a<br>b <b>c</b> <a href='javascript:x'>y</a> </script> & d") == \
         "a<br>b <b>c</b> &lt;a href='javascript:x'&gt;y&lt;/a&gt; &lt;/script&gt; &amp; d"
     fig = sanitize_figure({"data": [{"customdata": [["<img src=x>", 1]], "hovertemplate": "%{x}<br><extra></extra>"}],
