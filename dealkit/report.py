@@ -16,6 +16,7 @@ import html
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -323,6 +324,14 @@ def _warm_in_background() -> threading.Thread:
     return thread
 
 
+_ABS_PATH = re.compile(r"""(?<![\w.:/])(?:/[^\s/'"(),;:]+)+/([^\s/'"(),;:]+)""")
+
+
+def _strip_paths(text: str) -> str:
+    """An error message as a page shows it: absolute paths cut to their last part."""
+    return _ABS_PATH.sub(lambda m: m.group(1), text)
+
+
 def _no_path(value: str) -> str:
     """A parameter as the index shows it: a file's name, never its local path."""
     return Path(value).name if (os.path.isabs(value) or os.path.exists(value)) else value
@@ -338,7 +347,7 @@ def _index_html(summary: ReportSummary) -> str:
         else:
             rel = os.path.relpath(r.ipynb, summary.out_dir) if r.ipynb else "—"
             link = f"{esc(r.title)} <small>(partial notebook: {esc(rel)})</small>"
-            status = f'<b style="color:#b00">FAILED</b>: {esc(r.error or "")}'
+            status = f'<b style="color:#b00">FAILED</b>: {esc(_strip_paths(r.error or ""))}'
         rows.append(f"<tr><td>{esc(r.name)}</td><td>{link}</td><td>{status}</td>"
                     f"<td>{r.seconds:.1f} s</td><td>{r.figures}</td></tr>")
     params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(_no_path(v))}</code></td></tr>"
@@ -555,7 +564,7 @@ def _write_combined(summary: ReportSummary) -> None:
     if not good:
         return
     sections = [(f"sec-{r.name}", r.title, r.html.read_text(encoding="utf-8")) for r in good]
-    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(r.error or '')})</li>"
+    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(_strip_paths(r.error or ''))})</li>"
                      for r in summary.failures)
     preface = ("<p>The whole deal report in one self-contained file: open it in any browser, offline.</p>"
                + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else ""))

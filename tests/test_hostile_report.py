@@ -158,3 +158,12 @@ def test_markdown_and_charts_escape_unit():
     assert fig["layout"]["annotations"][0]["text"] == "&lt;script&gt;x&lt;/script&gt;"
     assert "default-src 'none'" in CSP and "connect-src 'none'" in CSP
     assert not re.search(r"https?:", CSP)
+
+
+def test_error_text_in_pages_loses_local_paths():
+    from dealkit.report import _no_path, _strip_paths
+
+    assert _strip_paths("DealDataError: /home/me/cases/deal.yaml: notes.a: bad (got '/etc/passwd')") == \
+        "DealDataError: deal.yaml: notes.a: bad (got 'passwd')"
+    assert _strip_paths("see https://www.sec.gov/Archives/x.txt") == "see https://www.sec.gov/Archives/x.txt"
+    assert _no_path("/home/me/events.yaml") == "events.yaml" and _no_path("0.02") == "0.02"
