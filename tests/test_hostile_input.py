@@ -8,13 +8,14 @@ from __future__ import annotations
 import copy
 import os
 import stat
+import tempfile
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEAL, full_or, run_cli
+from conftest import DEAL, DEALKIT, ROOT, full_or, run_cli
 from dealkit import cli
 from dealkit.errors import DealDataError, ParameterError
 from dealkit.loader import MAX_FILE_BYTES, load_deal
@@ -131,11 +132,32 @@ def test_devices_directories_fifos(tmp_path):
     refused(tmp_path / "missing.yaml", "no such deal file")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file(deal_text):
-    path = deal_text(TEXT)
-    path.chmod(0)
-    refused(path, "permission denied")
+def test_unreadable_file(deal_text, tmp_path):
+    if os.geteuid() != 0:
+        path = deal_text(TEXT)
+        path.chmod(0)
+        refused(path, "permission denied")
+        return
+    # root reads any file: run the real command as nobody on a file only root may read
+    import shutil
+    import subprocess
+
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("root reads any file, and setpriv is not here to drop privileges")
+    folder = tempfile.mkdtemp(prefix="dk-unreadable-", dir="/tmp")
+    try:
+        os.chmod(folder, 0o755)
+        path = os.path.join(folder, "deal.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(TEXT)
+        os.chmod(path, 0o600)
+        proc = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *DEALKIT,
+                               "check", "--deal", path], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+        assert proc.stderr.strip() == f"dealkit check: {path}: cannot read the deal file (permission denied)"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("content", [
