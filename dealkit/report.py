@@ -474,7 +474,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             for stale in [out / "index.html", out / "deal-report.html", *(out / f"{p.stem}.html" for p in paths)]:
                 stale.unlink(missing_ok=True)
         except OSError as exc:
-            raise ReportError(f"{exc.filename or out}: cannot write the report there ({exc.strerror})") from None
+            raise ReportError(f"{out}: cannot write the report there ({exc.strerror})") from None
         for p in paths:
             if "output_dir" in plan[p]:
                 plan[p]["output_dir"] = str(stage / f"data-{p.stem}")
