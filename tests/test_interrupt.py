@@ -98,11 +98,12 @@ def _stale_run(out: Path) -> None:
     (out / "deal-report.html").write_text("<p>EARLIER RUN</p>", encoding="utf-8")
 
 
-@pytest.mark.parametrize("how, code", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_sigint_sigterm_leave_no_process_and_no_temp_folder(tmp_path, short_tmp, how, code):
+@pytest.mark.parametrize("how, code, extra", [("SIGINT", 130, ()), ("SIGTERM", 143, ()),
+                                              ("SIGTERM", 143, ("--fresh-kernels",))])
+def test_sigint_sigterm_leave_no_process_and_no_temp_folder(tmp_path, short_tmp, how, code, extra):
     out = tmp_path / "out"
     _stale_run(out)
-    proc, mark, tmpdir = _start(short_tmp, out, "--jobs", "3")
+    proc, mark, tmpdir = _start(short_tmp, out, "--jobs", "3", *extra)
     _wait_for_kernels(proc, mark, 7)  # the runner, 3 workers, 3 kernels
     if how == "SIGINT":  # Ctrl-C in a terminal: the whole foreground process group
         os.killpg(proc.pid, signal.SIGINT)
@@ -116,10 +117,11 @@ def test_sigint_sigterm_leave_no_process_and_no_temp_folder(tmp_path, short_tmp,
     assert not (out / "index.html").exists() and not (out / "deal-report.html").exists()
 
 
-def test_sigkill_leaves_no_process_and_next_run_reaps_the_folders(tmp_path, short_tmp):
+@pytest.mark.parametrize("extra", [(), ("--fresh-kernels",)])
+def test_sigkill_leaves_no_process_and_next_run_reaps_the_folders(tmp_path, short_tmp, extra):
     out = tmp_path / "out"
     _stale_run(out)
-    proc, mark, tmpdir = _start(short_tmp, out, "--jobs", "3")
+    proc, mark, tmpdir = _start(short_tmp, out, "--jobs", "3", *extra)
     _wait_for_kernels(proc, mark, 7)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
