@@ -167,3 +167,14 @@ def test_error_text_in_pages_loses_local_paths():
         "DealDataError: deal.yaml: notes.a: bad (got 'passwd')"
     assert _strip_paths("see https://www.sec.gov/Archives/x.txt") == "see https://www.sec.gov/Archives/x.txt"
     assert _no_path("/home/me/events.yaml") == "events.yaml" and _no_path("0.02") == "0.02"
+
+
+def test_widget_figures_escape_their_text():
+    import plotly.graph_objects as go
+
+    from dealkit.widgets import _safe
+
+    fig = _safe(go.Figure(go.Scatter(x=[1], y=[1], text=["<img src=x onerror=alert(1)>"], name="<b>ok</b>",
+                                     hovertemplate="%{text}<br><extra></extra>")))
+    assert tuple(fig.data[0].text) == ("&lt;img src=x onerror=alert(1)&gt;",)
+    assert fig.data[0].name == "<b>ok</b>" and fig.data[0].hovertemplate == "%{text}<br><extra></extra>"
