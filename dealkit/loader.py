@@ -11,6 +11,7 @@ import csv
 import io
 import datetime as dt
 import os
+import re
 import stat
 from dataclasses import dataclass
 from decimal import Decimal
@@ -323,8 +324,12 @@ def parse_yaml(text: str, shown: str) -> Any:
     except (yaml.YAMLError, _YamlLimit) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise DealDataError(f"{shown}:{where} malformed YAML: {_printable(str(problem), 160)}", file=shown) from None
+        problem = str(getattr(exc, "problem", None) or type(exc).__name__)
+        if not isinstance(exc, yaml.constructor.ConstructorError):
+            # libyaml quotes what it found (an alias name, a character): keep a character, never
+            # a word of a file that may not be a deal at all
+            problem = re.sub(r"'[^']{5,}'", "'...'", problem)
+        raise DealDataError(f"{shown}:{where} malformed YAML: {_printable(problem, 160)}", file=shown) from None
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         raise DealDataError(f"{shown}: malformed YAML ({type(exc).__name__})", file=shown) from None
 
