@@ -69,6 +69,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
+    if args.timeout is not None and args.timeout < 1:
+        raise ParameterError(f"--timeout: must be at least 1 second (got {args.timeout})")
     summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
                          jobs=args.jobs, notebooks=args.notebook,
                          execution_timeout=args.timeout or EXECUTION_TIMEOUT,

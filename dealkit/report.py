@@ -110,7 +110,10 @@ def declared_parameters(path: Path) -> dict[str, dict]:
     """The names the notebook's ``parameters`` cell declares (papermill's own inference)."""
     import papermill
 
-    params = papermill.inspect_notebook(str(path))
+    try:
+        params = papermill.inspect_notebook(str(path))
+    except Exception as exc:  # noqa: BLE001 - a hostile or broken .ipynb: one line, no traceback
+        raise ReportError(f"{path.name}: not a readable notebook ({type(exc).__name__})") from None
     if not params:
         raise ReportError(f"{path.name}: no cell tagged 'parameters'")
     return params
