@@ -88,3 +88,35 @@ def test_validate_parameters_before_a_run():
         message = str(info.value)
         assert message.startswith(expected), message
         assert len(message) < 400 and "\n" not in message, message
+
+
+def _hostile_values():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.text(max_size=40), st.sampled_from([
+        "1e400", "9" * 40, "١٢٣", "²", "2005-02-30", "-0", "nan", "inf", "deal", "", " ", "%", "150%", "1,000",
+        "[" * 2000, '[{"payee": "A", "amount": "1e9"}]', '{"a": 1}', "/dev/zero", "/", "history", "\x00", "\n"]))
+
+
+def test_validate_parameters_fuzz_only_parameter_errors():
+    """Any name and any value: accepted, or one ParameterError line naming the parameter."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from conftest import full_or
+    from dealkit.loader import load_deal
+    from dealkit.params import _parsers, validate_parameters
+
+    deal = load_deal()
+    names = st.sampled_from(sorted(_parsers()) + ["instructions", "events", "party"])
+
+    @settings(max_examples=full_or(300, 5000), deadline=None)
+    @given(values=st.dictionaries(names, _hostile_values(), min_size=1, max_size=4))
+    def run(values):
+        try:
+            validate_parameters(values, deal)
+        except ParameterError as exc:
+            message = str(exc)
+            assert message.startswith("parameter ") and "\n" not in message and len(message) < 600, message
+
+    run()
