@@ -448,16 +448,14 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets the kernel's debugger warning
 
     handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            handlers[sig] = signal.signal(sig, _on_terminate)
-    base = _socket_base()
-    reap(*{tempfile.gettempdir(), base})
-    run_dir = make_private_dir(base, RUN_PREFIX)
-    stage = None
-    kernel = None
-    pool = None
+    run_dir = stage = kernel = pool = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                handlers[sig] = signal.signal(sig, _on_terminate)
+        base = _socket_base()
+        reap(*{tempfile.gettempdir(), base})
+        run_dir = make_private_dir(base, RUN_PREFIX)
         kernels.configure(run_dir, os.getpid())
         if jobs == 1 and not fresh_kernels:
             # one process: start its kernel now, so it boots while papermill is imported and the
@@ -552,8 +550,9 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                 kernel.close()
             except BaseException:  # noqa: BLE001 - an interrupted shutdown: the kill below ends it
                 pass
-        kill_recorded(run_dir)  # any worker or kernel of this run still alive
-        shutil.rmtree(run_dir, ignore_errors=True)
+        if run_dir is not None:
+            kill_recorded(run_dir)  # any worker or kernel of this run still alive
+            shutil.rmtree(run_dir, ignore_errors=True)
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
         kernels.configure(None, None)
