@@ -122,6 +122,25 @@ def read_text_file(path: str | os.PathLike[str], what: str = "deal file",
     that is not a regular file (``/dev/zero``, a FIFO: opened non-blocking, never read), a file
     over ``limit`` bytes (read at most ``limit + 1`` bytes, whatever the size claims), text that
     is not UTF-8 or holds NUL bytes.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file should be, for the message (``"deal file"``, ``"events file"``).
+    limit
+        The most bytes accepted (:data:`MAX_FILE_BYTES` by default).
+
+    Returns
+    -------
+    str
+        The decoded text.
+
+    Raises
+    ------
+    DealDataError
+        ``"{file}: {why}"``, the file shown relative to the working folder when inside it.
     """
     shown = _display_path(Path(path))
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -308,7 +327,27 @@ def _may_nest_deep(text: str) -> bool:
 
 def parse_yaml(text: str, shown: str) -> Any:
     """YAML text → Python data with the limits above; every problem is one
-    :class:`DealDataError` line naming the file and the line, never echoing the content."""
+    :class:`DealDataError` line naming the file and the line, never echoing the content.
+
+    Parameters
+    ----------
+    text
+        The YAML text (already size-capped by :func:`read_text_file`).
+    shown
+        The file's name as messages show it.
+
+    Returns
+    -------
+    Any
+        Plain data (``dict``, ``list``, ``str``, ``int``, ``date``...); an impossible date or an
+        integer of more than 40 digits is kept as its text, for the model to refuse by field.
+
+    Raises
+    ------
+    DealDataError
+        Malformed YAML; nesting deeper than :data:`MAX_DEPTH`; more than :data:`MAX_NODES` values
+        once aliases are counted at each use; a recursive alias; a duplicate or unhashable key.
+    """
     try:
         if _may_nest_deep(text):
             _check_event_depth(text)  # before the composer can crash on it
