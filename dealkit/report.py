@@ -555,6 +555,8 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             shutil.rmtree(run_dir, ignore_errors=True)
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
+            # a worker killed in the middle of an atomic write leaves its temporary file
+            reap_stale_temp_files(out)
         kernels.configure(None, None)
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
