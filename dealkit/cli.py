@@ -100,6 +100,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
+    if args.timeout is not None and args.timeout < 1:
+        raise ParameterError(f"--timeout: must be at least 1 second (got {args.timeout})")
     summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
                          jobs=args.jobs, notebooks=args.notebook,
                          execution_timeout=args.timeout or EXECUTION_TIMEOUT,
@@ -122,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. an output folder that cannot be written
         print(f"dealkit {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("dealkit: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (report.Terminated)
+        print("dealkit: interrupted; workers and kernels stopped, temporary files removed", file=sys.stderr)
+        return 143 if type(exc).__name__ == "Terminated" else 130
 
 
 if __name__ == "__main__":
