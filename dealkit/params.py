@@ -149,6 +149,40 @@ def _deal_or(parse):
     return run
 
 
+def as_date_or_deal(value: object, name: str) -> dt.date | None:
+    """An ISO date, or ``"deal"``: ``None``, meaning the deal file's date."""
+    return _deal_or(as_date)(value, name)
+
+
+def _risk_parsers() -> dict:
+    """05_risk's parameters, with the validators the path models apply (dealkit.market, dealkit.risk)."""
+    from . import market
+    from .risk import METRICS
+
+    def money_or_none(value, name):
+        return None if str(value).strip().lower() == "none" else as_money(value, name)
+
+    def price_csv(value, name):
+        from .errors import DealkitError
+
+        try:
+            return market.load_price_csv(value)
+        except DealkitError as exc:
+            raise ParameterError(f"parameter {name}: {exc}") from None
+
+    def metric(value, name):
+        return _choice(*METRICS)(value, name)
+
+    return {
+        "n_paths": _at_least(1), "seed": _at_least(0), "model": _choice(*market.MODELS, "csv"),
+        "volatility": lambda v, n: market._finite(v, n, positive=True),
+        "drift": lambda v, n: market._finite(v, n),
+        "start_price": market._positive_decimal, "volume_level": market._whole,
+        "price_csv": _empty_or(price_csv),
+        "metric": metric, "cash_capacity": money_or_none,
+    }
+
+
 def _empty_or(parse):
     def run(value, name, **kw):
         return None if not str(value).strip() else parse(value, name, **kw)
@@ -172,6 +206,7 @@ def _at_least(n: int):
 def _parsers() -> dict:
     """Every parameter the report notebooks declare → the parser the notebook applies to it."""
     from .escrow import SCENARIOS as ESCROW_SCENARIOS
+    from .notes import OPTION_HOLDERS
     from .option import READINGS
 
     return {
@@ -180,8 +215,9 @@ def _parsers() -> dict:
         "margin": _deal_or(as_rate), "floor": _deal_or(as_rate), "monthly_amount": _deal_or(as_money),
         "first_amortization": _deal_or(as_date), "conversion_price": _deal_or(as_price),
         "stock_price": as_price, "price_shock": as_price, "daily_volume": _at_least(0),
-        "term_b_maturity": as_date, "default_date": _empty_or(as_date), "demand_date": as_date,
+        "term_b_maturity": _deal_or(as_date), "default_date": _empty_or(as_date), "demand_date": as_date,
         "rounding": _choice("period", "daily"),
+        "option_holder": _deal_or(_choice(*OPTION_HOLDERS)),
         # 02_escrow
         "agent_fee": as_money, "scenario": _choice(*ESCROW_SCENARIOS), "hold_days": _at_least(0),
         "deposit_rate": as_rate, "agent_expense_total": as_money, "indemnifiable_costs": as_money,
@@ -192,6 +228,8 @@ def _parsers() -> dict:
         "default_notice": _empty_or(as_date),
         # 04_obligations
         "promptly_days": _at_least(0),
+        # 05_risk
+        **_risk_parsers(),
     }
 
 

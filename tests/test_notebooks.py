@@ -56,7 +56,10 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
     ("04_obligations", "events=/nonexistent/events.yaml", "no such events file"),
     ("01_notes", "margin=150%", "parameter margin: a rate must lie between 0 and 1"),
     ("01_notes", "rounding=weekly", "parameter rounding: expected one of period, daily"),
-    ("01_notes", "option_holder=gryphon", "parameter option_holder: one of laurus, gssf, excluded or deal"),
+    ("01_notes", "option_holder=gryphon", "parameter option_holder: expected one of laurus, gssf, excluded"),
+    ("05_risk", "volatility=nan", "parameter volatility"),
+    ("05_risk", "model=heston", "parameter model: expected one of gbm, bootstrap, csv"),
+    ("05_risk", "price_csv=/nonexistent.csv", "price_csv"),
     ("04_obligations", "events=moonlanding", "no such events file"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):
