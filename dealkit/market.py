@@ -103,6 +103,8 @@ def gbm_assumptions(start_price: str | Decimal = "0.06", volatility: str | float
 
 
 def _finite(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
+    if not str(value).isascii():  # float() would read other scripts' digits ('²', '١')
+        raise ParameterError(f"parameter {name}: expected a number in ASCII digits (got {str(value)[:40]!r})")
     try:
         x = float(str(value).strip())
     except ValueError:
@@ -117,9 +119,11 @@ def _finite(value, name: str, *, positive: bool = False, minimum: float | None =
 
 
 def _positive_decimal(value, name: str) -> Decimal:
+    from .model import _strict_decimal  # the deal file's decimal syntax: ASCII, ≤ 28 digits, no exponent
+
     try:
-        d = Decimal(str(value).strip())
-    except InvalidOperation:
+        d = _strict_decimal(str(value).strip(), "a decimal")
+    except (InvalidOperation, ValueError):
         raise ParameterError(f"parameter {name}: expected a decimal number (got {str(value)[:40]!r})") from None
     if not d.is_finite() or d <= 0:
         raise ParameterError(f"parameter {name}: must be a positive finite number (got {str(value)[:40]!r})")
@@ -128,7 +132,7 @@ def _positive_decimal(value, name: str) -> Decimal:
 
 def _whole(value, name: str) -> int:
     text = str(value).strip().replace(",", "").replace("_", "")
-    if isinstance(value, bool) or not text.isdigit():
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ParameterError(f"parameter {name}: expected a whole number of shares (got {str(value)[:40]!r})")
     return int(text)
 
