@@ -1,4 +1,4 @@
-"""``dealkit`` command line: ``dealkit check`` and ``dealkit report``.
+"""``dealkit`` command line: ``dealkit check``, ``dealkit report``, ``dealkit export`` and ``dealkit app``.
 
 Exit codes: 0 success; 1 a notebook failed (the others still ran); 2 bad input (deal file,
 parameter, notebook name), with a one-paragraph message on stderr and no traceback.
@@ -38,7 +38,34 @@ def _parser() -> argparse.ArgumentParser:
                              "clears its namespace between notebooks)")
     report.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                         help="execution timeout per cell (default: 300)")
+    export = sub.add_parser("export", help="write the workbook, Open Cap Format, CSV or iCalendar files "
+                                           "(no notebook runs)")
+    export.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
+    export.add_argument("--format", metavar="FORMAT", action="append", required=True,
+                        help="xlsx, ocf, csv or ics; comma-separated or repeated (e.g. --format xlsx,ocf)")
+    export.add_argument("--out", metavar="DIR", default="exports", help="output folder (default: exports)")
+
+    app = sub.add_parser("app", help="serve the explorers as a Voila app on localhost")
+    app.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    app.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
     return parser
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .bundle import export, parse_formats
+    from .loader import load_deal
+
+    formats = parse_formats(args.format)  # an unknown format fails before the deal is read
+    written = export(load_deal(args.deal), args.out, formats)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    return serve(port=args.port, deal_path=args.deal)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -81,7 +108,7 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _check(args) if args.command == "check" else _report(args)
+        return {"check": _check, "report": _report, "export": _export, "app": _app}[args.command](args)
     except (DealDataError, ParameterError, ReportError) as exc:
         print(f"dealkit {args.command}: {exc}", file=sys.stderr)
         return 2
