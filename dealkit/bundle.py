@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 from .errors import ReportError
 
 __all__ = ["FORMATS", "ExportError", "ExportInputs", "Figures", "compute", "parse_formats", "render", "export",
-           "write_files"]
+           "write_files", "inputs_from_parameters", "report_exports", "REPORT_FORMATS"]
 
 #: The export formats and what each writes (relative to the output folder).
 FORMATS = {
@@ -180,7 +180,7 @@ def _prepare(out: Path) -> None:
         raise ExportError(f"--out: {out}: exists and is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError):
         raise ExportError(f"--out: {out}: a part of the path is a file, not a folder") from None
     except OSError as exc:
         raise ExportError(f"--out: {out}: cannot create the folder ({exc.strerror or exc})") from None
@@ -230,8 +230,49 @@ def export(deal, out_dir: str | os.PathLike[str], formats: Iterable[str], inputs
     return write_files(out_dir, files)
 
 
-def replace(inputs: ExportInputs, **changes) -> ExportInputs:
-    """``inputs`` with ``changes`` (a thin :func:`dataclasses.replace`)."""
-    return dataclasses.replace(inputs, **changes)
+def inputs_from_parameters(parameters: Mapping[str, str]) -> tuple[ExportInputs, list[str]]:
+    """The report's ``-p NAME=VALUE`` parameters that are export inputs too (same names as the
+    notebooks': stock_price, daily_volume, ...), parsed by :mod:`dealkit.params`; returns the
+    inputs and the names of the parameters the exports do not follow (e.g. ``margin``: the
+    workbook shows the deal file's terms)."""
+    from .params import as_date, as_int, as_money, as_price
+
+    parsers = {
+        "stock_price": lambda v, n: str(as_price(v, n)), "daily_volume": lambda v, n: as_int(v, n, minimum=0),
+        "price_shock": lambda v, n: str(as_price(v, n)),
+        "term_b_maturity": lambda v, n: as_date(v, n) if str(v).strip() else None,
+        "default_date": lambda v, n: as_date(v, n) if str(v).strip() else None,
+        "rounding": lambda v, n: str(v), "agent_fee": lambda v, n: str(as_money(v, n)),
+        "instructions": lambda v, n: str(v), "fmv": lambda v, n: str(as_price(v, n)),
+        "holdings": lambda v, n: as_int(v, n, minimum=0), "reading": lambda v, n: str(v),
+        "as_of": lambda v, n: as_date(v, n), "events": lambda v, n: str(v),
+        "promptly_days": lambda v, n: as_int(v, n, minimum=0),
+    }
+    changes, ignored = {}, []
+    for name, value in parameters.items():
+        if name in parsers:
+            changes[name] = parsers[name](value, name)
+        elif name not in ("interactive",):
+            ignored.append(name)
+    return dataclasses.replace(ExportInputs(), **changes), ignored
+
+
+#: What the report run adds beside the notebooks' own CSV and .ics files.
+REPORT_FORMATS = ("xlsx", "ocf")
+
+
+def report_exports(deal, out_dir: str | os.PathLike[str], parameters: Mapping[str, str]) -> tuple[list[Path], str]:
+    """The report run's exports: the workbook and the OCF folder in ``out_dir`` (the notebooks
+    write the CSV and iCalendar files with the run's parameters themselves). Returns the files and
+    a note for the index (what failed, or which parameters the exports do not follow); never
+    raises for a bad export: the notebooks' reports stand on their own."""
+    try:
+        inputs, ignored = inputs_from_parameters(parameters)
+        written = export(deal, out_dir, REPORT_FORMATS, inputs)
+    except Exception as exc:  # reported on the index page, one line
+        return [], f"exports not written: {str(exc)[:300]}"
+    note = (f"The workbook and the OCF files use the deal file's terms; parameters not applied to them: "
+            f"{', '.join(ignored)}." if ignored else "")
+    return written, note
 
 
