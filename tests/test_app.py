@@ -148,3 +148,52 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
     assert errors == [], errors
     assert proc.poll() is None
     page.close()
+
+
+def test_app_notebook_is_thin_and_committed_clean():
+    import nbformat
+
+    from dealkit.app import NOTEBOOK
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert sum(len(c.source.splitlines()) for c in code) < 15  # logic lives in dealkit.app
+
+
+def test_explorers_are_a_list_that_is_easy_to_extend():
+    import ipywidgets as w
+
+    from dealkit import load_deal
+    from dealkit.app import EXPLORERS, Explorer, app_widget, register
+
+    deal = load_deal()
+    assert [e.key for e in EXPLORERS][:3] == ["notes", "escrow", "option"]
+    extra = Explorer("risk", "Risk <b>", "a later explorer", lambda deal, inputs: w.HTML("risk here"))
+    broken = Explorer("broken", "Broken", "fails", lambda deal, inputs: 1 / 0)
+    app = app_widget(deal, explorers=[EXPLORERS[1], extra, broken])
+    keys = [c._dom_classes for c in app.children[1:]]
+    assert keys == [("dealkit-escrow",), ("dealkit-risk",), ("dealkit-broken",)]
+    assert "Risk &lt;b&gt;" in app.children[2].children[0].value  # titles are escaped
+    assert "Could not build this explorer: division by zero" in app.children[3].children[1].value
+    saved = list(EXPLORERS)
+    try:
+        register(extra)
+        assert EXPLORERS[-1] is extra and len(EXPLORERS) == len(saved) + 1
+        register(extra)
+        assert len(EXPLORERS) == len(saved) + 1  # a key is registered once
+    finally:
+        EXPLORERS[:] = saved
+
+
+def test_app_refuses_a_bad_port_or_deal_in_one_line(write_deal):
+    from conftest import run_cli
+
+    proc = run_cli("app", "--port", "70000")
+    assert proc.returncode == 2 and proc.stderr.strip() == "dealkit app: --port: a port between 1 and 65535 (got 70000)"
+    bad = write_deal(lambda d: d["option"]["shares"].update(value=-5))
+    proc = run_cli("app", "--deal", str(bad))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "option.shares.value" in proc.stderr
