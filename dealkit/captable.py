@@ -21,7 +21,7 @@ much may be held *at once*, not how much may be issued in all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 __all__ = ["CapRow", "CapTable", "cap_table", "ownership_percent", "lender_key"]
@@ -101,10 +101,13 @@ def lender_key(deal) -> str:
 
 
 def ownership_percent(share: Fraction, places: int = 4) -> Decimal:
-    """A fraction as a percent rounded half-up to ``places`` decimals (display only)."""
-    exact = Fraction(share) * 100
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal(1).scaleb(-places),
-                                                                              rounding=ROUND_HALF_UP)
+    """A fraction as a percent, rounded half-up to ``places`` decimals in exact integers (display
+    only): ``round_half_up(share × 100 × 10^places) / 10^places``."""
+    scaled = Fraction(share) * 100 * 10**places
+    q, r = divmod(scaled.numerator, scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    return Decimal(q).scaleb(-places)
 
 
 def cap_table(deal, fixed_conversion_price: Decimal | None = None, outstanding: int | None = None,

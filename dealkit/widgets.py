@@ -36,6 +36,7 @@ def findings_explorer(result: Review) -> w.VBox:
 def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     """Edit the Joint Instructions (JSON) and the agent's fee; the disbursement table, the totals
     and the Sankey chart update on every change. A bad edit shows its error, never a wrong sum."""
+    import html
     import json
 
     import plotly.graph_objects as go
@@ -55,7 +56,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         try:
             rows = disburse_deal(deal, parse_instructions(text.value, deal), fee.value)
         except (InstructionError, ValueError) as exc:
-            status.value = f'<b style="color:#b00">Not disbursed:</b> {exc}'
+            status.value = f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}'
             return
         total = sum(r.amount for r in rows)
         status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
