@@ -120,3 +120,46 @@ def test_export_writes_the_ocf_folder(tmp_path):
     assert sorted(p.name for p in written) == sorted(FILES.values())
     assert all(p.parent == tmp_path / "ocf" for p in written)
     assert not list(Path(tmp_path).rglob("*.tmp"))
+
+
+def _deal_with(raw: dict, tmp_dir: Path, fcp: str, warrant_shares, warrant_price, authorized: int):
+    import copy
+
+    import yaml
+
+    data = copy.deepcopy(raw)
+    data["note_terms"]["fixed_conversion_price"] = {"value": fcp, "assumed": "test"}
+    data["warrant"]["shares"] = ({"value": warrant_shares, "url": "https://example.invalid/w"}
+                                 if warrant_shares is not None else data["warrant"]["shares"])
+    if warrant_price is not None:
+        data["warrant"]["exercise_price"] = {"value": warrant_price, "assumed": "test"}
+    data["capitalization"]["authorized_at_closing"] = {"value": authorized, "assumed": "test"}
+    path = tmp_dir / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return load_deal(path)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from conftest import full_or  # noqa: E402
+
+
+@settings(max_examples=full_or(15, 300), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fcp=st.decimals("0.0001", "5", places=4), warrant_shares=st.none() | st.integers(1, 10**9),
+       warrant_price=st.none() | st.decimals("0.00001", "10", places=5),
+       authorized=st.integers(10**6, 3 * 10**10))
+def test_ocf_validates_for_any_deal_terms(registry, raw_deal, tmp_path, fcp, warrant_shares, warrant_price, authorized):
+    deal = _deal_with(raw_deal, tmp_path, str(fcp), warrant_shares, str(warrant_price) if warrant_price else None,
+                      authorized)
+    figures = bundle.compute(deal)
+    objs = ocf_objects(figures)
+    for obj in [objs["issuer"], *objs["stakeholders"], *objs["stock_classes"], *objs["transactions"]]:
+        assert _validate(registry, _OBJECT_SCHEMAS[obj["object_type"]], obj) == [], obj["id"]
+    warrant = next(o for o in objs["transactions"] if o["id"] == "tx-warrant")
+    assert ("quantity" in warrant) == (warrant_shares is not None)
+    assert ("exercise_price" in warrant) == (warrant_price is not None)
+    route = authorized < deal.capitalization.series_d_until_authorized.value
+    target = "stock-class-series-d" if route else "stock-class-common"
+    assert all(t["conversion_right"]["converts_to_stock_class_id"] == target
+               for o in objs["transactions"] for t in o.get("conversion_triggers", o.get("exercise_triggers", [])))
