@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the workbook, Open Cap Format, CSV or iCalendar files "
                                            "(no notebook runs)")
     export.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
-    export.add_argument("--format", metavar="FORMAT", action="append", required=True,
+    export.add_argument("--format", metavar="FORMAT", action="append", default=[],
                         help="xlsx, ocf, csv or ics; comma-separated or repeated (e.g. --format xlsx,ocf)")
     export.add_argument("--out", metavar="DIR", default="exports", help="output folder (default: exports)")
 

@@ -51,6 +51,12 @@ def test_unknown_format_is_one_line_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_no_format_is_one_line(tmp_path):
+    line = _one_line(run_cli("export", "--out", str(tmp_path / "o")))
+    assert line == "dealkit export: --format: no format given (choose from xlsx, ocf, csv, ics)"
+    assert not (tmp_path / "o").exists()
+
+
 def test_out_is_a_file_or_under_a_file(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("mine")
