@@ -53,6 +53,11 @@ def _num(value: Decimal | int) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def _pct(rate: Decimal) -> str:
+    """A rate (a fraction) as a percent for text: ``0.0499`` -> ``4.99%``."""
+    return f"{format((Decimal(rate) * 100).normalize(), 'f')}%"
+
+
 def _money(value: Decimal) -> dict:
     return {"amount": _num(value), "currency": "USD"}
 
@@ -116,11 +121,11 @@ def ocf_objects(figures) -> dict[str, Any]:
              f"preferred at ÷{cap.series_d_ratio.value:,}" if figures.captable.series_d_route else "")
     t = deal.note_terms
     not_expressible = [
-        f"Interest (assumed, not in the sources): WSJ prime + {t.prime_margin.value * 100}% with a floor of "
-        f"{t.rate_floor.value * 100}%, {t.day_count.value}, {t.interest_payment.value}. OCF has no floating rate "
+        f"Interest (assumed, not in the sources): WSJ prime + {_pct(t.prime_margin.value)} with a floor of "
+        f"{_pct(t.rate_floor.value)}, {t.day_count.value}, {t.interest_payment.value}. OCF has no floating rate "
         "with a floor on a convertible; no interest_rates are given.",
-        f"4.99% conversion cap ({cite(t.conversion_cap.source)}), void on an Event of Default or 75 days' notice.",
-        f"Default Payment {t.default_payment_multiple.value * 100}% of principal plus interest and fees "
+        f"{_pct(t.conversion_cap.value)} conversion cap ({cite(t.conversion_cap.source)}): not expressible in OCF.",
+        f"Default Payment {_pct(t.default_payment_multiple.value)} of principal plus interest and fees "
         f"({cite(t.default_payment_multiple.source)}).",
     ]
     transactions = []
@@ -139,9 +144,9 @@ def ocf_objects(figures) -> dict[str, Any]:
                              "type": "AUTOMATIC_ON_CONDITION",
                              "trigger_condition": f"From {a.first_amortization} each Monthly Amount (${a.monthly_amount:,}, "
                                                   f"assumed) is paid in shares when the 5-day average close is at least "
-                                                  f"{a.amortization_share_test * 100}% of the Fixed Conversion Price, within "
-                                                  f"{a.amortization_volume_cap * 100}% of 22-day dollar volume; otherwise in "
-                                                  f"cash at {a.cash_premium * 100}% (Laurus form, assumed)",
+                                                  f"{_pct(a.amortization_share_test)} of the Fixed Conversion Price, within "
+                                                  f"{_pct(a.amortization_volume_cap)} of 22-day dollar volume; otherwise in "
+                                                  f"cash at {_pct(a.cash_premium)} (Laurus form, assumed)",
                              "conversion_right": {"type": "CONVERTIBLE_CONVERSION_RIGHT", "converts_to_stock_class_id": target,
                                                   "conversion_mechanism": {"type": "CUSTOM_CONVERSION",
                                                                            "custom_conversion_description": mechanism}}})
@@ -149,8 +154,8 @@ def ocf_objects(figures) -> dict[str, Any]:
             triggers.append({"trigger_id": f"{key}-maturity", "nickname": "maturity conversion",
                              "type": "AUTOMATIC_ON_CONDITION",
                              "trigger_condition": f"At maturity the holder converts what is due when the 5-day average "
-                                                  f"close is at least {a.maturity_conversion_test * 100}% of the Fixed "
-                                                  f"Conversion Price, within {a.maturity_volume_cap * 100}% of 22-day dollar "
+                                                  f"close is at least {_pct(a.maturity_conversion_test)} of the Fixed "
+                                                  f"Conversion Price, within {_pct(a.maturity_volume_cap)} of 22-day dollar "
                                                   "volume; the rest is paid in cash (Laurus form, assumed)",
                              "conversion_right": {"type": "CONVERTIBLE_CONVERSION_RIGHT", "converts_to_stock_class_id": target,
                                                   "conversion_mechanism": {"type": "CUSTOM_CONVERSION",
@@ -188,7 +193,8 @@ def ocf_objects(figures) -> dict[str, Any]:
                      f"{cite(o.exercise_price.source)}); cashless exercise X = Y(A − B)/A (§2.2(b)); fractions in cash "
                      "at FMV (§2.1).",
                      f"Expiration Date: never defined ({o.expiration_date.as_written}); left out.",
-                     f"4.99% maximum exercise ({cite(o.max_exercise_cap.source)}), void on a default notice or "
+                     f"{_pct(o.max_exercise_cap.value)} maximum exercise ({cite(o.max_exercise_cap.source)}), void on a "
+                     "default notice or "
                      f"{o.cap_release_notice_days.value} days' notice: not expressible in OCF.",
                      f"Holder as the Option names it: {deal.party_name(holder)}; the escrow's Schedule A lists "
                      f"{deal.party_name(deal.escrow.schedule_a.option_recipient.value)} as option recipient (a review finding).",

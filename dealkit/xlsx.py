@@ -133,6 +133,12 @@ class _Book:
         return self.buffer.getvalue()
 
 
+def _pct(rate: Decimal) -> str:
+    from .ocf import _pct as pct
+
+    return pct(rate)
+
+
 def _col(n: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
 
@@ -354,7 +360,8 @@ def _captable(book: _Book, figures) -> None:
     book.formula(ws, tot, 7, f"=SUM(H2:H{n + 1})", "pct4", 1, total=True)
     book.wb.define_name("CapTable_TotalAfter", f"='Cap table'!$E${tot + 1}")
     note = ("Fully diluted: the Option exercised and every convertible note converted in full at the Fixed "
-            "Conversion Price (assumed); the 4.99% caps limit holdings at one time, not the total. "
+            f"Conversion Price (assumed); the {_pct(figures.deal.option.max_exercise_cap.value)} caps (Option §10, "
+            "the notes' conversion cap) limit holdings at one time, not the total. "
             + ("Series D route: authorized common below the threshold, so common due to Laurus comes as Series D "
                "preferred (÷ ratio)." if t.series_d_route else "Series D route does not apply."))
     ws.write_string(tot + 2, 0, note)

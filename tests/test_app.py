@@ -194,6 +194,13 @@ def test_app_refuses_a_bad_port_or_deal_in_one_line(write_deal):
 
     proc = run_cli("app", "--port", "70000")
     assert proc.returncode == 2 and proc.stderr.strip() == "dealkit app: --port: a port between 1 and 65535 (got 70000)"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run_cli("app", "--port", str(port))
+        assert proc.returncode == 2 and proc.stderr.strip() == f"dealkit app: --port: {port} is in use on 127.0.0.1 " \
+            "(choose another: PORT=N make app)"
     bad = write_deal(lambda d: d["option"]["shares"].update(value=-5))
     proc = run_cli("app", "--deal", str(bad))
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "option.shares.value" in proc.stderr

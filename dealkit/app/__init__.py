@@ -132,6 +132,13 @@ def serve(port: int = 8866, deal_path: str | None = None) -> int:
         raise ParameterError(f"--port: a port between 1 and 65535 (got {port})")
     if deal_path:
         load_deal(deal_path)  # a bad deal file fails here, with its one-line message
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise ParameterError(f"--port: {port} is in use on 127.0.0.1 (choose another: PORT=N make app)") from None
     env = app_env(deal_path=deal_path)
     print(f"dealkit app: http://127.0.0.1:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(voila_command(port), env=env)
