@@ -78,6 +78,8 @@ class ReportSummary:
                      f"in {self.seconds:.1f} s; index: {self.index}; combined: {self.combined}")
         for r in self.failures:
             lines.append(f"FAILED {r.name}: {r.error}\n  partial executed notebook: {r.ipynb}")
+        if self.exports_note:  # the workbook and OCF exports (dealkit.bundle.report_exports)
+            lines.append(self.exports_note)
         return "\n".join(lines)
 
 

@@ -174,6 +174,8 @@ def _assumptions(book: _Book, figures) -> None:
         where[path.removesuffix(".value")] = row
         row += 1
     ws.autofilter(0, 0, row - 1, 8)
+    assumed = book.wb.add_format({"bg_color": "#FFF4CE"})  # assumptions stand out
+    ws.conditional_format(1, 0, row - 1, 8, {"type": "formula", "criteria": '=$D2="assumed"', "format": assumed})
     for name, path in NAMED_TERMS.items():
         if path in where:
             book.wb.define_name(name, f"=Assumptions!$B${where[path] + 1}")

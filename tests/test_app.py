@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 
+import psutil
 import pytest
 
 from conftest import ROOT
@@ -30,7 +31,6 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app as `dealkit app --port N` starts it; yields (base url, process); stops it after."""
-    psutil = pytest.importorskip("psutil")
     from dealkit.app import app_env, voila_command
 
     tmp = tmp_path_factory.mktemp("app")
@@ -72,7 +72,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     if not shutil.which("chromium"):
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
     with sync_api.sync_playwright() as p:

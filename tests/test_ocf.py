@@ -7,14 +7,15 @@ import hashlib
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
+import referencing
+import referencing.exceptions
 
 from conftest import ROOT
 from dealkit import bundle, load_deal
 from dealkit.ocf import FILES, REQUIRED_UNKNOWN, ocf_files, ocf_objects
 
-jsonschema = pytest.importorskip("jsonschema")
-referencing = pytest.importorskip("referencing")
 
 SCHEMAS = ROOT.parent / "shared" / "reference" / "ocf" / "schema"
 BASE = "https://raw.githubusercontent.com/Open-Cap-Table-Coalition/Open-Cap-Format-OCF/main/schema/"

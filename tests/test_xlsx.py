@@ -8,6 +8,7 @@ import subprocess
 from decimal import Decimal
 from fractions import Fraction
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,6 @@ from dealkit import bundle, load_deal, option
 from dealkit.captable import cap_table
 from dealkit.xlsx import NAMED_TERMS, SHEETS, workbook_bytes
 
-openpyxl = pytest.importorskip("openpyxl")
 
 # LibreOffice does not recalculate an .xlsx on load by default: this profile says "always".
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
