@@ -11,7 +11,53 @@ import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
-__all__ = ["findings_explorer"]
+__all__ = ["findings_explorer", "LiveChart"]
+
+
+class LiveChart(w.Box):
+    """A plotly chart that redraws by replacing its ``FigureWidget`` with a new one built from the
+    new figure. Editing a displayed FigureWidget sends update messages that plotly's front end
+    sometimes loses (a redraw that never shows; traces removed and re-added race: "indices must be
+    valid indices for gd.data"); a new widget carries its whole figure in its first state."""
+
+    def __init__(self, figure):
+        import plotly.graph_objects as go
+
+        self._go = go
+        super().__init__([go.FigureWidget(figure)])
+
+    @property
+    def figure(self):
+        """The FigureWidget shown now."""
+        return self.children[0]
+
+    @property
+    def data(self):
+        return self.children[0].data
+
+    @property
+    def layout(self):
+        return self.children[0].layout
+
+    #: seconds a replaced FigureWidget lives on before it is closed: closing a widget whose front
+    #: end is still initializing makes anywidget throw ("Failed to initialize model")
+    RETIRE_AFTER = 30.0
+
+    def show(self, figure) -> None:
+        """Show ``figure`` in place of the current chart."""
+        import time
+
+        now = time.monotonic()
+        retired = getattr(self, "_retired", [])
+        keep = []
+        for when, widget in retired:
+            if now - when > self.RETIRE_AFTER:
+                widget.close()
+            else:
+                keep.append((when, widget))
+        keep.append((now, self.children[0]))
+        self._retired = keep
+        self.children = [self._go.FigureWidget(figure)]
 
 
 def findings_explorer(result: Review) -> w.VBox:
@@ -39,7 +85,6 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     import html
     import json
 
-    import plotly.graph_objects as go
 
     from .charts import sankey_figure
     from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
@@ -50,7 +95,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
-    chart = go.FigureWidget(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
+    chart = LiveChart(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
 
     def redraw(*_):
         try:
@@ -61,10 +106,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         total = sum(r.amount for r in rows)
         status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
-        new = sankey_figure(rows, escrowed)
-        with chart.batch_update():
-            chart.data[0].node.label = new.data[0].node.label
-            chart.data[0].link.update(new.data[0].link)
+        chart.show(sankey_figure(rows, escrowed))
 
     text.observe(redraw, names="value")
     fee.observe(redraw, names="value")
@@ -77,7 +119,6 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
     from decimal import Decimal
 
-    import plotly.graph_objects as go
 
     from .charts import cap_figure
     from .option import READINGS, exercise_comparison, max_exercisable
@@ -90,18 +131,14 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     own = w.IntSlider(value=owned, min=0, max=500_000_000, step=1_000_000, description="holder owns")
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
     info = w.HTML()
-    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, reading=toggle.value, remaining=remaining)
         fmv_d = Decimal(f"{price.value:.5f}")
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
                       + exercise_comparison(y, fmv_d, deal.option.exercise_price.value).to_html(index=False))
-        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, new.data):
-                trace.y = fresh.y
-            chart.layout.title.text = new.layout.title.text
+        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")
@@ -152,7 +189,6 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
     import dataclasses
     from decimal import Decimal
 
-    import plotly.graph_objects as go
 
     from .charts import total_service_figure
     from .notes import build_schedules
@@ -163,9 +199,8 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
                            description="conv. price $", readout_format=".4f")
     shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×")
     info = w.HTML()
-    chart = go.FigureWidget(total_service_figure([]))
 
-    def redraw(*_):
+    def compute():
         aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
                                  fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
@@ -174,13 +209,13 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
             f"<li><b>{s.note}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
             f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
             for s in schedules.values()) + "</ul>"
-        fresh = total_service_figure(list(schedules.values()))
-        with chart.batch_update():
-            chart.data = []
-            for trace in fresh.data:
-                chart.add_trace(trace)
+        return total_service_figure(list(schedules.values()))
+
+    chart = LiveChart(compute())
+
+    def redraw(*_):
+        chart.show(compute())
 
     for control in (margin, floor, fcp, shock):
         control.observe(redraw, names="value")
-    redraw()
     return w.VBox([margin, floor, fcp, shock, info, chart])

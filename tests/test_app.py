@@ -110,7 +110,7 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
             r.abort()
 
     page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
     page.goto(base, timeout=120_000)
     for key in ("notes", "escrow", "option"):  # every explorer of the list is on the page, with its chart
         page.wait_for_selector(f".dealkit-{key} .js-plotly-plot .main-svg", timeout=120_000)
@@ -146,7 +146,10 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
     _wait_changed(page, "escrow")
 
     assert blocked == [], f"the app tried the network: {blocked}"
-    assert errors == [], errors
+    # anywidget rejects a model's "ready" promise when its initialization takes over 2 s
+    # (AbortSignal.timeout(2000) in its front end), which happens on a loaded machine although the
+    # widget then works (as checked above); any other page error fails the test
+    assert [e for e in errors if not e.startswith("[anywidget] Failed to initialize model.")] == [], errors
     assert proc.poll() is None
     page.close()
 
