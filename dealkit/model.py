@@ -10,7 +10,7 @@ range seen in comparable deals). The YAML form is compact (``{value: ..., doc: .
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
 
 from types import MappingProxyType
@@ -23,7 +23,7 @@ from .money import to_decimal
 __all__ = [
     "Money", "Price", "Rate", "Multiple", "Shares", "Date", "Source", "Cited", "Document",
     "Party", "Note", "NoteTerms", "OptionTerms", "WarrantTerms", "Escrow", "IPCollateral",
-    "Deal", "iter_cited",
+    "Deal", "iter_cited", "ParallelLender",
 ]
 
 
@@ -34,7 +34,7 @@ def _money(v: object) -> Decimal:
     d = to_decimal(v, "money")
     if d < 0:
         raise ValueError("money must not be negative")
-    if d != d.quantize(Decimal("0.01")):
+    if d != d.quantize(Decimal("0.01"), rounding=ROUND_DOWN):  # exact to the cent (any mode; named)
         raise ValueError("money has more than two decimal places (cents)")
     return d
 
@@ -245,6 +245,8 @@ class NoteTerms(_Model):
     overadvance_monthly: Cited[Rate]
     advance_rate_receivables: Cited[Rate]
     advance_rate_inventory: Cited[Rate]
+    #: How a payment or maturity date that is not a business day moves (dealkit.calendar.adjust).
+    business_day_convention: Cited[Literal["following", "modified_following", "preceding", "unadjusted"]]
 
 
 class OptionTerms(_Model):
@@ -369,6 +371,16 @@ class HistoryEvent(_Model):
     event: Cited[Text]
 
 
+class ParallelLender(_Model):
+    """A parallel financing closed with the deal (deal-facts.md, "Parallel lender"): who lent,
+    which party of this deal's documents belongs to that side, and on what terms."""
+
+    name: Cited[Text]
+    #: The key (in ``parties``) of the affiliate named as a separate secured party.
+    secured_party: Cited[str]
+    terms: Cited[Text]
+
+
 class DefaultDemand(_Model):
     amount: Cited[Money]
     notice_date: Cited[Date]
@@ -424,6 +436,7 @@ class Deal(_Model):
     capitalization: Capitalization
     history: tuple[HistoryEvent, ...]
     default_demand: DefaultDemand
+    parallel_lender: ParallelLender | None = None
     obligations: tuple[Obligation, ...] = ()
 
     def facility_notes(self) -> dict[str, Note]:

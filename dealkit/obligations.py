@@ -18,14 +18,15 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .calendar import add_business_days, previous_business_day
+from .calendar import PAYMENT_CALENDAR, add_business_days, adjust, holiday_name, previous_business_day
 from .errors import DealDataError, ParameterError
 from .model import Deal, Obligation
 from .params import as_date
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
-           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "scenario_path", "deadline"]
+           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "scenario_path", "deadline", "NoteDue", "note_payments",
+           "note_payments_frame"]
 
 #: The reading of "promptly" (no term is stated in the documents): this many business days.
 PROMPTLY_BUSINESS_DAYS = 2
@@ -278,8 +279,55 @@ def unmatched_events(deal: Deal, events: Iterable[ObligationEvent]):
                         columns=["date", "event", "note", "why nothing is triggered here"])
 
 
-def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None) -> bytes:
-    """An iCalendar file: one all-day event per triggered obligation with a due date (icalendar)."""
+# ============================================================================ note payments
+@dataclass(frozen=True)
+class NoteDue:
+    """A note's maturity: the date the note states and the date it is paid, moved by the deal's
+    business-day convention (``note_terms.business_day_convention``) — the same rule the
+    schedules use (:func:`dealkit.notes.payment_dates`, :func:`dealkit.calendar.adjust`)."""
+
+    note: str
+    title: str
+    stated: dt.date
+    due: dt.date
+    convention: str
+    source: str
+
+
+def note_payments(deal: Deal, term_b_maturity: dt.date | None = None) -> list[NoteDue]:
+    """Each note's maturity as stated and as paid (a weekend or U.S. federal holiday moves by the
+    deal's convention: ``following`` — N.Y. Gen. Constr. Law §25-a; Saturday 2008-09-06 is paid
+    Monday 2008-09-08). ``term_b_maturity`` replaces Term B's stated date (it was extended)."""
+    conv = deal.note_terms.business_day_convention.value
+    out = []
+    for key, note in deal.notes.items():
+        stated = term_b_maturity if key == "term_b" and term_b_maturity else note.maturity.value
+        out.append(NoteDue(key, note.title.value, stated, adjust(stated, conv, PAYMENT_CALENDAR), conv,
+                           deal.cite(note.maturity.source)))
+    return sorted(out, key=lambda d: (d.due, d.note))
+
+
+def _why_moved(d: NoteDue) -> str:
+    if d.due == d.stated:
+        return "a business day"
+    reason = holiday_name(d.stated, PAYMENT_CALENDAR) or d.stated.strftime("%A")
+    return f"{d.stated.isoformat()} is a {reason}: paid {d.due.strftime('%A')} ({d.convention})"
+
+
+def note_payments_frame(deal: Deal, term_b_maturity: dt.date | None = None):
+    """The notes' maturities: stated, paid, and why they differ (the business-day convention)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"note": d.title, "stated maturity": d.stated, "paid on": d.due, "why": _why_moved(d),
+                          "source": d.source} for d in note_payments(deal, term_b_maturity)],
+                        columns=["note", "stated maturity", "paid on", "why", "source"])
+
+
+def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None,
+           payments: Iterable[NoteDue] = ()) -> bytes:
+    """An iCalendar file: one all-day event per triggered obligation with a due date, and one per
+    note maturity in ``payments`` on the date it is *paid* (the business-day convention applied,
+    as in the schedules) (icalendar)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -302,17 +350,29 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
                               f"{t.event.note}\nDeadline: {t.rule}\nSource: {deal.cite(t.obligation.duty.source)}")
         ev.add("categories", [t.status])
         cal.add_component(ev)
+    for d in payments:
+        ev = Event()
+        ev.add("uid", hashlib.sha1(f"maturity|{d.note}|{d.stated.isoformat()}".encode()).hexdigest() + "@dealkit")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", d.due)
+        ev.add("dtend", d.due + dt.timedelta(days=1))
+        ev.add("summary", f"[maturity] {d.note}: {d.title} paid")
+        ev.add("description", f"Stated maturity {d.stated.isoformat()}; paid {d.due.isoformat()} "
+                              f"({_why_moved(d)})\nSource: {d.source}")
+        ev.add("categories", ["maturity"])
+        cal.add_component(ev)
     return cal.to_ical()
 
 
 def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write ``obligations.csv`` (the register), ``obligations-calendar.csv`` (the computed
-    calendar) and ``obligations.ics`` into ``out_dir``, each atomically."""
+    calendar) and ``obligations.ics`` (with the notes' maturities on their paid dates) into
+    ``out_dir``, each atomically."""
     from .export import write_atomic
 
     out = Path(out_dir)
     paths = [out / "obligations.csv", out / "obligations-calendar.csv", out / "obligations.ics"]
     write_atomic(paths[0], register_frame(deal).to_csv(index=False))
     write_atomic(paths[1], calendar_frame(deal, triggered).to_csv(index=False))
-    write_atomic(paths[2], to_ics(deal, triggered).decode("utf-8"))
+    write_atomic(paths[2], to_ics(deal, triggered, payments=note_payments(deal)).decode("utf-8"))
     return paths

@@ -104,7 +104,8 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
             status.value = f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}'
             return
         total = sum(r.amount for r in rows)
-        status.value = f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
+        status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
+                        + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
         chart.show(sankey_figure(rows, escrowed))
 
@@ -119,11 +120,10 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
     from decimal import Decimal
 
-
     from .charts import cap_figure
-    from .option import READINGS, exercise_comparison, max_exercisable
+    from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
-    remaining = deal.option.shares.value
+    remaining, cap, strike = deal.option.shares.value, deal.option.max_exercise_cap.value, deal.option.exercise_price.value
     price = w.FloatLogSlider(value=float(fmv), base=10, min=-5, max=0, step=0.05, description="FMV $",
                              readout_format=".5f")
     out = w.IntSlider(value=outstanding, min=100_000_000, max=10_000_000_000, step=50_000_000,
@@ -134,10 +134,11 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
-        y = max_exercisable(out.value, own.value, reading=toggle.value, remaining=remaining)
+        y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
         fmv_d = Decimal(f"{price.value:.5f}")
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
-                      + exercise_comparison(y, fmv_d, deal.option.exercise_price.value).to_html(index=False))
+                      + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
+                      .to_html(index=False))
         chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
 
     for control in (price, out, own, toggle):
@@ -183,21 +184,26 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     return w.VBox([w.HBox([who, date]), table, chart])
 
 
-def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
-    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock; the
-    schedules' totals and the total debt service chart are recomputed and redrawn live."""
+def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None) -> w.VBox:
+    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
+    ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
+    the schedules' totals, the lender's XIRR and the total debt service chart are recomputed and
+    redrawn live."""
     import dataclasses
+    import html
     from decimal import Decimal
 
-
     from .charts import total_service_figure
-    from .notes import build_schedules
+    from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, lender_cash_flows, option_value,
+                        xirr)
 
     margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin %")
     floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="floor %")
     fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-3, max=0, step=0.05,
                            description="conv. price $", readout_format=".4f")
     shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×")
+    holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
+                        description="Option in")
     info = w.HTML()
 
     def compute():
@@ -205,10 +211,16 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
                                  fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
         schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
+        flows = lender_cash_flows(list(schedules.values()), mm, deal.escrow.escrowed_payment.value,
+                                  deal.deal.closing_date.value, deal.escrow.closing_payment.value,
+                                  option_holder=holder.value, option=option_value(deal, mm))
+        rate = xirr(flows)
         info.value = "<ul>" + "".join(
-            f"<li><b>{s.note}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
+            f"<li><b>{html.escape(s.note)}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
             f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
-            for s in schedules.values()) + "</ul>"
+            for s in schedules.values()) + (
+            f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
+            f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
         return total_service_figure(list(schedules.values()))
 
     chart = LiveChart(compute())
@@ -216,6 +228,6 @@ def notes_explorer(deal, a, market, term_b_maturity, stop) -> w.VBox:
     def redraw(*_):
         chart.show(compute())
 
-    for control in (margin, floor, fcp, shock):
+    for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
-    return w.VBox([margin, floor, fcp, shock, info, chart])
+    return w.VBox([margin, floor, fcp, shock, holder, info, chart])

@@ -26,6 +26,8 @@ EDGE_RUNS = [
                   "default_date=", "term_b_maturity=2007-03-06"], "Lender XIRR"),
     ("01_notes", ["price_shock=0.5", "monthly_amount=150000.00", "first_amortization=2005-12-01", "interactive=true"],
      "conserved: <strong>True</strong>"),
+    ("01_notes", ["option_holder=laurus", "default_date=2005-09-30", "demand_date=2005-10-01"],
+     "counted in Laurus's flows"),
     ("04_obligations", ["events=history", "as_of=2008-06-30", "party=Holder", "promptly_days=0", "interactive=true"],
      "act date not known"),
 ]
@@ -54,6 +56,7 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
     ("04_obligations", "events=/nonexistent/events.yaml", "no such events file"),
     ("01_notes", "margin=150%", "parameter margin: a rate must lie between 0 and 1"),
     ("01_notes", "rounding=weekly", "rounding must be 'period' or 'daily'"),
+    ("01_notes", "option_holder=gryphon", "parameter option_holder: one of laurus, gssf, excluded or deal"),
     ("04_obligations", "events=moonlanding", "no such events file"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):

@@ -82,10 +82,14 @@ def test_notes_explorer_recomputes():
     a = notes.assumptions_from_deal(deal)
     market = notes.Market(notes.Decimal("0.06"), 5_000_000)
     box = notes_explorer(deal, a, market, dt.date(2008, 1, 31), dt.date(2008, 1, 31))
-    margin, floor, fcp, shock, info, chart = box.children
+    margin, floor, fcp, shock, holder, info, chart = box.children
+    assert holder.value == "gssf" and "Lender XIRR" in info.value
     before = info.value
     assert "conserved True" in before and len(chart.data) == 3
     margin.value = 4.0
     assert info.value != before and "conserved True" in info.value
     shock.value = 0.5  # $0.03 < 110% of $0.05: Term A paid in cash
     assert "Term A</b>: interest" in info.value and "stock $0.00 (0 shares)" in info.value
+    without = info.value
+    holder.value = "laurus"  # the Option's value now enters Laurus's flows: a higher XIRR
+    assert info.value != without and "in Laurus&#x27;s flows" in info.value
