@@ -3,7 +3,8 @@ event scenarios and the report notebooks, found through :mod:`importlib.resource
 
 They live in the package (``dealkit/data/``, ``dealkit/notebooks/``; the checkout's top-level
 ``data`` and ``notebooks`` are symlinks to them), so an installed wheel, an editable install and
-the checkout all read the same files. ``DEALKIT_DATA`` (a folder) replaces ``dealkit/data``.
+the checkout all read the same files. ``DEALKIT_DATA`` (a folder) replaces the folder of the
+default ``deal.yaml`` and ``prime_rate.csv`` (the event scenarios and notebooks stay the package's).
 
 Example
 -------

@@ -240,3 +240,22 @@ def test_installed_wheel_runs_from_another_directory(built, tmp_path):
     assert deal_path.resolve() == (site / "dealkit" / "data" / "deal.yaml").resolve(), deal_path
     assert "American Technologies Group" in (out / "00_overview.html").read_text(encoding="utf-8")
     assert not list(elsewhere.iterdir()), "the run wrote into the working directory"
+
+
+def test_resource_paths_are_the_package_files(monkeypatch, tmp_path):
+    """dealkit.resources finds the shipped files in the package (the checkout's data/ and
+    notebooks/ are symlinks to the same files); DEALKIT_DATA replaces the deal's folder only."""
+    from dealkit import loader, obligations, report
+    from dealkit.resources import data_dir, notebook_dir, resource_path
+
+    pkg = ROOT / "dealkit"
+    assert resource_path("data", "deal.yaml") == pkg / "data" / "deal.yaml"
+    assert (ROOT / "data").resolve() == (pkg / "data").resolve()
+    assert (ROOT / "notebooks").resolve() == notebook_dir().resolve() == (pkg / "notebooks").resolve()
+    assert loader.DEFAULT_DEAL == pkg / "data" / "deal.yaml" and loader.DEFAULT_PRIME.is_file()
+    assert report.NOTEBOOK_DIR == pkg / "notebooks"
+    assert obligations.scenario_path("history") == pkg / "data" / "events" / "history.yaml"
+    monkeypatch.setenv("DEALKIT_DATA", str(tmp_path))
+    assert data_dir() == tmp_path
+    monkeypatch.delenv("DEALKIT_DATA")
+    assert data_dir() == pkg / "data"
