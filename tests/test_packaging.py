@@ -224,6 +224,13 @@ def test_installed_wheel_runs_from_another_directory(built, tmp_path):
         assert Path(line).resolve().is_relative_to(site.resolve()), (line, site)
         assert not Path(line).resolve().is_relative_to(ROOT.resolve()), line
 
+    data = run(str(bin_dir / "python"), "-c",
+               "from dealkit.loader import load_deal, load_prime; from dealkit.obligations import load_events; "
+               "deal = load_deal(); print(len(load_prime().dates), len(load_events('history', deal)), "
+               "len(load_events('sample', deal)))")
+    assert data.returncode == 0, data.stderr
+    assert all(int(n) > 0 for n in data.stdout.split()), data.stdout
+
     check = run(str(bin_dir / "dealkit"), "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "embedded deal: valid" in check.stdout
