@@ -52,22 +52,45 @@ METRICS = {
 }
 
 
-def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray]:
+def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray, np.ndarray]:
     """Laurus's flows, cents: per path × (closing date, payment dates), and per path the
-    recovery and its day count from closing (a default's one flow on its demand date)."""
+    recovery and its day count from closing (a default's one flow on its demand date), and the
+    shares' market value. The revolver's draws (−) and repayments (+) on their dates, its interest
+    and balloon (+) on its payment dates; the holder's optional-conversion shares at market."""
     plan = res.plan
     dates = [plan.issue, *plan.grid]
     f = np.zeros((res.n, len(dates)), dtype=np.int64)
     f[:, 0] = -plan.funded
+    value_total = np.zeros(res.n, dtype=np.int64)
+    half = mk.PRICE_SCALE // 100
     for p in plan.notes.values():
         r = res.notes[p.name]
-        eng._guard(int(r.shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        value = (2 * r.shares * res.close[:, p.cols] + mk.PRICE_SCALE // 100) // (2 * (mk.PRICE_SCALE // 100))
+        sh = r.all_shares
+        eng._guard(int(sh.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+        value = (2 * r.shares * res.close[:, p.cols] + half) // (2 * half)
+        if r.opt_shares is not None:
+            value += (2 * r.opt_shares * res.close[:, p.cols] + half) // (2 * half)
+        value_total += value.sum(axis=1)
         f[:, 1 + p.cols] += r.interest + r.principal_cash + r.premium + value
+    rv = plan.revolver
+    if rv is not None:
+        f += rv.moves[None, :] * res.moves_paid
+        f[:, 1 + rv.cols] += (rv.interest + rv.principal)[None, :] * res.revolver_paid
     days = np.array([(d - plan.issue).days for d in plan.demand], dtype=np.int64)
     has = res.default_k >= 0
     extra_days = np.where(has, days[np.where(has, res.default_k, 0)], 0)
-    return f, dates, res.recovery, extra_days
+    return f, dates, res.recovery, extra_days, value_total
+
+
+def _cash_paid(res: eng.Result) -> np.ndarray:
+    """Cash ATG paid Laurus, cents: interest, cash principal and premiums on the term notes, and
+    the revolver's interest, repayments and balloon (paid before any default)."""
+    cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
+    rv = res.plan.revolver
+    if rv is not None:
+        cash = cash + ((rv.interest + rv.principal)[None, :] * res.revolver_paid).sum(axis=1)
+        cash = cash + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return cash
 
 
 def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60, extra: np.ndarray | None = None,
@@ -123,9 +146,9 @@ def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.
     if unknown:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})")
     plan = res.plan
-    f, dates, rec, rec_days = _flows(res)
-    cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
-    shares = sum(r.shares.sum(axis=1) for r in res.notes.values())
+    f, dates, rec, rec_days, value = _flows(res)
+    cash = _cash_paid(res)
+    shares = sum(r.all_shares.sum(axis=1) for r in res.notes.values())
     has = res.default_k >= 0
     make = {
         "lender_xirr": lambda: xirr_paths(f, dates, extra=rec, extra_days=rec_days),
@@ -133,8 +156,9 @@ def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.
         "shares": lambda: shares,
         "dilution": lambda: shares / (plan.outstanding + shares),
         "cash_paid": lambda: cash / 100.0,
-        "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) for r in res.notes.values()) / 100.0,
-        "stock_value": lambda: (f.sum(axis=1) + plan.funded - cash) / 100.0,
+        "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) + (0 if r.opt_principal is None else r.opt_principal.sum(axis=1))
+                                  for r in res.notes.values()) / 100.0,
+        "stock_value": lambda: value / 100.0,
         "defaulted": lambda: has.astype(np.int64),
         "loss_given_default": lambda: np.where(has, res.default_payment - res.recovery, 0) / 100.0,
         "principal_at_default": lambda: res.default_principal / 100.0,
@@ -341,10 +365,10 @@ def _simulate_from(model, n, seed, start, first, last, asm) -> mk.PricePaths:
 
 
 def cumulative_shares(res: eng.Result) -> np.ndarray:
-    """Shares issued to date, per path × grid date."""
+    """Shares issued to date (scheduled and optional conversions), per path × grid date."""
     total = np.zeros((res.n, len(res.plan.grid)), dtype=np.int64)
     for p in res.plan.notes.values():
-        total[:, p.cols] += res.notes[p.name].shares
+        total[:, p.cols] += res.notes[p.name].all_shares
     return np.cumsum(total, axis=1)
 
 

@@ -48,10 +48,14 @@ def _cents(d: Decimal) -> int:
     return int(d * 100)
 
 
-def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> set:
+def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr_paths=20) -> set:
     """Every row of every path: engine == dealkit.notes (Decimal), and the default, the Default
-    Payment, the recovery, the flows' total and the XIRR. Returns the limited_by values seen."""
+    Payment, the recovery, the revolver's rows, the flows' total and the XIRR. Returns the
+    limited_by values seen (and "optional" when the holder converted)."""
     seen = set()
+    funded = Decimal(plan.funded) / 100
+    if plan.revolver is not None:
+        funded += Decimal(int(-plan.revolver.moves[0])) / 100
     for i in range(n):
         market = paths.market(i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
         ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime)
@@ -59,10 +63,13 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> s
         assert (ref.default_date is None) == (k < 0), i
         if k >= 0:
             assert ref.default_date == plan.grid[k]
-            assert _cents(ref.scenario.payment) == res.default_payment[i]
-            assert _cents(ref.scenario.principal) == res.default_principal[i]
-            assert _cents(ref.recovery) == res.recovery[i]
+            assert _cents(ref.scenario.payment) == res.default_payment[i], i
+            assert _cents(ref.scenario.principal) == res.default_principal[i], i
+            assert _cents(ref.recovery) == res.recovery[i], i
         for name, s in ref.schedules.items():
+            if name == "revolver":
+                assert res.revolver_paid[i].sum() == len(s.rows)
+                continue
             r = res.notes[name]
             assert not r.paid[i, len(s.rows):].any()
             for j, row in enumerate(s.rows):
@@ -73,14 +80,19 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> s
                 want = (_cents(row["interest"]), _cents(row["principal_cash"]), _cents(row["principal_stock"]),
                         _cents(row["premium"]), row["shares"], row["series_d"], row["limited_by"])
                 assert got == want, (i, name, row["date"], got, want)
+                if "opt_shares" in row:
+                    got = (int(r.opt_principal[i, j]), int(r.opt_shares[i, j]), int(r.opt_series_d[i, j]),
+                           int(r.closing[i, j]))
+                    want = (_cents(row["opt_principal"]), row["opt_shares"], row["opt_series_d"], _cents(row["closing"]))
+                    assert got == want, (i, name, row["date"], "optional", got, want)
+                    if row["opt_shares"]:
+                        seen.add("optional")
                 seen.add(row["limited_by"])
         # the lender's flows: the same total to the cent, and the same XIRR as notes.xirr
-        flows = notes.lender_cash_flows(list(ref.schedules.values()), market, Decimal(plan.funded) / 100,
-                                        plan.issue, notes.ZERO, ref.recovery if k >= 0 else None,
-                                        ref.scenario.demand_date if k >= 0 else None)
+        flows = eng.decimal_flows(ref, market, funded, plan.issue)
         total = sum(f[1] for f in flows)
-        assert _cents(total) == round(m["atg_cost"][i] * 100)
-        if i < 20:
+        assert _cents(total) == round(m["atg_cost"][i] * 100), i
+        if i < xirr_paths:
             x = notes.xirr(flows)
             if x is None:
                 assert np.isnan(m["lender_xirr"][i])
