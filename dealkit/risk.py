@@ -98,7 +98,7 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     r"""The annual IRR of each row of ``flows`` on ``dates`` (actual/365, as pyxirr), plus, per row,
     one ``extra`` flow ``extra_days`` after ``dates[0]``, by Newton's method on
     :math:`\sum_t F_t (1+r)^{-\tau_t} = 0`, :math:`\tau_t = (d_t - d_0)/365`, guarded by bisection
-    on :math:`[-1 + 10^{-9}, 100]`; NaN where no rate exists (flows of one sign) or none is found."""
+    on :math:`[-1 + 10^{-9}, 10^6 - 1]`; NaN where no rate exists (flows of one sign) or none is found."""
     tau = np.array([(d - dates[0]).days / 365.0 for d in dates])
     x = flows.astype(np.float64) / 100.0
     n = x.shape[0]
@@ -106,7 +106,7 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     et = np.zeros(n) if extra_days is None else extra_days / 365.0
     ok = ((x > 0).any(axis=1) | (e > 0)) & ((x < 0).any(axis=1) | (e < 0))
     lo = np.full(n, np.log(1e-9))     # in g = log(1 + r): r from −0.999999999
-    hi = np.full(n, np.log(101.0))
+    hi = np.full(n, np.log(1e6))   # r up to 999,999 (a few days of stock gains annualize high)
 
     def npv(g, rows=slice(None)):
         return (x[rows] * np.exp(-np.outer(g, tau))).sum(axis=1) + e[rows] * np.exp(-g * et[rows])

@@ -639,7 +639,7 @@ def _policy_rows(plan: Plan, w: Windows):
             if j is None:
                 continue
             o, b = out[name], bal[name]
-            o["interest"][:, j] = sum(_half(b, f) * m for f, m in p.rate_parts)
+            o["interest"][:, j] = sum(_half(b, f) * m for f, m in p.rate_parts[j])
             if k == p.last_col:
                 due = b.copy()
             elif p.amortizes[j]:
@@ -664,8 +664,8 @@ def _policy_rows(plan: Plan, w: Windows):
             if p.premium:
                 o["premium"][:, j] = _half(cash, p.premium)
             b -= due
-            H += shares
             if track:
+                H += shares
                 O += shares
             today += credited
         if trig is not None:
@@ -683,8 +683,8 @@ def _policy_rows(plan: Plan, w: Windows):
                 o["opt_series_d"][:, j] = sd
                 b -= credited
                 room -= credited
-                H += shares
                 if track:
+                    H += shares
                     O += shares
         for name, p in plan.notes.items():
             j = row_at[name].get(k)
@@ -833,8 +833,8 @@ def decimal_policy_schedules(deal, a: notes.NoteAssumptions, market, holder: Hol
                             "opt_shares": 0, "opt_series_d": 0})
             bal[k] -= due
             last[k] = day
-            h += shares
-            o += shares if track else 0
+            if track:
+                h, o = h + shares, o + shares
             today += stock
         if holder.rule == "convert" and market.close(day) >= holder.trigger * a.fixed_conversion_price:
             room = max(notes.ZERO, (ocap * market.dollar_volume(day)).quantize(notes.CENT, rounding=notes.CREDIT_ROUNDING)
@@ -848,8 +848,8 @@ def decimal_policy_schedules(deal, a: notes.NoteAssumptions, market, holder: Hol
                 rows[k][-1].update(opt_principal=conv.principal, opt_shares=conv.shares, opt_series_d=conv.series_d)
                 bal[k] -= conv.principal
                 room -= conv.principal
-                h += conv.shares
-                o += conv.shares if track else 0
+                if track:
+                    h, o = h + conv.shares, o + conv.shares
         for k in mats:
             if rows[k] and rows[k][-1]["date"] == day:
                 rows[k][-1]["closing"] = bal[k]
