@@ -2,12 +2,14 @@
 
 Per path (:func:`metrics`), from an engine :class:`~dealkit.risk_engine.Result`:
 
-- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's term-note
-  flows: the two faces lent at closing (−), interest, cash principal and premiums (+), conversion
-  shares at the close on the day, half-up to the cent (+, as notes.lender_cash_flows), and the
-  recovery on a default's demand date (+). ATG's all-in rate is the same figure (mirror flows).
+- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's flows:
+  the two faces lent at closing (−), the revolver's draws (−) and repayments (+) on their dates,
+  interest, cash principal, the revolver's balloon and premiums (+), conversion shares — scheduled
+  and the holder's optional conversions — at the close on the day, half-up to the cent (+, as
+  notes.lender_cash_flows), and the recovery on a default's demand date (+). ATG's all-in rate is the same figure (mirror flows).
 - ``atg_cost``: what ATG gave up beyond the principal it keeps, in dollars: cash paid + shares at
-  market + recovery − principal lent.
+  market + recovery − principal lent (the term notes' faces and the revolver's draws:
+  :func:`principal_lent`).
 - ``shares`` (common equivalent) and ``dilution`` = shares / (shares outstanding at closing + shares).
 - ``cash_paid``, ``stock_paid`` (principal credited by shares), ``stock_value`` (at market).
 - ``defaulted``, ``loss_given_default`` = Default Payment − recovery (0 without default),
@@ -35,11 +37,11 @@ from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
            "TORNADO_TERMS", "two_way", "run_chunked", "cumulative_shares",
-           "from_parameters", "write_metrics", "daily_closes", "rerun"]
+           "from_parameters", "write_metrics", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
 METRICS = {
-    "lender_xirr": "Laurus's annual IRR on the term notes",
+    "lender_xirr": "Laurus's annual IRR on the notes (the revolver too unless excluded)",
     "atg_cost": "ATG's cost beyond principal, $",
     "shares": "shares issued (common equivalent)",
     "dilution": "dilution of the closing share count",
@@ -91,6 +93,27 @@ def _cash_paid(res: eng.Result) -> np.ndarray:
         cash = cash + ((rv.interest + rv.principal)[None, :] * res.revolver_paid).sum(axis=1)
         cash = cash + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
     return cash
+
+
+def principal_lent(res: eng.Result) -> np.ndarray:
+    """Principal Laurus lent on each path, cents: the term notes' faces and the revolver's draws
+    made (before any default)."""
+    lent = np.full(res.n, res.plan.funded, dtype=np.int64)
+    rv = res.plan.revolver
+    if rv is not None:
+        lent = lent + (np.maximum(-rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return lent
+
+
+def principal_cash(res: eng.Result) -> np.ndarray:
+    """Principal repaid in cash on each path, cents: the term notes' cash principal, the
+    revolver's repayments and its balloon (before any default)."""
+    out = sum(r.principal_cash.sum(axis=1) for r in res.notes.values())
+    rv = res.plan.revolver
+    if rv is not None:
+        out = out + (rv.principal[None, :] * res.revolver_paid).sum(axis=1)
+        out = out + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return out
 
 
 def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60, extra: np.ndarray | None = None,
@@ -234,7 +257,13 @@ class Scenario:
         for k in ("start_price", "volatility", "drift", "volume_level", "block", "file"):
             if k in p.assumptions:
                 bits.append(f"{k} {p.assumptions[k].value}")
-        bits.append(f"default rule {self.plan.terms.default_rule}")
+        t = self.plan.terms
+        bits.append(f"default rule {t.default_rule}")
+        bits.append(f"revolver {t.revolver}")
+        h = t.holder
+        bits.append("holder converts at " + f"{h.trigger}× FCP" if h.rule == "convert" else "no optional conversion")
+        if h.sell_fraction is not None or h.reading != "literal":
+            bits.append(f"cap {h.reading}, holder sells {h.sell_fraction if h.sell_fraction is not None else 'all'}")
         return ", ".join(bits) + " (assumptions)"
 
 
@@ -307,7 +336,7 @@ def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term
 
 def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilities: Sequence[float], metric: str, *,
             n_paths: int = 2000, seed: int = 7, stat: str = "mean", assumptions: Mapping[str, mk.Assumption] | None = None,
-            prime=None, term_b_maturity=None):
+            prime=None, term_b_maturity=None, terms: eng.RiskTerms | None = None):
     """The metric's ``stat`` for each Fixed Conversion Price (rows) × GBM volatility (columns),
     same seed throughout."""
     import pandas as pd
@@ -315,7 +344,7 @@ def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilitie
     if metric not in METRICS:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
     base = dict(assumptions or mk.gbm_assumptions())
-    plans = [eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), prime=prime,
+    plans = [eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), terms, prime=prime,
                             term_b_maturity=term_b_maturity) for f in fcps]
     first, last = mk.path_window(plans[0].grid)
     out = {}
@@ -364,6 +393,32 @@ def _simulate_from(model, n, seed, start, first, last, asm) -> mk.PricePaths:
     return mk.PricePaths(days, closes, volumes, model, asm, seed)
 
 
+def policy_table(res: eng.Result):
+    """What the holder's policy and the revolver do, per note, across paths (means, dollars):
+    principal paid in stock on schedule and by the holder's optional conversions, shares of each,
+    the share of paths with an optional conversion; for the revolver, interest and principal paid
+    (balloon and repayments) and the share of paths that reach its maturity."""
+    import pandas as pd
+
+    rows = []
+    for name, r in res.notes.items():
+        opt = r.opt_principal if r.opt_principal is not None else np.zeros_like(r.principal_stock)
+        osh = r.opt_shares if r.opt_shares is not None else np.zeros_like(r.shares)
+        rows.append({"note": name, "interest": r.interest.sum(axis=1).mean() / 100,
+                     "principal in stock (schedule)": r.principal_stock.sum(axis=1).mean() / 100,
+                     "principal in stock (holder's option)": opt.sum(axis=1).mean() / 100,
+                     "shares (schedule)": r.shares.sum(axis=1).mean(), "shares (holder's option)": osh.sum(axis=1).mean(),
+                     "paths with an optional conversion": float((osh.sum(axis=1) > 0).mean()),
+                     "cash principal": r.principal_cash.sum(axis=1).mean() / 100, "paths paid to maturity": float(r.paid[:, -1].mean())})
+    rv = res.plan.revolver
+    if rv is not None:
+        rows.append({"note": f"revolver ({res.plan.terms.revolver})",
+                     "interest": (rv.interest[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                     "cash principal": (rv.principal[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                     "paths paid to maturity": float(res.revolver_paid[:, -1].mean())})
+    return pd.DataFrame(rows)
+
+
 def cumulative_shares(res: eng.Result) -> np.ndarray:
     """Shares issued to date (scheduled and optional conversions), per path × grid date."""
     total = np.zeros((res.n, len(res.plan.grid)), dtype=np.int64)
@@ -373,12 +428,66 @@ def cumulative_shares(res: eng.Result) -> np.ndarray:
 
 
 # ============================================================================ parameters ==
+#: The items of the notebook's ``policy`` parameter and what each takes.
+POLICY_ITEMS = {
+    "capacity": "cash ATG can pay on a payment date in dollars, or none (no default)",
+    "recovery": "share of the Default Payment recovered, e.g. 0.50",
+    "holder": "none, or convert TRIGGER: convert when the close is ≥ TRIGGER × the Fixed Conversion Price",
+    "volume": "the optional conversions' volume limit as a share of 22-day dollar volume (default: the deal's cap)",
+    "reading": "the 4.99% cap's reading: literal or post_issuance",
+    "sell": "all (holdings not tracked) or the share of each day's volume the holder sells (holdings build up)",
+    "revolver": "refinanced, cash or excluded (the revolver's balloon and whether it is in the figures)",
+}
+
+
+def parse_policy(text: str, cash_capacity: str = "250000.00", recovery_rate: str = "0.50",
+                 default_rule: str = "cash_capacity") -> eng.RiskTerms:
+    """The ``policy`` parameter — comma-separated ``ITEM VALUE`` pairs of :data:`POLICY_ITEMS`,
+    e.g. ``"capacity 250000.00, holder convert 1.25, sell 0.10, reading literal, revolver refinanced"``;
+    items left out take their defaults — as :class:`~dealkit.risk_engine.RiskTerms`. Every bad item
+    is one :class:`ParameterError` naming it."""
+    given: dict[str, list[str]] = {}
+    for part in str(text).split(","):
+        words = part.split()
+        if not words:
+            continue
+        key, vals = words[0].lower(), words[1:]
+        if key not in POLICY_ITEMS:
+            raise ParameterError(f"parameter policy: unknown item {key[:30]!r}, choose from {', '.join(POLICY_ITEMS)}")
+        if key in given:
+            raise ParameterError(f"parameter policy: item {key!r} given twice")
+        if not vals or len(vals) > (2 if key == "holder" else 1):
+            raise ParameterError(f"parameter policy: item {key!r} expects {POLICY_ITEMS[key]} (got {part.strip()[:40]!r})")
+        given[key] = vals
+    cap = given.get("capacity", [cash_capacity])[0]
+    rule = default_rule
+    if rule not in eng.DEFAULT_RULES:
+        eng.risk_terms(rule)   # one clear line naming default_rule
+    if cap.lower() == "none":
+        rule, cap = "none", "0.00"
+    holder = given.get("holder", ["none"])
+    if holder[0] not in eng.HOLDER_RULES or (holder[0] == "none") != (len(holder) == 1):
+        raise ParameterError(f"parameter policy: item 'holder' expects {POLICY_ITEMS['holder']} "
+                             f"(got {' '.join(holder)[:40]!r})")
+    sell = given.get("sell", ["all"])[0]
+    try:
+        hp = eng.holder_policy(holder[0], holder[1] if len(holder) > 1 else None, given.get("volume", [None])[0],
+                               given.get("reading", ["literal"])[0], None if sell == "all" else sell)
+        return eng.risk_terms(rule, cap, 1, given.get("recovery", [recovery_rate])[0],
+                              given.get("revolver", ["refinanced"])[0], hp)
+    except ParameterError as exc:
+        raise ParameterError(f"parameter policy: {str(exc).removeprefix('parameter ')}") from None
+
+
+# ============================================================================ parameters ==
 def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility="1.00", drift="0", price_csv="",
                     start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
                     default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
-                    metric="atg_cost", prime=None) -> tuple[Scenario, dt.date | None]:
+                    metric="atg_cost", prime=None, policy="") -> tuple[Scenario, dt.date | None]:
     """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used;
-    ``cash_capacity="none"`` selects the default rule ``none``.
+    ``cash_capacity="none"`` selects the default rule ``none``; ``policy`` (:func:`parse_policy`)
+    sets the capacity, the recovery, the holder's policy and the revolver (its items override
+    ``cash_capacity`` and ``recovery_rate``).
     Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
     from .params import as_date, as_int, as_price
 
@@ -399,7 +508,7 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
     asm = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=frozenset(given))
     if str(cash_capacity).strip().lower() == "none":   # the notebook's one parameter for both
         default_rule, cash_capacity = "none", "0.00"
-    terms = eng.risk_terms(default_rule, cash_capacity, 1, recovery_rate)
+    terms = parse_policy(policy, cash_capacity, recovery_rate, default_rule)
     s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0), model=model,
                  assumptions=asm, price_csv=price_csv or None, terms=terms, term_b_maturity=tb, prime=prime)
     return s, tb

@@ -36,16 +36,17 @@ def scen(deal, prime):
 def test_metrics_are_consistent(scen):
     m = scen.metrics
     plan = scen.plan
-    # ATG's cost = cash + stock at market + recovery − principal lent, to the cent
-    assert np.allclose(m["atg_cost"], m["cash_paid"] + m["stock_value"] + scen.result.recovery / 100 - plan.funded / 100)
+    # ATG's cost = cash + stock at market + recovery − principal lent (the revolver's draws too), to the cent
+    lent = risk.principal_lent(scen.result)
+    assert plan.revolver is not None and (lent == plan.funded + 7_000_000_00).all()   # drawn in full at closing
+    assert np.allclose(m["atg_cost"], m["cash_paid"] + m["stock_value"] + scen.result.recovery / 100 - lent / 100)
     assert (m["dilution"] == m["shares"] / (plan.outstanding + m["shares"])).all()
     assert set(np.unique(m["defaulted"])) <= {0, 1}
     assert (m["loss_given_default"][m["defaulted"] == 0] == 0).all()
-    assert (m["principal_at_default"] <= plan.funded / 100).all()
-    # stock paid + cash principal + principal outstanding at default = the faces, path by path
-    cash_principal = sum(r.principal_cash.sum(axis=1) for r in scen.result.notes.values())
+    assert (m["principal_at_default"] <= lent / 100).all()
+    # stock paid + cash principal + principal outstanding at default = what was lent, path by path
     stock = sum(r.principal_stock.sum(axis=1) for r in scen.result.notes.values())
-    assert (cash_principal + stock + scen.result.default_principal == plan.funded).all()
+    assert (risk.principal_cash(scen.result) + stock + scen.result.default_principal == lent).all()
 
 
 def test_xirr_paths_equals_pyxirr():
