@@ -106,6 +106,14 @@ def test_two_way_table(deal, prime):
     (dict(default_rule="maybe"), "parameter default_rule: unknown rule"),
     (dict(model="bootstrap"), "parameter price_csv: the bootstrap model needs a price series"),
     (dict(model="csv"), "parameter price_csv: the csv model needs a price file"),
+    (dict(policy="holder always"), "parameter policy: item 'holder' expects none, or convert TRIGGER"),
+    (dict(policy="holder convert"), "parameter policy: item 'holder' expects"),
+    (dict(policy="bonus 3"), "parameter policy: unknown item 'bonus', choose from capacity, recovery, holder"),
+    (dict(policy="sell 2, holder convert 1.2"), "parameter policy: sell_fraction: expected a number from 0 to 1 (got '2')"),
+    (dict(policy="revolver later"), "parameter policy: revolver: unknown rule, choose one of refinanced, cash, excluded"),
+    (dict(policy="reading loose"), "parameter policy: reading: choose one of"),
+    (dict(policy="capacity lots"), "parameter policy: cash_capacity"),
+    (dict(policy="sell 0.1, sell 0.2"), "parameter policy: item 'sell' given twice"),
 ])
 def test_bad_notebook_parameters(deal, kwargs, message):
     with pytest.raises(ParameterError) as e:
@@ -138,10 +146,11 @@ def test_notebook_runs_with_widgets_and_writes_metrics(tmp_path):
     csv_path = _csv(tmp_path, dt.date(2005, 1, 3), dt.date(2005, 12, 30))
     proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "--timeout", "120",
                    "-p", "n_paths=400", "-p", "model=bootstrap", "-p", f"price_csv={csv_path}", "-p", "interactive=true",
-                   "-p", "metric=lender_xirr")
+                   "-p", "metric=lender_xirr", "-p", "policy=holder convert 1.25, sell 0.10, revolver cash")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (tmp_path / "out" / "05_risk.html").read_text(encoding="utf-8")
     assert "model bootstrap" in page and "seed 7" in page and "Tornado" in page
+    assert "holder converts at 1.25" in page and "revolver (cash)" in page
     assert page.count('class="plotly-graph-div"') >= 7
     m = json.loads((tmp_path / "out" / "05_risk.metrics.json").read_text(encoding="utf-8"))
     assert 0 <= m["defaulted"] <= 1
@@ -183,3 +192,23 @@ def test_user_text_is_escaped(tmp_path, deal, prime):
 def test_cash_capacity_none_turns_default_off(deal, prime):
     s, _ = risk.from_parameters(deal, n_paths="300", cash_capacity="none", prime=prime)
     assert s.plan.terms.default_rule == "none" and s.metrics["defaulted"].sum() == 0
+
+
+def test_policy_parameter_reaches_the_terms_and_the_figures(deal, prime):
+    """The notebook's policy string → RiskTerms; the holder's conversions show in the shares and
+    the policy table; defaults are the documented ones."""
+    t = risk.parse_policy("")
+    assert (t.default_rule, t.cash_capacity, t.revolver, t.holder.legacy) == ("cash_capacity", Decimal("250000.00"),
+                                                                               "refinanced", True)
+    t = risk.parse_policy("capacity none, holder convert 1.25, volume 0.30, reading post_issuance, sell 0.1, revolver cash")
+    assert t.default_rule == "none" and t.revolver == "cash"
+    assert (t.holder.rule, t.holder.trigger, t.holder.volume_cap, t.holder.reading, t.holder.sell_fraction) == (
+        "convert", Decimal("1.25"), Decimal("0.30"), "post_issuance", Decimal("0.1"))
+    base, _ = risk.from_parameters(deal, n_paths="300", prime=prime, conversion_price="0.03")
+    conv, _ = risk.from_parameters(deal, n_paths="300", prime=prime, conversion_price="0.03",
+                                   policy="holder convert 1.25, sell 0.10")
+    assert conv.metrics["shares"].sum() > base.metrics["shares"].sum()
+    tab = risk.policy_table(conv.result).set_index("note")
+    assert tab.loc["term_a", "paths with an optional conversion"] > 0
+    assert "revolver (refinanced)" in tab.index
+    assert "holder converts at 1.25× FCP" in conv.short_provenance()
