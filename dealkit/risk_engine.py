@@ -72,6 +72,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -449,9 +450,22 @@ class Windows:
     sum5: np.ndarray
     dv22: np.ndarray
     close: np.ndarray
-    #: shares traded on the trading days from the previous grid date (inclusive) to this one
-    #: (exclusive); 0 for the first grid date (what the holder may sell before a conversion).
-    vsum: np.ndarray | None = None
+    volumes: np.ndarray | None = None   # the paths' daily volumes (for vsum)
+    need: np.ndarray | None = None      # per grid date: trading days before it
+
+    @functools.cached_property
+    def vsum(self) -> np.ndarray:
+        """Shares traded on the trading days from the previous grid date (inclusive) to this one
+        (exclusive); 0 for the first grid date (what the holder may sell before a conversion).
+        Computed on first use (only a policy that tracks holdings needs it)."""
+        v, k = self.volumes, self.need
+        _guard(int(v.max(initial=0)) * v.shape[1], "price path volumes")
+        out = np.zeros((v.shape[0], len(self.grid)), dtype=np.int64)
+        for i in range(0, v.shape[0], 2048):
+            cs = np.zeros((min(2048, v.shape[0] - i), v.shape[1] + 1), dtype=np.int64)
+            np.cumsum(v[i:i + 2048], axis=1, out=cs[:, 1:])
+            out[i:i + 2048, 1:] = cs[:, k[1:]] - cs[:, k[:-1]]
+        return out
 
 
 def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
@@ -474,8 +488,6 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
     block = 2048   # rows at a time: the work arrays stay small and are reused
     cs = np.zeros((min(block, n), len(dates) + 1), dtype=np.int64)
     prod = np.empty((min(block, n), len(dates)), dtype=np.int64)
-    vsum = np.zeros((n, len(grid)), dtype=np.int64)
-    _guard(int(v.max()) * len(dates), "price path volumes")
     for i in range(0, n, block):
         j = min(n, i + block)
         m = j - i
@@ -484,9 +496,7 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
         np.multiply(c[i:j], v[i:j], out=prod[:m])
         np.cumsum(prod[:m], axis=1, out=cs[:m, 1:])
         dv22[i:j] = cs[:m, k] - cs[:m, k - 22]
-        np.cumsum(v[i:j], axis=1, out=cs[:m, 1:])
-        vsum[i:j, 1:] = cs[:m, k[1:]] - cs[:m, k[:-1]]
-    return Windows(grid, sum5, dv22, c[:, on], vsum)
+    return Windows(grid, sum5, dv22, c[:, on], v, k)
 
 
 # ============================================================================ run =========
