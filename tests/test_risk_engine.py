@@ -305,3 +305,13 @@ def test_bad_policy_is_one_clear_line():
         eng.holder_policy(reading="loose")
     with pytest.raises(ParameterError, match=r"parameter revolver: unknown rule.*'maybe'"):
         eng.risk_terms(revolver="maybe")
+
+
+def test_policy_engine_conserves_principal(deal, prime):
+    """With optional conversions and the revolver: principal paid in stock (scheduled and by the
+    holder) + in cash + outstanding at default = what was lent, path by path, to the cent."""
+    c = POLICY_CASES[0]
+    *_, res = _policy_run(deal, prime, c, 500, 42)
+    stock = sum(r.principal_stock.sum(axis=1) + r.opt_principal.sum(axis=1) for r in res.notes.values())
+    assert (risk.principal_cash(res) + stock + res.default_principal == risk.principal_lent(res)).all()
+    assert (res.default_k >= 0).any() and (res.default_k < 0).any()
