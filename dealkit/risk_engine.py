@@ -655,7 +655,7 @@ def _policy_rows(plan: Plan, w: Windows):
             elif p.amortizes[j]:
                 due = np.minimum(b, monthly)
             else:
-                due = np.zeros(n, dtype=np.int64)
+                continue   # interest only: nothing due, nothing in stock, the row's other columns stay 0
             some = due > 0
             passed = some & (w.sum5[:, k] >= p.threshold)
             capc = (w.dv22[:, k] * p.volume_cap.numerator) // (p.volume_cap.denominator * unit)
@@ -680,6 +680,9 @@ def _policy_rows(plan: Plan, w: Windows):
             today += credited
         if trig is not None:
             ok = w.close[:, k] >= trig
+            if not ok.any():
+                ok = None
+        if trig is not None and ok is not None:
             room = np.maximum((w.dv22[:, k] * ocap.numerator) // (ocap.denominator * unit) - today, 0) * ok
             for name, p in plan.notes.items():
                 j = row_at[name].get(k)
