@@ -36,7 +36,7 @@ from . import risk_engine as eng
 from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
-           "TORNADO_TERMS", "two_way", "run_chunked", "cumulative_shares",
+           "TORNADO_TERMS", "TORNADO_POLICIES", "two_way", "run_chunked", "cumulative_shares",
            "from_parameters", "write_metrics", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
@@ -302,6 +302,11 @@ TORNADO_TERMS = {"margin": "prime_margin", "floor": "rate_floor", "amortization_
                  "first_amortization": "term_a_first_amortization", "default_interest_monthly": "default_interest_monthly"}
 
 
+#: The risk model's switches the tornado also moves, over the ends of their documented range
+#: (risk_engine: the revolver's balloon refinanced from the borrowing base, or cash due).
+TORNADO_POLICIES = {"revolver": ("refinanced", "cash")}
+
+
 def _stat(v: np.ndarray, stat: str) -> float:
     v = np.asarray(v, dtype=np.float64)
     v = v[np.isfinite(v)]
@@ -313,7 +318,8 @@ def _stat(v: np.ndarray, stat: str) -> float:
 def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term_b_maturity=None):
     """For each assumed term in :data:`TORNADO_TERMS`: the metric's ``stat`` at the low and the
     high end of the term's recorded range (deal file ``range``), the others as in ``s``, on the
-    same paths. Sorted by swing, largest first."""
+    same paths; and each switch of :data:`TORNADO_POLICIES` at its two ends (the revolver's
+    balloon, unless the scenario excludes the revolver). Sorted by swing, largest first."""
     import pandas as pd
 
     if metric not in METRICS:
@@ -331,6 +337,13 @@ def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term
                               stat))
         rows.append({"term": field, "low": str(rng[0]), "high": str(rng[1]), "at low": vals[0], "at high": vals[1],
                      "base": base, "swing": abs(vals[1] - vals[0])})
+    for field, (lo, hi) in TORNADO_POLICIES.items():   # the risk model's own switches, over their documented ends
+        if s.plan.terms.revolver == "excluded" and field == "revolver":
+            continue
+        vals = [_stat(rerun(s, deal, s.plan.a, dataclasses.replace(s.plan.terms, **{field: v}), prime=prime,
+                            term_b_maturity=term_b_maturity, only=(metric,)).metrics[metric], stat) for v in (lo, hi)]
+        rows.append({"term": field, "low": lo, "high": hi, "at low": vals[0], "at high": vals[1], "base": base,
+                     "swing": abs(vals[1] - vals[0])})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 

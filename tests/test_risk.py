@@ -76,7 +76,9 @@ def test_summary_and_pass_rates(scen):
 
 def test_tornado_moves_each_term_over_its_range_on_the_same_paths(scen, deal, prime):
     tor = risk.tornado(scen, deal, "atg_cost", prime=prime)
-    assert set(tor["term"]) == set(risk.TORNADO_TERMS)
+    assert set(tor["term"]) == set(risk.TORNADO_TERMS) | set(risk.TORNADO_POLICIES)
+    rv = tor[tor.term == "revolver"].iloc[0]
+    assert (rv["low"], rv["high"]) == ("refinanced", "cash")
     assert (tor["swing"].diff().dropna() <= 0).all()
     row = tor[tor.term == "fixed_conversion_price"].iloc[0]
     a = dataclasses.replace(scen.plan.a, fixed_conversion_price=Decimal(row["low"]))
