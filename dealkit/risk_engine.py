@@ -601,9 +601,27 @@ def _cap_limit(o: np.ndarray, h: np.ndarray, c: Fraction, reading: str) -> np.nd
 
 
 def _policy_rows(plan: Plan, w: Windows):
-    """The term notes date by date with the holder's policy (module docstring): balances,
+    r"""The term notes date by date with the holder's policy (module docstring): balances,
     holdings and shares outstanding carried per path. Returns the rows per note and, per note,
-    the balance before each grid date (for a default there)."""
+    the balance before each grid date (for a default there).
+
+    On grid date :math:`t_k`, per path, with balance :math:`B`, holdings :math:`H`, shares
+    outstanding :math:`O`, cap :math:`c` = 4.99% (Option §10; the Laurus note form's conversion
+    limit), Fixed Conversion Price :math:`F` (round: half-up to the cent, as dealkit.notes):
+
+    .. math::
+        H &\leftarrow \max(0, H - \lfloor f\,V_k \rfloor) \quad\text{(sales; tracked holdings only)} \\
+        I &= \mathrm{round}(B \textstyle\sum_s r_s d_s / 360) \quad\text{(notes._interest_row)} \\
+        D &= B \text{ at maturity},\ \min(M, B) \text{ from the first amortization (Term A)},\ 0 \text{ else} \\
+        n &= \min(\lfloor \min(D, \lfloor v\,DV_{22} \rfloor) / F \rfloor,\ L(O, H)) \text{ when } \overline{P}_5 \ge \tau F \\
+        L_{literal} &= \lfloor cO \rfloor - H, \qquad L_{post} = \lfloor (cO - H)/(1-c) \rfloor \\
+        n_{opt} &= \min(\lfloor \min(B, R) / F \rfloor, L(O, H)) \text{ when } P_{t_k} \ge \theta F,\
+                  R = \lfloor v_{opt} DV_{22} \rfloor - \textstyle\sum \text{credited today}
+
+    each share count rounded down to whole Series D preferred on that route (÷10,000), the
+    principal credited :math:`\lfloor nF \rfloor` to the cent, and :math:`H, O \mathrel{+}= n`
+    when holdings are tracked.
+    """
     h = plan.terms.holder
     n, g = w.sum5.shape[0], len(plan.grid)
     f_num, f_den = plan.fcp.numerator, plan.fcp.denominator
@@ -707,8 +725,20 @@ def _policy_rows(plan: Plan, w: Windows):
 
 
 def run(plan: Plan, w: Windows) -> Result:
-    """Every term-note row on every path (vectorized over rows when the holder's policy is the
-    legacy one, date by date otherwise), the revolver, then the default rule (module docstring)."""
+    r"""Every term-note row on every path (vectorized over rows when the holder's policy is the
+    legacy one, date by date otherwise), the revolver, then the default rule (module docstring).
+
+    Default on the first :math:`k` with cash due :math:`C_k` above the capacity,
+    :math:`C_k = \sum_{notes} (I + D - \text{credited} + \text{premium}) + I^{rev}_k [+ \text{balloon}_k]`;
+    the Default Payment (:func:`dealkit.notes.default_scenario`; the ATG MBN's 130%):
+
+    .. math:: DP = \mathrm{round}(1.30 \textstyle\sum_n P_n) + \sum_n (\mathrm{round}(P_n a_{n,k})
+              + \mathrm{round}(P_n \cdot 12 m \cdot lag / 360))
+
+    with :math:`a_{n,k}` the note's :math:`\sum r d / 360` from its last accrual date to the
+    demand (the revolver's part from dealkit.notes directly), and the recovery
+    :math:`\mathrm{round}(\rho \cdot DP)`.
+    """
     if w.grid != plan.grid:
         raise ParameterError("windows were computed for other payment dates than the plan's")
     n, g = w.sum5.shape[0], len(plan.grid)
