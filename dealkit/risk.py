@@ -429,7 +429,7 @@ def policy_table(res: eng.Result):
                      "interest": (rv.interest[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
                      "cash principal": (rv.principal[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
                      "paths paid to maturity": float(res.revolver_paid[:, -1].mean())})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).round(2)
 
 
 def cumulative_shares(res: eng.Result) -> np.ndarray:
