@@ -48,7 +48,7 @@ def _cents(d: Decimal) -> int:
     return int(d * 100)
 
 
-def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr_paths=20) -> set:
+def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr_paths=20, rounding="period") -> set:
     """Every row of every path: engine == dealkit.notes (Decimal), and the default, the Default
     Payment, the recovery, the revolver's rows, the flows' total and the XIRR. Returns the
     limited_by values seen (and "optional" when the holder converted)."""
@@ -58,7 +58,7 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr
         funded += Decimal(int(-plan.revolver.moves[0])) / 100
     for i in range(n):
         market = paths.market(i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
-        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime)
+        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime, rounding=rounding)
         k = int(res.default_k[i])
         assert (ref.default_date is None) == (k < 0), i
         if k >= 0:
@@ -315,3 +315,21 @@ def test_policy_engine_conserves_principal(deal, prime):
     stock = sum(r.principal_stock.sum(axis=1) + r.opt_principal.sum(axis=1) for r in res.notes.values())
     assert (risk.principal_cash(res) + stock + res.default_principal == risk.principal_lent(res)).all()
     assert (res.default_k >= 0).any() and (res.default_k < 0).any()
+
+
+@pytest.mark.parametrize("case", [0, 1])
+def test_policy_engine_with_daily_rounding(deal, prime, case):
+    """The other named interest rounding (each day's interest rounded, notes ``rounding="daily"``):
+    the engine still equals the twin, term notes and revolver alike."""
+    c = POLICY_CASES[case]
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
+    terms = eng.risk_terms("cash_capacity", c["cap"], 1, "0.40", c["revolver"], eng.holder_policy(**c["holder"]))
+    plan = eng.build_plan(deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime,
+                          rounding="daily")
+    first, last = mk.path_window(plan.grid)
+    n = full_or(15, 100)
+    paths = mk.simulate("gbm", n, 700 + case, first, last,
+                        assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"]))
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, c["authorized"], n, xirr_paths=3,
+             rounding="daily")
