@@ -2,7 +2,7 @@
 whole shares (``int64``), equal to the cent and the share to the ``Decimal`` schedule code of
 :mod:`dealkit.notes` path for path (tests/test_risk_engine.py checks it on random paths).
 
-Two layers:
+Three layers:
 
 1. **What no path changes** (:func:`build_plan`), computed once per set of terms *by calling
    dealkit.notes*: the payment dates, each period's opening balance, interest and principal due
@@ -27,7 +27,8 @@ Default on a path (a rule of this module, not of the notes; switchable, ``defaul
 
 - ``"none"``: ATG always pays.
 - ``"cash_capacity"`` (default): ATG can pay at most ``cash_capacity`` in cash on a payment date
-  (interest + cash principal + premium across the term notes; an assumption, not in any source).
+  (interest + cash principal + premium across the term notes, plus the revolver per ``revolver``;
+  an assumption, not in any source).
   On the first payment date where the cash due is more, the payment is not made: an Event of
   Default on that date, the notes are accelerated, and the Default Payment (130% of principal +
   accrued and default interest to the demand ``demand_lag_days`` later; notes.default_scenario) is
