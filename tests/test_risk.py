@@ -172,14 +172,20 @@ def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
     from dealkit.risk_widgets import risk_explorer
 
     box = risk_explorer(scen, deal, "defaulted", prime=prime)
-    fcp, vcap, cap, rec = box.controls
+    fcp, vcap, cap, rec, trig, revolver = box.controls
     cap.value = 10 ** 6.5        # ATG can pay far more in cash: fewer defaults
     again = risk.rerun(scen, deal, scen.plan.a, dataclasses.replace(scen.plan.terms, cash_capacity=Decimal(f"{cap.value:.2f}")),
                        prime=prime)
     share = float(again.metrics["defaulted"].mean())
-    assert f"defaults {share:.1%}" in box.children[2].value
+    assert f"defaults {share:.1%}" in box.children[3].value
     assert share < float(scen.metrics["defaulted"].mean())
-    assert "<script" not in box.children[2].value
+    assert "<script" not in box.children[3].value
+    trig.value = 1.25            # the holder converts at 125% of the FCP: the same as a rerun with that policy
+    revolver.value = "cash"
+    pol = dataclasses.replace(again.plan.terms, revolver="cash",
+                              holder=dealkit.risk_engine.holder_policy("convert", "1.25"))
+    share = float(risk.rerun(scen, deal, scen.plan.a, pol, prime=prime).metrics["defaulted"].mean())
+    assert f"defaults {share:.1%}" in box.children[3].value
 
 
 def test_user_text_is_escaped(tmp_path, deal, prime):
