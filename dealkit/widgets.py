@@ -7,12 +7,70 @@ Report runs build none of these (a report has no kernel, so callbacks could neve
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
-__all__ = ["findings_explorer"]
+__all__ = ["findings_explorer", "LiveChart"]
 
+
+class LiveChart(w.Box):
+    """A plotly chart that redraws by replacing its ``FigureWidget`` with a new one built from the
+    new figure. Editing a displayed FigureWidget sends update messages that plotly's front end
+    sometimes loses (a redraw that never shows; traces removed and re-added race: "indices must be
+    valid indices for gd.data"); a new widget carries its whole figure in its first state."""
+
+    def __init__(self, figure):
+        import plotly.graph_objects as go
+
+        self._go = go
+        super().__init__([go.FigureWidget(figure)])
+
+    @property
+    def figure(self):
+        """The FigureWidget shown now."""
+        return self.children[0]
+
+    @property
+    def data(self):
+        return self.children[0].data
+
+    @property
+    def layout(self):
+        return self.children[0].layout
+
+    #: seconds a replaced FigureWidget lives on before it is closed: closing a widget whose front
+    #: end is still initializing makes anywidget throw ("Failed to initialize model")
+    RETIRE_AFTER = 30.0
+
+    def show(self, figure) -> None:
+        """Show ``figure`` in place of the current chart."""
+        import time
+
+        now = time.monotonic()
+        retired = getattr(self, "_retired", [])
+        keep = []
+        for when, widget in retired:
+            if now - when > self.RETIRE_AFTER:
+                widget.close()
+            else:
+                keep.append((when, widget))
+        keep.append((now, self.children[0]))
+        self._retired = keep
+        self.children = [self._go.FigureWidget(figure)]
+
+
+
+def _safe(fig):
+    """The figure with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
+    labels from the deal file or the instructions stay text in the widget too."""
+    import plotly.graph_objects as go
+
+    from .export import sanitize_figure
+
+    return go.Figure(sanitize_figure(fig.to_dict()))
 
 def findings_explorer(result: Review) -> w.VBox:
     """Filter the review findings by severity and kind; the table redraws on every change."""
@@ -39,7 +97,6 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     import html
     import json
 
-    import plotly.graph_objects as go
 
     from .charts import sankey_figure
     from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
@@ -50,7 +107,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
-    chart = go.FigureWidget(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
+    chart = LiveChart(_safe(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed)))
 
     def redraw(*_):
         try:
@@ -62,10 +119,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
                         + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
-        new = sankey_figure(rows, escrowed)
-        with chart.batch_update():
-            chart.data[0].node.label = new.data[0].node.label
-            chart.data[0].link.update(new.data[0].link)
+        chart.show(_safe(sankey_figure(rows, escrowed)))
 
     text.observe(redraw, names="value")
     fee.observe(redraw, names="value")
@@ -78,8 +132,6 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
     from decimal import Decimal
 
-    import plotly.graph_objects as go
-
     from .charts import cap_figure
     from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
@@ -91,7 +143,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     own = w.IntSlider(value=owned, min=0, max=500_000_000, step=1_000_000, description="holder owns")
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
     info = w.HTML()
-    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
@@ -99,11 +151,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
                       + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
                       .to_html(index=False))
-        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, new.data):
-                trace.y = fresh.y
-            chart.layout.title.text = new.layout.title.text
+        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")
@@ -124,7 +172,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     who = w.Dropdown(options=parties, value="(all)", description="party")
     date = w.DatePicker(value=as_of, description="as of")
     table = w.HTML()
-    chart = go.FigureWidget(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of))
+    chart = go.FigureWidget(_safe(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of)))
 
     def redraw(*_):
         if date.value is None:
@@ -134,7 +182,8 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
         frame = calendar_frame(deal, triggered, party)
         table.value = f"<p>{len(frame)} obligations</p>" + frame.to_html(index=False)
         keep = set(frame["obligation"]) if party else None
-        fresh = obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep], date.value)
+        fresh = _safe(obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep],
+                                           date.value))
         with chart.batch_update():
             chart.data = []
             for trace in fresh.data:
@@ -157,8 +206,6 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
     import html
     from decimal import Decimal
 
-    import plotly.graph_objects as go
-
     from .charts import total_service_figure
     from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, lender_cash_flows, option_value,
                         xirr)
@@ -171,9 +218,8 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
     holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
                         description="Option in")
     info = w.HTML()
-    chart = go.FigureWidget(total_service_figure([]))
 
-    def redraw(*_):
+    def compute():
         aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
                                  fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
@@ -188,13 +234,13 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
             for s in schedules.values()) + (
             f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
             f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
-        fresh = total_service_figure(list(schedules.values()))
-        with chart.batch_update():
-            chart.data = []
-            for trace in fresh.data:
-                chart.add_trace(trace)
+        return _safe(total_service_figure(list(schedules.values())))
+
+    chart = LiveChart(compute())
+
+    def redraw(*_):
+        chart.show(compute())
 
     for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
-    redraw()
     return w.VBox([margin, floor, fcp, shock, holder, info, chart])

@@ -163,8 +163,8 @@ def test_notebook_bad_csv_fails_with_the_row(tmp_path):
     bad = _csv(tmp_path, dt.date(2005, 1, 3), dt.date(2005, 12, 30), drop=10)
     proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "-p", "model=bootstrap",
                    "-p", f"price_csv={bad}")
-    assert proc.returncode == 1
-    assert "atg.csv: row 12: date: gap, 1 trading day(s) missing before it" in proc.stdout
+    assert proc.returncode == 2  # checked before anything runs (dealkit.params.validate_parameters)
+    assert "parameter price_csv: atg.csv: row 12: date: gap, 1 trading day(s) missing before it" in proc.stderr
     assert not (tmp_path / "out" / "05_risk.html").exists()
 
 
@@ -220,3 +220,10 @@ def test_policy_parameter_reaches_the_terms_and_the_figures(deal, prime):
     assert tab.loc["term_a", "paths with an optional conversion"] > 0
     assert "revolver (refinanced)" in tab.index
     assert "holder converts at 1.25× FCP" in conv.short_provenance()
+
+
+def test_bad_policy_is_refused_before_the_run(tmp_path):
+    proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "-p", "policy=holder convert, sell 2")
+    assert proc.returncode == 2
+    assert "parameter policy: item 'holder' expects none, or convert TRIGGER" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
