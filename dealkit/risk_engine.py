@@ -649,10 +649,14 @@ def _policy_rows(plan: Plan, w: Windows):
     row_at = {name: {int(cc): j for j, cc in enumerate(p.cols)} for name, p in plan.notes.items()}
     keys = ("interest", "principal_cash", "principal_stock", "premium", "shares", "series_d", "opt_principal",
             "opt_shares", "opt_series_d", "closing")
-    out = {name: {k: np.zeros((n, len(p.cols)), dtype=np.int64) for k in keys} for name, p in plan.notes.items()}
+    # Work row-major (date × path): every write and read below is contiguous; the results are
+    # returned as transposed views (path × row), as the vectorized layer's.
+    out = {name: {k: np.zeros((len(p.cols), n), dtype=np.int64) for k in keys} for name, p in plan.notes.items()}
     for name in out:
-        out[name]["limited_by"] = np.zeros((n, len(plan.notes[name].cols)), dtype=np.int8)
-    before = {name: np.empty((n, g), dtype=np.int64) for name in plan.notes}
+        out[name]["limited_by"] = np.zeros((len(plan.notes[name].cols), n), dtype=np.int8)
+    before = {name: np.empty((g, n), dtype=np.int64) for name in plan.notes}
+    sum5, dv22, close = (np.ascontiguousarray(x.T) for x in (w.sum5, w.dv22, w.close))
+    vsum = np.ascontiguousarray(w.vsum.T) if track else None
 
     def convert(amount):
         shares = (amount * f_den) // (100 * f_num)
@@ -666,15 +670,15 @@ def _policy_rows(plan: Plan, w: Windows):
 
     for k in range(g):
         if track and k:
-            H = np.maximum(H - (w.vsum[:, k] * sell.numerator) // sell.denominator, 0)
+            H = np.maximum(H - (vsum[k] * sell.numerator) // sell.denominator, 0)
         today = np.zeros(n, dtype=np.int64)
         for name, p in plan.notes.items():
-            before[name][:, k] = bal[name]
+            before[name][k] = bal[name]
             j = row_at[name].get(k)
             if j is None:
                 continue
             o, b = out[name], bal[name]
-            o["interest"][:, j] = sum(_half(b, f) * m for f, m in p.rate_parts[j])
+            o["interest"][j] = sum(_half(b, f) * m for f, m in p.rate_parts[j])
             if k == p.last_col:
                 due = b.copy()
             elif p.amortizes[j]:
@@ -682,33 +686,33 @@ def _policy_rows(plan: Plan, w: Windows):
             else:
                 continue   # interest only: nothing due, nothing in stock, the row's other columns stay 0
             some = due > 0
-            passed = some & (w.sum5[:, k] >= p.threshold)
-            capc = (w.dv22[:, k] * p.volume_cap.numerator) // (p.volume_cap.denominator * unit)
+            passed = some & (sum5[k] >= p.threshold)
+            capc = (dv22[k] * p.volume_cap.numerator) // (p.volume_cap.denominator * unit)
             allowed = np.minimum(due, capc)
             shares, sd, credited, capped = convert(allowed)
             shares *= passed
             sd *= passed
             credited *= passed
-            o["limited_by"][:, j] = np.where(some, np.where(passed, np.where(capped, 3, np.where(allowed < due, 2, 0)), 1),
+            o["limited_by"][j] = np.where(some, np.where(passed, np.where(capped, 3, np.where(allowed < due, 2, 0)), 1),
                                              0)
             cash = due - credited
-            o["principal_stock"][:, j] = credited
-            o["principal_cash"][:, j] = cash
-            o["shares"][:, j] = shares
-            o["series_d"][:, j] = sd
+            o["principal_stock"][j] = credited
+            o["principal_cash"][j] = cash
+            o["shares"][j] = shares
+            o["series_d"][j] = sd
             if p.premium:
-                o["premium"][:, j] = _half(cash, p.premium)
+                o["premium"][j] = _half(cash, p.premium)
             b -= due
             if track:
                 H += shares
                 O += shares
             today += credited
         if trig is not None:
-            ok = w.close[:, k] >= trig
+            ok = close[k] >= trig
             if not ok.any():
                 ok = None
         if trig is not None and ok is not None:
-            room = np.maximum((w.dv22[:, k] * ocap.numerator) // (ocap.denominator * unit) - today, 0) * ok
+            room = np.maximum((dv22[k] * ocap.numerator) // (ocap.denominator * unit) - today, 0) * ok
             for name, p in plan.notes.items():
                 j = row_at[name].get(k)
                 if j is None:
@@ -716,9 +720,9 @@ def _policy_rows(plan: Plan, w: Windows):
                 b = bal[name]
                 shares, sd, credited, _ = convert(np.minimum(b, room))
                 o = out[name]
-                o["opt_principal"][:, j] = credited
-                o["opt_shares"][:, j] = shares
-                o["opt_series_d"][:, j] = sd
+                o["opt_principal"][j] = credited
+                o["opt_shares"][j] = shares
+                o["opt_series_d"][j] = sd
                 b -= credited
                 room -= credited
                 if track:
@@ -727,8 +731,9 @@ def _policy_rows(plan: Plan, w: Windows):
         for name, p in plan.notes.items():
             j = row_at[name].get(k)
             if j is not None:
-                out[name]["closing"][:, j] = bal[name]
-    return out, before
+                out[name]["closing"][j] = bal[name]
+    return ({name: {k: v.T for k, v in r.items()} for name, r in out.items()},
+            {name: v.T for name, v in before.items()})
 
 
 def run(plan: Plan, w: Windows) -> Result:
