@@ -157,7 +157,7 @@ def as_date_or_deal(value: object, name: str) -> dt.date | None:
 def _risk_parsers() -> dict:
     """05_risk's parameters, with the validators the path models apply (dealkit.market, dealkit.risk)."""
     from . import market
-    from .risk import METRICS
+    from .risk import METRICS, parse_policy
 
     def money_or_none(value, name):
         return None if str(value).strip().lower() == "none" else as_money(value, name)
@@ -180,6 +180,7 @@ def _risk_parsers() -> dict:
         "start_price": market._positive_decimal, "volume_level": market._whole,
         "price_csv": _empty_or(price_csv),
         "metric": metric, "cash_capacity": money_or_none,
+        "policy": lambda v, n: parse_policy(v),
     }
 
 

@@ -2,12 +2,14 @@
 
 Per path (:func:`metrics`), from an engine :class:`~dealkit.risk_engine.Result`:
 
-- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's term-note
-  flows: the two faces lent at closing (−), interest, cash principal and premiums (+), conversion
-  shares at the close on the day, half-up to the cent (+, as notes.lender_cash_flows), and the
-  recovery on a default's demand date (+). ATG's all-in rate is the same figure (mirror flows).
+- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's flows:
+  the two faces lent at closing (−), the revolver's draws (−) and repayments (+) on their dates,
+  interest, cash principal, the revolver's balloon and premiums (+), conversion shares — scheduled
+  and the holder's optional conversions — at the close on the day, half-up to the cent (+, as
+  notes.lender_cash_flows), and the recovery on a default's demand date (+). ATG's all-in rate is the same figure (mirror flows).
 - ``atg_cost``: what ATG gave up beyond the principal it keeps, in dollars: cash paid + shares at
-  market + recovery − principal lent.
+  market + recovery − principal lent (the term notes' faces and the revolver's draws:
+  :func:`principal_lent`).
 - ``shares`` (common equivalent) and ``dilution`` = shares / (shares outstanding at closing + shares).
 - ``cash_paid``, ``stock_paid`` (principal credited by shares), ``stock_value`` (at market).
 - ``defaulted``, ``loss_given_default`` = Default Payment − recovery (0 without default),
@@ -34,12 +36,12 @@ from . import risk_engine as eng
 from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
-           "TORNADO_TERMS", "two_way", "run_chunked", "cumulative_shares",
-           "from_parameters", "write_metrics", "daily_closes", "rerun"]
+           "TORNADO_TERMS", "TORNADO_POLICIES", "two_way", "run_chunked", "cumulative_shares",
+           "from_parameters", "write_metrics", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
 METRICS = {
-    "lender_xirr": "Laurus's annual IRR on the term notes",
+    "lender_xirr": "Laurus's annual IRR on the notes (the revolver too unless excluded)",
     "atg_cost": "ATG's cost beyond principal, $",
     "shares": "shares issued (common equivalent)",
     "dilution": "dilution of the closing share count",
@@ -52,22 +54,66 @@ METRICS = {
 }
 
 
-def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray]:
+def _flows(res: eng.Result) -> tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray, np.ndarray]:
     """Laurus's flows, cents: per path × (closing date, payment dates), and per path the
-    recovery and its day count from closing (a default's one flow on its demand date)."""
+    recovery and its day count from closing (a default's one flow on its demand date), and the
+    shares' market value. The revolver's draws (−) and repayments (+) on their dates, its interest
+    and balloon (+) on its payment dates; the holder's optional-conversion shares at market."""
     plan = res.plan
     dates = [plan.issue, *plan.grid]
     f = np.zeros((res.n, len(dates)), dtype=np.int64)
     f[:, 0] = -plan.funded
+    value_total = np.zeros(res.n, dtype=np.int64)
+    half = mk.PRICE_SCALE // 100
     for p in plan.notes.values():
         r = res.notes[p.name]
-        eng._guard(int(r.shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        value = (2 * r.shares * res.close[:, p.cols] + mk.PRICE_SCALE // 100) // (2 * (mk.PRICE_SCALE // 100))
+        sh = r.all_shares
+        eng._guard(int(sh.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+        value = (2 * r.shares * res.close[:, p.cols] + half) // (2 * half)
+        if r.opt_shares is not None:
+            value += (2 * r.opt_shares * res.close[:, p.cols] + half) // (2 * half)
+        value_total += value.sum(axis=1)
         f[:, 1 + p.cols] += r.interest + r.principal_cash + r.premium + value
+    rv = plan.revolver
+    if rv is not None:
+        f += rv.moves[None, :] * res.moves_paid
+        f[:, 1 + rv.cols] += (rv.interest + rv.principal)[None, :] * res.revolver_paid
     days = np.array([(d - plan.issue).days for d in plan.demand], dtype=np.int64)
     has = res.default_k >= 0
     extra_days = np.where(has, days[np.where(has, res.default_k, 0)], 0)
-    return f, dates, res.recovery, extra_days
+    return f, dates, res.recovery, extra_days, value_total
+
+
+def _cash_paid(res: eng.Result) -> np.ndarray:
+    """Cash ATG paid Laurus, cents: interest, cash principal and premiums on the term notes, and
+    the revolver's interest, repayments and balloon (paid before any default)."""
+    cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
+    rv = res.plan.revolver
+    if rv is not None:
+        cash = cash + ((rv.interest + rv.principal)[None, :] * res.revolver_paid).sum(axis=1)
+        cash = cash + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return cash
+
+
+def principal_lent(res: eng.Result) -> np.ndarray:
+    """Principal Laurus lent on each path, cents: the term notes' faces and the revolver's draws
+    made (before any default)."""
+    lent = np.full(res.n, res.plan.funded, dtype=np.int64)
+    rv = res.plan.revolver
+    if rv is not None:
+        lent = lent + (np.maximum(-rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return lent
+
+
+def principal_cash(res: eng.Result) -> np.ndarray:
+    """Principal repaid in cash on each path, cents: the term notes' cash principal, the
+    revolver's repayments and its balloon (before any default)."""
+    out = sum(r.principal_cash.sum(axis=1) for r in res.notes.values())
+    rv = res.plan.revolver
+    if rv is not None:
+        out = out + (rv.principal[None, :] * res.revolver_paid).sum(axis=1)
+        out = out + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1)
+    return out
 
 
 def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60, extra: np.ndarray | None = None,
@@ -75,7 +121,7 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     r"""The annual IRR of each row of ``flows`` on ``dates`` (actual/365, as pyxirr), plus, per row,
     one ``extra`` flow ``extra_days`` after ``dates[0]``, by Newton's method on
     :math:`\sum_t F_t (1+r)^{-\tau_t} = 0`, :math:`\tau_t = (d_t - d_0)/365`, guarded by bisection
-    on :math:`[-1 + 10^{-9}, 100]`; NaN where no rate exists (flows of one sign) or none is found."""
+    on :math:`[-1 + 10^{-9}, 10^6 - 1]`; NaN where no rate exists (flows of one sign) or none is found."""
     tau = np.array([(d - dates[0]).days / 365.0 for d in dates])
     x = flows.astype(np.float64) / 100.0
     n = x.shape[0]
@@ -83,7 +129,7 @@ def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60
     et = np.zeros(n) if extra_days is None else extra_days / 365.0
     ok = ((x > 0).any(axis=1) | (e > 0)) & ((x < 0).any(axis=1) | (e < 0))
     lo = np.full(n, np.log(1e-9))     # in g = log(1 + r): r from −0.999999999
-    hi = np.full(n, np.log(101.0))
+    hi = np.full(n, np.log(1e6))   # r up to 999,999 (a few days of stock gains annualize high)
 
     def npv(g, rows=slice(None)):
         return (x[rows] * np.exp(-np.outer(g, tau))).sum(axis=1) + e[rows] * np.exp(-g * et[rows])
@@ -123,9 +169,9 @@ def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.
     if unknown:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})")
     plan = res.plan
-    f, dates, rec, rec_days = _flows(res)
-    cash = sum((r.interest + r.principal_cash + r.premium).sum(axis=1) for r in res.notes.values())
-    shares = sum(r.shares.sum(axis=1) for r in res.notes.values())
+    f, dates, rec, rec_days, value = _flows(res)
+    cash = _cash_paid(res)
+    shares = sum(r.all_shares.sum(axis=1) for r in res.notes.values())
     has = res.default_k >= 0
     make = {
         "lender_xirr": lambda: xirr_paths(f, dates, extra=rec, extra_days=rec_days),
@@ -133,8 +179,9 @@ def metrics(res: eng.Result, only: Sequence[str] | None = None) -> dict[str, np.
         "shares": lambda: shares,
         "dilution": lambda: shares / (plan.outstanding + shares),
         "cash_paid": lambda: cash / 100.0,
-        "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) for r in res.notes.values()) / 100.0,
-        "stock_value": lambda: (f.sum(axis=1) + plan.funded - cash) / 100.0,
+        "stock_paid": lambda: sum(r.principal_stock.sum(axis=1) + (0 if r.opt_principal is None else r.opt_principal.sum(axis=1))
+                                  for r in res.notes.values()) / 100.0,
+        "stock_value": lambda: value / 100.0,
         "defaulted": lambda: has.astype(np.int64),
         "loss_given_default": lambda: np.where(has, res.default_payment - res.recovery, 0) / 100.0,
         "principal_at_default": lambda: res.default_principal / 100.0,
@@ -210,7 +257,13 @@ class Scenario:
         for k in ("start_price", "volatility", "drift", "volume_level", "block", "file"):
             if k in p.assumptions:
                 bits.append(f"{k} {p.assumptions[k].value}")
-        bits.append(f"default rule {self.plan.terms.default_rule}")
+        t = self.plan.terms
+        bits.append(f"default rule {t.default_rule}")
+        bits.append(f"revolver {t.revolver}")
+        h = t.holder
+        bits.append("holder converts at " + f"{h.trigger}× FCP" if h.rule == "convert" else "no optional conversion")
+        if h.sell_fraction is not None or h.reading != "literal":
+            bits.append(f"cap {h.reading}, holder sells {h.sell_fraction if h.sell_fraction is not None else 'all'}")
         return ", ".join(bits) + " (assumptions)"
 
 
@@ -249,6 +302,11 @@ TORNADO_TERMS = {"margin": "prime_margin", "floor": "rate_floor", "amortization_
                  "first_amortization": "term_a_first_amortization", "default_interest_monthly": "default_interest_monthly"}
 
 
+#: The risk model's switches the tornado also moves, over the ends of their documented range
+#: (risk_engine: the revolver's balloon refinanced from the borrowing base, or cash due).
+TORNADO_POLICIES = {"revolver": ("refinanced", "cash")}
+
+
 def _stat(v: np.ndarray, stat: str) -> float:
     v = np.asarray(v, dtype=np.float64)
     v = v[np.isfinite(v)]
@@ -260,7 +318,8 @@ def _stat(v: np.ndarray, stat: str) -> float:
 def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term_b_maturity=None):
     """For each assumed term in :data:`TORNADO_TERMS`: the metric's ``stat`` at the low and the
     high end of the term's recorded range (deal file ``range``), the others as in ``s``, on the
-    same paths. Sorted by swing, largest first."""
+    same paths; and each switch of :data:`TORNADO_POLICIES` at its two ends (the revolver's
+    balloon, unless the scenario excludes the revolver). Sorted by swing, largest first."""
     import pandas as pd
 
     if metric not in METRICS:
@@ -278,12 +337,19 @@ def tornado(s: Scenario, deal, metric: str, stat: str = "mean", prime=None, term
                               stat))
         rows.append({"term": field, "low": str(rng[0]), "high": str(rng[1]), "at low": vals[0], "at high": vals[1],
                      "base": base, "swing": abs(vals[1] - vals[0])})
+    for field, (lo, hi) in TORNADO_POLICIES.items():   # the risk model's own switches, over their documented ends
+        if s.plan.terms.revolver == "excluded" and field == "revolver":
+            continue
+        vals = [_stat(rerun(s, deal, s.plan.a, dataclasses.replace(s.plan.terms, **{field: v}), prime=prime,
+                            term_b_maturity=term_b_maturity, only=(metric,)).metrics[metric], stat) for v in (lo, hi)]
+        rows.append({"term": field, "low": lo, "high": hi, "at low": vals[0], "at high": vals[1], "base": base,
+                     "swing": abs(vals[1] - vals[0])})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 
 def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilities: Sequence[float], metric: str, *,
             n_paths: int = 2000, seed: int = 7, stat: str = "mean", assumptions: Mapping[str, mk.Assumption] | None = None,
-            prime=None, term_b_maturity=None):
+            prime=None, term_b_maturity=None, terms: eng.RiskTerms | None = None):
     """The metric's ``stat`` for each Fixed Conversion Price (rows) × GBM volatility (columns),
     same seed throughout."""
     import pandas as pd
@@ -291,7 +357,7 @@ def two_way(deal, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilitie
     if metric not in METRICS:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
     base = dict(assumptions or mk.gbm_assumptions())
-    plans = [eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), prime=prime,
+    plans = [eng.build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), terms, prime=prime,
                             term_b_maturity=term_b_maturity) for f in fcps]
     first, last = mk.path_window(plans[0].grid)
     out = {}
@@ -340,21 +406,101 @@ def _simulate_from(model, n, seed, start, first, last, asm) -> mk.PricePaths:
     return mk.PricePaths(days, closes, volumes, model, asm, seed)
 
 
+def policy_table(res: eng.Result):
+    """What the holder's policy and the revolver do, per note, across paths (means, dollars):
+    principal paid in stock on schedule and by the holder's optional conversions, shares of each,
+    the share of paths with an optional conversion; for the revolver, interest and principal paid
+    (balloon and repayments) and the share of paths that reach its maturity."""
+    import pandas as pd
+
+    rows = []
+    for name, r in res.notes.items():
+        opt = r.opt_principal if r.opt_principal is not None else np.zeros_like(r.principal_stock)
+        osh = r.opt_shares if r.opt_shares is not None else np.zeros_like(r.shares)
+        rows.append({"note": name, "interest": r.interest.sum(axis=1).mean() / 100,
+                     "principal in stock (schedule)": r.principal_stock.sum(axis=1).mean() / 100,
+                     "principal in stock (holder's option)": opt.sum(axis=1).mean() / 100,
+                     "shares (schedule)": r.shares.sum(axis=1).mean(), "shares (holder's option)": osh.sum(axis=1).mean(),
+                     "paths with an optional conversion": float((osh.sum(axis=1) > 0).mean()),
+                     "cash principal": r.principal_cash.sum(axis=1).mean() / 100, "paths paid to maturity": float(r.paid[:, -1].mean())})
+    rv = res.plan.revolver
+    if rv is not None:
+        rows.append({"note": f"revolver ({res.plan.terms.revolver})",
+                     "interest": (rv.interest[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                     "cash principal": (rv.principal[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                     "paths paid to maturity": float(res.revolver_paid[:, -1].mean())})
+    return pd.DataFrame(rows).round(2)
+
+
 def cumulative_shares(res: eng.Result) -> np.ndarray:
-    """Shares issued to date, per path × grid date."""
+    """Shares issued to date (scheduled and optional conversions), per path × grid date."""
     total = np.zeros((res.n, len(res.plan.grid)), dtype=np.int64)
     for p in res.plan.notes.values():
-        total[:, p.cols] += res.notes[p.name].shares
+        total[:, p.cols] += res.notes[p.name].all_shares
     return np.cumsum(total, axis=1)
+
+
+# ============================================================================ parameters ==
+#: The items of the notebook's ``policy`` parameter and what each takes.
+POLICY_ITEMS = {
+    "capacity": "cash ATG can pay on a payment date in dollars, or none (no default)",
+    "recovery": "share of the Default Payment recovered, e.g. 0.50",
+    "holder": "none, or convert TRIGGER: convert when the close is ≥ TRIGGER × the Fixed Conversion Price",
+    "volume": "the optional conversions' volume limit as a share of 22-day dollar volume (default: the deal's cap)",
+    "reading": "the 4.99% cap's reading: literal or post_issuance",
+    "sell": "all (holdings not tracked) or the share of each day's volume the holder sells (holdings build up)",
+    "revolver": "refinanced, cash or excluded (the revolver's balloon and whether it is in the figures)",
+}
+
+
+def parse_policy(text: str, cash_capacity: str = "250000.00", recovery_rate: str = "0.50",
+                 default_rule: str = "cash_capacity") -> eng.RiskTerms:
+    """The ``policy`` parameter — comma-separated ``ITEM VALUE`` pairs of :data:`POLICY_ITEMS`,
+    e.g. ``"capacity 250000.00, holder convert 1.25, sell 0.10, reading literal, revolver refinanced"``;
+    items left out take their defaults — as :class:`~dealkit.risk_engine.RiskTerms`. Every bad item
+    is one :class:`ParameterError` naming it."""
+    given: dict[str, list[str]] = {}
+    for part in str(text).split(","):
+        words = part.split()
+        if not words:
+            continue
+        key, vals = words[0].lower(), words[1:]
+        if key not in POLICY_ITEMS:
+            raise ParameterError(f"parameter policy: unknown item {key[:30]!r}, choose from {', '.join(POLICY_ITEMS)}")
+        if key in given:
+            raise ParameterError(f"parameter policy: item {key!r} given twice")
+        if not vals or len(vals) > (2 if key == "holder" else 1):
+            raise ParameterError(f"parameter policy: item {key!r} expects {POLICY_ITEMS[key]} (got {part.strip()[:40]!r})")
+        given[key] = vals
+    cap = given.get("capacity", [cash_capacity])[0]
+    rule = default_rule
+    if rule not in eng.DEFAULT_RULES:
+        eng.risk_terms(rule)   # one clear line naming default_rule
+    if cap.lower() == "none":
+        rule, cap = "none", "0.00"
+    holder = given.get("holder", ["none"])
+    if holder[0] not in eng.HOLDER_RULES or (holder[0] == "none") != (len(holder) == 1):
+        raise ParameterError(f"parameter policy: item 'holder' expects {POLICY_ITEMS['holder']} "
+                             f"(got {' '.join(holder)[:40]!r})")
+    sell = given.get("sell", ["all"])[0]
+    try:
+        hp = eng.holder_policy(holder[0], holder[1] if len(holder) > 1 else None, given.get("volume", [None])[0],
+                               given.get("reading", ["literal"])[0], None if sell == "all" else sell)
+        return eng.risk_terms(rule, cap, 1, given.get("recovery", [recovery_rate])[0],
+                              given.get("revolver", ["refinanced"])[0], hp)
+    except ParameterError as exc:
+        raise ParameterError(f"parameter policy: {str(exc).removeprefix('parameter ')}") from None
 
 
 # ============================================================================ parameters ==
 def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility="1.00", drift="0", price_csv="",
                     start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
                     default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
-                    metric="atg_cost", prime=None) -> tuple[Scenario, dt.date | None]:
+                    metric="atg_cost", prime=None, policy="") -> tuple[Scenario, dt.date | None]:
     """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used;
-    ``cash_capacity="none"`` selects the default rule ``none``.
+    ``cash_capacity="none"`` selects the default rule ``none``; ``policy`` (:func:`parse_policy`)
+    sets the capacity, the recovery, the holder's policy and the revolver (its items override
+    ``cash_capacity`` and ``recovery_rate``).
     Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
     from .params import as_date, as_int, as_price
 
@@ -375,7 +521,7 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
     asm = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=frozenset(given))
     if str(cash_capacity).strip().lower() == "none":   # the notebook's one parameter for both
         default_rule, cash_capacity = "none", "0.00"
-    terms = eng.risk_terms(default_rule, cash_capacity, 1, recovery_rate)
+    terms = parse_policy(policy, cash_capacity, recovery_rate, default_rule)
     s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0), model=model,
                  assumptions=asm, price_csv=price_csv or None, terms=terms, term_b_maturity=tb, prime=prime)
     return s, tb

@@ -1,7 +1,7 @@
 """The risk notebook's live explorer (``interactive=True`` in JupyterLab; reports build none).
 
-Sliders for the Fixed Conversion Price, the volume cap, ATG's cash capacity and the recovery rate
-re-run the engine on the same paths (the Decimal layer is cached, so an update costs the numpy
+Sliders for the Fixed Conversion Price, the volume cap, ATG's cash capacity, the recovery rate, the
+holder's optional-conversion trigger (0: none) and a choice of the revolver's rule re-run the engine on the same paths (the Decimal layer is cached, so an update costs the numpy
 run and the chosen metric); an ``HTML`` widget shows the summary and a ``FigureWidget`` the
 distribution (no ``Output`` widget: they stall under papermill, jupyter/nbclient#24).
 """
@@ -15,6 +15,7 @@ import ipywidgets as w
 import numpy as np
 
 from . import risk
+from .risk_engine import REVOLVER_RULES
 
 __all__ = ["risk_explorer"]
 
@@ -33,13 +34,20 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
     cap = w.FloatLogSlider(value=float(t.cash_capacity), base=10, min=4, max=7, step=0.05, description="cash cap $",
                            readout_format=",.0f")
     rec = w.FloatSlider(value=float(t.recovery_rate), min=0, max=1, step=0.05, description="recovery")
+    trig = w.FloatSlider(value=float(t.holder.trigger or 0), min=0, max=3, step=0.05, description="holder ×FCP",
+                         tooltip="the holder converts when the close is at least this × the FCP; 0: no optional conversion")
+    revolver = w.Dropdown(options=list(REVOLVER_RULES), value=t.revolver, description="revolver")
     info = w.HTML()
     chart = go.FigureWidget(distribution_figure(s.metrics[metric], risk.METRICS[metric], metric))
 
     def redraw(*_):
         aa = dataclasses.replace(a, fixed_conversion_price=Decimal(f"{fcp.value:.4f}"),
                                  amortization_volume_cap=Decimal(f"{vcap.value:.2f}"))
-        tt = dataclasses.replace(t, cash_capacity=Decimal(f"{cap.value:.2f}"), recovery_rate=Decimal(f"{rec.value:.2f}"))
+        h = t.holder
+        h = dataclasses.replace(h, rule="convert" if trig.value > 0 else "none",
+                                trigger=Decimal(f"{trig.value:.2f}") if trig.value > 0 else None)
+        tt = dataclasses.replace(t, cash_capacity=Decimal(f"{cap.value:.2f}"), recovery_rate=Decimal(f"{rec.value:.2f}"),
+                                 revolver=revolver.value, holder=h)
         new = risk.rerun(s, deal, aa, tt, prime=prime, term_b_maturity=term_b_maturity, only=(metric,))
         v = np.asarray(new.metrics[metric], dtype=np.float64)
         v = v[np.isfinite(v)]
@@ -55,10 +63,10 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
             chart.layout.shapes = ()
             chart.layout.annotations = ()
 
-    for control in (fcp, vcap, cap, rec):
+    for control in (fcp, vcap, cap, rec, trig, revolver):
         control.observe(redraw, names="value")
     redraw()
-    box = w.VBox([w.HBox([fcp, vcap]), w.HBox([cap, rec]), info, chart])
+    box = w.VBox([w.HBox([fcp, vcap]), w.HBox([cap, rec]), w.HBox([trig, revolver]), info, chart])
     box.redraw = redraw
-    box.controls = (fcp, vcap, cap, rec)
+    box.controls = (fcp, vcap, cap, rec, trig, revolver)
     return box

@@ -36,16 +36,17 @@ def scen(deal, prime):
 def test_metrics_are_consistent(scen):
     m = scen.metrics
     plan = scen.plan
-    # ATG's cost = cash + stock at market + recovery − principal lent, to the cent
-    assert np.allclose(m["atg_cost"], m["cash_paid"] + m["stock_value"] + scen.result.recovery / 100 - plan.funded / 100)
+    # ATG's cost = cash + stock at market + recovery − principal lent (the revolver's draws too), to the cent
+    lent = risk.principal_lent(scen.result)
+    assert plan.revolver is not None and (lent == plan.funded + 7_000_000_00).all()   # drawn in full at closing
+    assert np.allclose(m["atg_cost"], m["cash_paid"] + m["stock_value"] + scen.result.recovery / 100 - lent / 100)
     assert (m["dilution"] == m["shares"] / (plan.outstanding + m["shares"])).all()
     assert set(np.unique(m["defaulted"])) <= {0, 1}
     assert (m["loss_given_default"][m["defaulted"] == 0] == 0).all()
-    assert (m["principal_at_default"] <= plan.funded / 100).all()
-    # stock paid + cash principal + principal outstanding at default = the faces, path by path
-    cash_principal = sum(r.principal_cash.sum(axis=1) for r in scen.result.notes.values())
+    assert (m["principal_at_default"] <= lent / 100).all()
+    # stock paid + cash principal + principal outstanding at default = what was lent, path by path
     stock = sum(r.principal_stock.sum(axis=1) for r in scen.result.notes.values())
-    assert (cash_principal + stock + scen.result.default_principal == plan.funded).all()
+    assert (risk.principal_cash(scen.result) + stock + scen.result.default_principal == lent).all()
 
 
 def test_xirr_paths_equals_pyxirr():
@@ -75,7 +76,9 @@ def test_summary_and_pass_rates(scen):
 
 def test_tornado_moves_each_term_over_its_range_on_the_same_paths(scen, deal, prime):
     tor = risk.tornado(scen, deal, "atg_cost", prime=prime)
-    assert set(tor["term"]) == set(risk.TORNADO_TERMS)
+    assert set(tor["term"]) == set(risk.TORNADO_TERMS) | set(risk.TORNADO_POLICIES)
+    rv = tor[tor.term == "revolver"].iloc[0]
+    assert (rv["low"], rv["high"]) == ("refinanced", "cash")
     assert (tor["swing"].diff().dropna() <= 0).all()
     row = tor[tor.term == "fixed_conversion_price"].iloc[0]
     a = dataclasses.replace(scen.plan.a, fixed_conversion_price=Decimal(row["low"]))
@@ -105,6 +108,14 @@ def test_two_way_table(deal, prime):
     (dict(default_rule="maybe"), "parameter default_rule: unknown rule"),
     (dict(model="bootstrap"), "parameter price_csv: the bootstrap model needs a price series"),
     (dict(model="csv"), "parameter price_csv: the csv model needs a price file"),
+    (dict(policy="holder always"), "parameter policy: item 'holder' expects none, or convert TRIGGER"),
+    (dict(policy="holder convert"), "parameter policy: item 'holder' expects"),
+    (dict(policy="bonus 3"), "parameter policy: unknown item 'bonus', choose from capacity, recovery, holder"),
+    (dict(policy="sell 2, holder convert 1.2"), "parameter policy: sell_fraction: expected a number from 0 to 1 (got '2')"),
+    (dict(policy="revolver later"), "parameter policy: revolver: unknown rule, choose one of refinanced, cash, excluded"),
+    (dict(policy="reading loose"), "parameter policy: reading: choose one of"),
+    (dict(policy="capacity lots"), "parameter policy: cash_capacity"),
+    (dict(policy="sell 0.1, sell 0.2"), "parameter policy: item 'sell' given twice"),
 ])
 def test_bad_notebook_parameters(deal, kwargs, message):
     with pytest.raises(ParameterError) as e:
@@ -137,10 +148,11 @@ def test_notebook_runs_with_widgets_and_writes_metrics(tmp_path):
     csv_path = _csv(tmp_path, dt.date(2005, 1, 3), dt.date(2005, 12, 30))
     proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "--timeout", "120",
                    "-p", "n_paths=400", "-p", "model=bootstrap", "-p", f"price_csv={csv_path}", "-p", "interactive=true",
-                   "-p", "metric=lender_xirr")
+                   "-p", "metric=lender_xirr", "-p", "policy=holder convert 1.25, sell 0.10, revolver cash")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (tmp_path / "out" / "05_risk.html").read_text(encoding="utf-8")
     assert "model bootstrap" in page and "seed 7" in page and "Tornado" in page
+    assert "holder converts at 1.25" in page and "revolver (cash)" in page
     assert page.count('class="plotly-graph-div"') >= 7
     m = json.loads((tmp_path / "out" / "05_risk.metrics.json").read_text(encoding="utf-8"))
     assert 0 <= m["defaulted"] <= 1
@@ -160,14 +172,20 @@ def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
     from dealkit.risk_widgets import risk_explorer
 
     box = risk_explorer(scen, deal, "defaulted", prime=prime)
-    fcp, vcap, cap, rec = box.controls
+    fcp, vcap, cap, rec, trig, revolver = box.controls
     cap.value = 10 ** 6.5        # ATG can pay far more in cash: fewer defaults
     again = risk.rerun(scen, deal, scen.plan.a, dataclasses.replace(scen.plan.terms, cash_capacity=Decimal(f"{cap.value:.2f}")),
                        prime=prime)
     share = float(again.metrics["defaulted"].mean())
-    assert f"defaults {share:.1%}" in box.children[2].value
+    assert f"defaults {share:.1%}" in box.children[3].value
     assert share < float(scen.metrics["defaulted"].mean())
-    assert "<script" not in box.children[2].value
+    assert "<script" not in box.children[3].value
+    trig.value = 1.25            # the holder converts at 125% of the FCP: the same as a rerun with that policy
+    revolver.value = "cash"
+    pol = dataclasses.replace(again.plan.terms, revolver="cash",
+                              holder=dealkit.risk_engine.holder_policy("convert", "1.25"))
+    share = float(risk.rerun(scen, deal, scen.plan.a, pol, prime=prime).metrics["defaulted"].mean())
+    assert f"defaults {share:.1%}" in box.children[3].value
 
 
 def test_user_text_is_escaped(tmp_path, deal, prime):
@@ -182,3 +200,30 @@ def test_user_text_is_escaped(tmp_path, deal, prime):
 def test_cash_capacity_none_turns_default_off(deal, prime):
     s, _ = risk.from_parameters(deal, n_paths="300", cash_capacity="none", prime=prime)
     assert s.plan.terms.default_rule == "none" and s.metrics["defaulted"].sum() == 0
+
+
+def test_policy_parameter_reaches_the_terms_and_the_figures(deal, prime):
+    """The notebook's policy string → RiskTerms; the holder's conversions show in the shares and
+    the policy table; defaults are the documented ones."""
+    t = risk.parse_policy("")
+    assert (t.default_rule, t.cash_capacity, t.revolver, t.holder.legacy) == ("cash_capacity", Decimal("250000.00"),
+                                                                               "refinanced", True)
+    t = risk.parse_policy("capacity none, holder convert 1.25, volume 0.30, reading post_issuance, sell 0.1, revolver cash")
+    assert t.default_rule == "none" and t.revolver == "cash"
+    assert (t.holder.rule, t.holder.trigger, t.holder.volume_cap, t.holder.reading, t.holder.sell_fraction) == (
+        "convert", Decimal("1.25"), Decimal("0.30"), "post_issuance", Decimal("0.1"))
+    base, _ = risk.from_parameters(deal, n_paths="300", prime=prime, conversion_price="0.03")
+    conv, _ = risk.from_parameters(deal, n_paths="300", prime=prime, conversion_price="0.03",
+                                   policy="holder convert 1.25, sell 0.10")
+    assert conv.metrics["shares"].sum() > base.metrics["shares"].sum()
+    tab = risk.policy_table(conv.result).set_index("note")
+    assert tab.loc["term_a", "paths with an optional conversion"] > 0
+    assert "revolver (refinanced)" in tab.index
+    assert "holder converts at 1.25× FCP" in conv.short_provenance()
+
+
+def test_bad_policy_is_refused_before_the_run(tmp_path):
+    proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "-p", "policy=holder convert, sell 2")
+    assert proc.returncode == 2
+    assert "parameter policy: item 'holder' expects none, or convert TRIGGER" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout

@@ -48,21 +48,28 @@ def _cents(d: Decimal) -> int:
     return int(d * 100)
 
 
-def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> set:
+def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr_paths=20, rounding="period") -> set:
     """Every row of every path: engine == dealkit.notes (Decimal), and the default, the Default
-    Payment, the recovery, the flows' total and the XIRR. Returns the limited_by values seen."""
+    Payment, the recovery, the revolver's rows, the flows' total and the XIRR. Returns the
+    limited_by values seen (and "optional" when the holder converted)."""
     seen = set()
+    funded = Decimal(plan.funded) / 100
+    if plan.revolver is not None:
+        funded += Decimal(int(-plan.revolver.moves[0])) / 100
     for i in range(n):
         market = paths.market(i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
-        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime)
+        ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime, rounding=rounding)
         k = int(res.default_k[i])
         assert (ref.default_date is None) == (k < 0), i
         if k >= 0:
             assert ref.default_date == plan.grid[k]
-            assert _cents(ref.scenario.payment) == res.default_payment[i]
-            assert _cents(ref.scenario.principal) == res.default_principal[i]
-            assert _cents(ref.recovery) == res.recovery[i]
+            assert _cents(ref.scenario.payment) == res.default_payment[i], i
+            assert _cents(ref.scenario.principal) == res.default_principal[i], i
+            assert _cents(ref.recovery) == res.recovery[i], i
         for name, s in ref.schedules.items():
+            if name == "revolver":
+                assert res.revolver_paid[i].sum() == len(s.rows)
+                continue
             r = res.notes[name]
             assert not r.paid[i, len(s.rows):].any()
             for j, row in enumerate(s.rows):
@@ -73,14 +80,19 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n) -> s
                 want = (_cents(row["interest"]), _cents(row["principal_cash"]), _cents(row["principal_stock"]),
                         _cents(row["premium"]), row["shares"], row["series_d"], row["limited_by"])
                 assert got == want, (i, name, row["date"], got, want)
+                if "opt_shares" in row:
+                    got = (int(r.opt_principal[i, j]), int(r.opt_shares[i, j]), int(r.opt_series_d[i, j]),
+                           int(r.closing[i, j]))
+                    want = (_cents(row["opt_principal"]), row["opt_shares"], row["opt_series_d"], _cents(row["closing"]))
+                    assert got == want, (i, name, row["date"], "optional", got, want)
+                    if row["opt_shares"]:
+                        seen.add("optional")
                 seen.add(row["limited_by"])
         # the lender's flows: the same total to the cent, and the same XIRR as notes.xirr
-        flows = notes.lender_cash_flows(list(ref.schedules.values()), market, Decimal(plan.funded) / 100,
-                                        plan.issue, notes.ZERO, ref.recovery if k >= 0 else None,
-                                        ref.scenario.demand_date if k >= 0 else None)
+        flows = eng.decimal_flows(ref, market, funded, plan.issue)
         total = sum(f[1] for f in flows)
-        assert _cents(total) == round(m["atg_cost"][i] * 100)
-        if i < 20:
+        assert _cents(total) == round(m["atg_cost"][i] * 100), i
+        if i < xirr_paths:
             x = notes.xirr(flows)
             if x is None:
                 assert np.isnan(m["lender_xirr"][i])
@@ -174,17 +186,150 @@ def test_int64_overflow_is_refused_not_wrapped(deal, prime):
        first=st.sampled_from([dt.date(2005, 10, 1), dt.date(2006, 3, 1), dt.date(2007, 9, 1), dt.date(2009, 1, 1)]),
        margin=st.integers(0, 400), outstanding=st.integers(10**6, 5 * 10**9), authorized=st.sampled_from([10**9, 2 * 10**10]),
        capacity=st.integers(0, 3_000_000), rule=st.sampled_from(eng.DEFAULT_RULES), seed=st.integers(0, 10**6),
-       vol=st.sampled_from(["0.3", "1.0", "2.5"]), level=st.integers(0, 50_000_000))
+       vol=st.sampled_from(["0.3", "1.0", "2.5"]), level=st.integers(0, 50_000_000),
+       revolver=st.sampled_from(eng.REVOLVER_RULES),
+       holder=st.one_of(st.just(None), st.builds(
+           lambda t, vc, rd, sf: eng.holder_policy("convert" if t else "none", t, vc, rd, sf),
+           st.sampled_from([None, "0.90", "1.10", "1.60"]), st.sampled_from([None, "0.10", "0.35"]),
+           st.sampled_from(["literal", "post_issuance"]), st.sampled_from([None, "0", "0.05", "0.5"]))))
 def test_engine_equals_the_decimal_schedules_for_random_terms(deal, prime, fcp, vcap, prem, monthly, first, margin,
-                                                              outstanding, authorized, capacity, rule, seed, vol, level):
-    """Random terms (not only random paths), three paths each: the same equality, row for row."""
+                                                              outstanding, authorized, capacity, rule, seed, vol, level,
+                                                              revolver, holder):
+    """Random terms, holder policies and revolver rules (not only random paths), three paths each:
+    the same equality, row for row."""
     a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(fcp) / 10_000,
                                     amortization_volume_cap=Decimal(vcap) / 100, cash_premium=Decimal(prem) / 100,
                                     monthly_amount=Decimal(monthly * 1000), first_amortization=first,
                                     margin=Decimal(margin) / 10_000)
-    terms = eng.risk_terms(rule, Decimal(capacity), 1, Decimal("0.35"))
+    terms = eng.risk_terms(rule, Decimal(capacity), 1, Decimal("0.35"), revolver, holder)
     plan = eng.build_plan(deal, a, terms, outstanding=outstanding, authorized=authorized, prime=prime)
     lo, hi = mk.path_window(plan.grid)
     paths = mk.simulate("gbm", 3, seed, lo, hi, assumptions=mk.gbm_assumptions(volatility=vol, volume_level=level))
     res = eng.run(plan, eng.windows(paths, plan.grid))
     _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, authorized, 3)
+
+
+# The holder's optional conversion and the revolver: each case a policy (trigger, volume limit, cap
+# reading, holdings tracked or not, selling) and a revolver rule, on regimes where conversions happen.
+POLICY_CASES = [
+    dict(fcp="0.0300", vol="1.0", level=20_000_000, outstanding=None, authorized=None, revolver="refinanced",
+         holder=dict(rule="convert", trigger="1.25", reading="literal", sell_fraction="0.10"), cap="250000.00"),
+    dict(fcp="0.0250", vol="0.8", level=40_000_000, outstanding=60_000_000, authorized=20_000_000_000, revolver="cash",
+         holder=dict(rule="convert", trigger="1.00", reading="post_issuance", sell_fraction="0"), cap="9000000.00"),
+    dict(fcp="0.0400", vol="1.5", level=5_000_000, outstanding=None, authorized=None, revolver="excluded",
+         holder=dict(rule="convert", trigger="1.50", volume_cap="0.30", reading="literal"), cap="150000.00"),
+    dict(fcp="0.0500", vol="1.2", level=10_000_000, outstanding=300_000_000, authorized=None, revolver="refinanced",
+         holder=dict(rule="none", reading="post_issuance", sell_fraction="0.25"), cap="120000.00"),
+]
+
+
+def _policy_run(deal, prime, c, n, seed):
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
+    terms = eng.risk_terms("cash_capacity", c["cap"], 1, "0.40", c["revolver"], eng.holder_policy(**c["holder"]))
+    plan = eng.build_plan(deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime)
+    first, last = mk.path_window(plan.grid)
+    paths = mk.simulate("gbm", n, seed, first, last,
+                        assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"]))
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    return a, terms, plan, paths, res
+
+
+@pytest.mark.parametrize("case", range(len(POLICY_CASES)))
+def test_policy_engine_equals_the_decimal_twin_path_for_path(deal, prime, case):
+    """Optional conversion, holdings building up, both cap readings, the revolver's three rules:
+    the engine equals the Decimal twin (dealkit.notes / dealkit.option functions) to the cent and
+    the share on every row, the default, the Default Payment, the flows and the XIRR."""
+    c = POLICY_CASES[case]
+    n = full_or(50, 500)   # 4 cases: 200 paths in the suite, 2,000 in full
+    a, terms, plan, paths, res = _policy_run(deal, prime, c, n, 300 + case)
+    seen = _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, c["authorized"], n, xirr_paths=10)
+    if c["holder"]["rule"] == "convert":
+        assert "optional" in seen, seen
+
+
+def test_policy_none_date_by_date_equals_the_schedules_of_dealkit_notes(deal, prime):
+    """The date-by-date twin with no optional conversion and holdings not tracked reproduces
+    dealkit.notes.term_a_schedule / term_b_schedule row for row (it is the same rule)."""
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal("0.0300"))
+    plan = eng.build_plan(deal, a, prime=prime)
+    first, last = mk.path_window(plan.grid)
+    paths = mk.simulate("gbm", 5, 1, first, last, assumptions=mk.gbm_assumptions(volume_level=20_000_000))
+    for i in range(5):
+        market = paths.market(i, plan.outstanding, deal.capitalization.authorized_at_closing.value)
+        twin = eng.decimal_policy_schedules(deal, a, market, eng.HolderPolicy(), plan.grid, prime=prime)
+        ref = eng.decimal_reference(deal, a, market, eng.risk_terms("none"), prime=prime).schedules
+        for k in ("term_a", "term_b"):
+            strip = [{f: r[f] for f in ref[k].rows[0]} for r in twin[k].rows]
+            assert strip == list(ref[k].rows)
+
+
+def test_holdings_and_the_cap_reading_change_the_shares(deal, prime):
+    """Holdings that build up (no selling) bind the 4.99% cap sooner than holdings not tracked;
+    the post-issuance reading lets each conversion issue at least as many shares as the literal."""
+    base = dict(fcp="0.0250", vol="0.8", level=40_000_000, outstanding=60_000_000, authorized=20_000_000_000,
+                revolver="excluded", cap="9000000.00")
+    tot = {}
+    for label, h in {"untracked": dict(rule="convert", trigger="1.00"),
+                     "kept": dict(rule="convert", trigger="1.00", sell_fraction="0"),
+                     "kept_post": dict(rule="convert", trigger="1.00", sell_fraction="0", reading="post_issuance")}.items():
+        *_, res = _policy_run(deal, prime, {**base, "holder": h}, 200, 5)
+        tot[label] = risk.metrics(res, ("shares",))["shares"]
+    assert (tot["kept"] <= tot["untracked"]).all() and (tot["kept"] < tot["untracked"]).any()
+    assert tot["kept_post"].sum() >= tot["kept"].sum()
+
+
+def test_revolver_rules_move_cost_and_default(deal, prime):
+    """The revolver's interest is cash due: including it can only bring a default forward; its
+    balloon as cash (``cash``) defaults every path that reaches its maturity with a capacity below it."""
+    a = notes.assumptions_from_deal(deal)
+    plan0 = eng.build_plan(deal, a, eng.risk_terms(revolver="excluded"), prime=prime)
+    first, last = mk.path_window(plan0.grid)
+    paths = mk.simulate("gbm", 400, 9, first, last)
+    d = {}
+    for rule in eng.REVOLVER_RULES:
+        plan = eng.build_plan(deal, a, eng.risk_terms(revolver=rule), prime=prime)
+        res = eng.run(plan, eng.windows(paths, plan.grid))
+        d[rule] = (res.default_k >= 0)
+    assert (d["excluded"] <= d["refinanced"]).all() and (d["refinanced"] <= d["cash"]).all()
+    assert d["cash"].all()   # $7,000,000 balloon > $250,000 capacity
+
+
+def test_bad_policy_is_one_clear_line():
+    with pytest.raises(ParameterError, match=r"parameter holder: unknown rule.*'always'"):
+        eng.holder_policy("always")
+    with pytest.raises(ParameterError, match=r"parameter trigger: the convert rule needs a trigger"):
+        eng.holder_policy("convert")
+    with pytest.raises(ParameterError, match=r"parameter sell_fraction: expected a number from 0 to 1 \(got '1.5'\)"):
+        eng.holder_policy("convert", "1.2", sell_fraction="1.5")
+    with pytest.raises(ParameterError, match=r"parameter reading: choose one of"):
+        eng.holder_policy(reading="loose")
+    with pytest.raises(ParameterError, match=r"parameter revolver: unknown rule.*'maybe'"):
+        eng.risk_terms(revolver="maybe")
+
+
+def test_policy_engine_conserves_principal(deal, prime):
+    """With optional conversions and the revolver: principal paid in stock (scheduled and by the
+    holder) + in cash + outstanding at default = what was lent, path by path, to the cent."""
+    c = POLICY_CASES[0]
+    *_, res = _policy_run(deal, prime, c, 500, 42)
+    stock = sum(r.principal_stock.sum(axis=1) + r.opt_principal.sum(axis=1) for r in res.notes.values())
+    assert (risk.principal_cash(res) + stock + res.default_principal == risk.principal_lent(res)).all()
+    assert (res.default_k >= 0).any() and (res.default_k < 0).any()
+
+
+@pytest.mark.parametrize("case", [0, 1])
+def test_policy_engine_with_daily_rounding(deal, prime, case):
+    """The other named interest rounding (each day's interest rounded, notes ``rounding="daily"``):
+    the engine still equals the twin, term notes and revolver alike."""
+    c = POLICY_CASES[case]
+    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
+    terms = eng.risk_terms("cash_capacity", c["cap"], 1, "0.40", c["revolver"], eng.holder_policy(**c["holder"]))
+    plan = eng.build_plan(deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime,
+                          rounding="daily")
+    first, last = mk.path_window(plan.grid)
+    n = full_or(15, 100)
+    paths = mk.simulate("gbm", n, 700 + case, first, last,
+                        assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"]))
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, c["authorized"], n, xirr_paths=3,
+             rounding="daily")
