@@ -1,18 +1,23 @@
-"""Display helpers for the notebooks (thin: formatting only)."""
+"""Display helpers for the notebooks (thin: formatting only, through :mod:`dealkit.fmt`)."""
 
 from __future__ import annotations
+
+from typing import Iterable, Mapping
 
 import pandas as pd
 from IPython.display import HTML
 
+from .fmt import escape_dollars, table_html
+
 __all__ = ["table", "markdown"]
 
 
-def table(frame: pd.DataFrame) -> HTML:
-    """A DataFrame as a plain HTML table without the index (cheaper than a pandas Styler, and
-    the same in JupyterLab and in the exported report)."""
-    shown = frame.astype(object).where(frame.notna(), "—")  # None and NaN alike
-    return HTML(shown.to_html(index=False, escape=True, classes="dealkit-table", border=0))
+def table(frame: pd.DataFrame, totals: Iterable[str] = (), kinds: Mapping[str, str] | None = None,
+          caption: str | None = None, total_label: str = "Total") -> HTML:
+    """A DataFrame as a finished-model HTML table (:func:`dealkit.fmt.table_html`): plain headers,
+    numbers right-aligned, money as $, rates as %, thousands, Yes/No, one date format, an optional
+    totals row (exact sums of the ``totals`` columns); the same in JupyterLab and in the report."""
+    return HTML(table_html(frame, totals=totals, kinds=kinds, caption=caption, total_label=total_label))
 
 
 def markdown(text: str):
@@ -20,4 +25,4 @@ def markdown(text: str):
     math by JupyterLab and by nbconvert's Markdown renderer."""
     from IPython.display import Markdown
 
-    return Markdown(text.replace("\\$", "$").replace("$", "\\$"))
+    return Markdown(escape_dollars(text))

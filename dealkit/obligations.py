@@ -25,7 +25,7 @@ from .params import as_date
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
-           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "scenario_path", "deadline"]
+           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "ILLUSTRATIVE", "scenario_path", "deadline"]
 
 #: The reading of "promptly" (no term is stated in the documents): this many business days.
 PROMPTLY_BUSINESS_DAYS = 2
@@ -159,6 +159,8 @@ def _date(value: Any, where: str, source: str) -> dt.date:
 
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
+#: The label of the fictional sample event stream, shown wherever its events appear.
+ILLUSTRATIVE = "Illustrative: fictional sample events, not the deal's record"
 SCENARIOS = {"history": "the deal's recorded history (deal-facts.md) run through the calendar",
              "sample": "an illustrative stream: exercise, reverse split, infringement, escrow resignation, default"}
 
