@@ -10,12 +10,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dealkit-installed
 
-.PHONY: report test lab bench check chromium clean fuzz
+.PHONY: report test lab bench check chromium poppler clean fuzz
 
 report: $(STAMP)
 	$(BIN)/dealkit report --out reports
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium poppler
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -30,7 +30,7 @@ check: $(STAMP)
 	$(BIN)/dealkit check
 
 # The full property, fuzz and kill runs (the suite runs a sample of each).
-fuzz: $(STAMP) chromium
+fuzz: $(STAMP) chromium poppler
 	DEALKIT_FULL=1 $(BIN)/python -m pytest
 
 # The environment is rebuilt when pyproject.toml changes.
@@ -54,6 +54,16 @@ chromium:
 	elif command -v sudo >/dev/null 2>&1; then \
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
+
+# Debian's poppler-utils (pdftotext, pdfinfo) for the test that prints the combined report to PDF.
+poppler:
+	@if command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's poppler-utils (once)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else echo "pdftotext is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

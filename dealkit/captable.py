@@ -17,13 +17,13 @@ from fractions import Fraction
 
 __all__ = ["CapRow", "CapTable", "cap_table", "ownership", "OWNERSHIP_PLACES"]
 
-#: Ownership fractions are shown to 1/1,000,000 (0.0001%), rounded half-up.
-OWNERSHIP_PLACES = Decimal("0.000001")
+#: Ownership fractions are rounded half-up to 1/10,000 (0.01%).
+OWNERSHIP_PLACES = Decimal("0.0001")
 
 
 def ownership(part: int, whole: int) -> Decimal | None:
     """``part / whole`` as a fraction rounded half-up to :data:`OWNERSHIP_PLACES`; ``None`` when
-    the whole is zero. Formula: round_half_up(part ÷ whole, 10⁻⁶)."""
+    the whole is zero. Formula: round_half_up(part ÷ whole, 10⁻⁴)."""
     if whole <= 0:
         return None
     f = Fraction(part, whole)

@@ -191,7 +191,14 @@ def cell(value, kind: str = "text") -> str:
     return str(value)
 
 
-NUMERIC_KINDS = ("money", "pct", "shares")
+NUMERIC_KINDS = ("money", "pct", "shares", "numtext")
+_NUMBER_TEXT = re.compile(r"^[-+−]?\$?[\d,]+(\.\d+)?%?$")
+
+
+def _numeric_text(values) -> bool:
+    """True when every non-empty value is text that reads as one number ("2,000,000.00", "4.99%")."""
+    seen = [v for v in values if not _is_missing(v) and v not in ("", DASH)]
+    return bool(seen) and all(isinstance(v, (str, int, Decimal)) and _NUMBER_TEXT.match(str(v).strip()) for v in seen)
 
 
 def totals_row(frame, columns: Iterable[str], label: str = "Total") -> dict:
@@ -226,12 +233,16 @@ def table_html(frame, *, kinds: Mapping[str, str] | None = None, totals: Iterabl
                classes: str = "dealkit-table") -> str:
     """``frame`` as a finished-model HTML table: plain headers, numbers right-aligned (``num``),
     money, percents, thousands, Yes/No, one date format, an optional totals row (the exact sums of
-    ``totals``), every text escaped, wrapped so that JupyterLab's MathJax leaves ``$`` alone."""
+    ``totals``; a mapping gives the totals instead, e.g. an exact 100% where the rows are rounded),
+    every text escaped, wrapped so that JupyterLab's MathJax leaves ``$`` alone."""
     if index:
         frame = frame.reset_index()
     kinds = dict(kinds or {})
     for c in frame.columns:
         kinds.setdefault(c, column_kind(c, frame[c].tolist()))
+        if kinds[c] == "text" and _numeric_text(frame[c].tolist()):
+            kinds[c] = "numtext"  # already formatted numbers ("2,000,000.00"): right-aligned as they are
+    given = dict(totals) if isinstance(totals, Mapping) else {}
     totals = [c for c in totals if c in frame.columns]
     esc = html.escape
     head = "".join(f'<th class="{"num" if kinds[c] in NUMERIC_KINDS else "txt"}" scope="col">{esc(header(c))}</th>'
@@ -243,12 +254,15 @@ def table_html(frame, *, kinds: Mapping[str, str] | None = None, totals: Iterabl
             for c, v in zip(frame.columns, row)) + "</tr>")
     foot = ""
     if totals:
-        t = totals_row(frame, totals, total_label)
+        t = {**totals_row(frame, totals, total_label), **given}
         foot = "<tfoot><tr>" + "".join(
             f'<td class="{"num" if c in totals else "txt"}">'
             f'{esc(cell(t[c], kinds[c]) if c in totals else (t[c] or ""))}</td>' for c in frame.columns) + "</tr></tfoot>"
+    if not body:  # an empty state says so instead of collapsing to a header
+        body = [f'<tr><td class="txt dk-empty" colspan="{len(frame.columns)}">None.</td></tr>']
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="dealkit-table-wrap {NO_MATH}"><table class="{esc(classes)}">{cap}<thead><tr>{head}</tr></thead>'
+    wide = " dk-wide" if len(frame.columns) > 8 else ""
+    return (f'<div class="dealkit-table-wrap{wide} {NO_MATH}"><table class="{esc(classes)}">{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody>{foot}</table></div>')
 
 

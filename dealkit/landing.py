@@ -70,8 +70,13 @@ def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, st
     return out
 
 
+_PAGE_SUMMARY = re.compile(r'<section class="dealkit-summary[^"]*" id="executive-summary">.*?</section>', re.S)
+
+
 def _local_links(content: str, names: list[str]) -> str:
-    """Links between pages (``01_notes.html#x``) become links within the one file (``#x``)."""
+    """Links between pages (``01_notes.html#x``) become links within the one file (``#x``); a
+    page's own copy of the executive summary is dropped (the report opens with it)."""
+    content = _PAGE_SUMMARY.sub("", content)
     for name in names:
         content = content.replace(f'href="{name}.html#', 'href="#').replace(f'href="{name}.html"', f'href="#sec-{name}"')
     return content

@@ -130,6 +130,15 @@ def _notes_run(deal, prime, params: Mapping[str, str]):
     return p, a, market, schedules, ds, solve, flows
 
 
+def _short_cite(citation: str) -> str:
+    """A citation for one line: a URL becomes its host (the full one is in the linked section)."""
+    if citation.startswith(("http://", "https://")):
+        from urllib.parse import urlparse
+
+        return f"public record, {urlparse(citation).netloc}"
+    return citation
+
+
 def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None) -> Summary:
     """The executive summary of ``deal`` (see the module docstring for what and where from).
 
@@ -179,7 +188,7 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
     result = review if review is not None else run_review(deal)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     top = sorted((f for f in result.findings if f.kind != "assumption"), key=lambda f: order.get(f.severity, 9))[:4]
-    findings = [(f.severity, f.title, "; ".join(f.citations[:2])) for f in top]
+    findings = [(f.severity, f.title, "; ".join(_short_cite(c) for c in f.citations[:2])) for f in top]
     t = deal.note_terms
     assumptions = [
         ("Margin over WSJ prime", fmt.pct(t.prime_margin.value, None)),
