@@ -122,6 +122,9 @@ _WORDS = {"xirr": "XIRR", "fmv": "FMV", "id": "ID", "ip": "IP", "mbn": "MBN", "a
           "usd": "USD", "pct": "%", "cap": "cap", "ics": "ICS", "csv": "CSV"}
 
 
+_LETTERED = {"term", "series", "schedule", "note", "class", "exhibit"}  # "term a" → "Term A"
+
+
 def header(name) -> str:
     """A column name in plain words: ``principal_cash`` → ``Principal cash``, ``fmv`` → ``FMV``;
     text that is already words only gets a capital first letter."""
@@ -129,7 +132,8 @@ def header(name) -> str:
     words = [w for w in re.split(r"[_\s]+", text) if w]
     if not words:
         return text
-    out = [_WORDS.get(w.lower(), w.upper() if len(w) == 1 and i else w) for i, w in enumerate(words)]
+    out = [_WORDS.get(w.lower(), w.upper() if len(w) == 1 and i and words[i - 1].lower() in _LETTERED else w)
+           for i, w in enumerate(words)]
     first = out[0]
     if first[:1].islower():
         out[0] = first[:1].upper() + first[1:]
@@ -137,7 +141,7 @@ def header(name) -> str:
 
 
 # ------------------------------------------------------------------------------- columns -----
-_PCT_HINTS = ("rate", "rates", "percent", "%", "ownership", "dilution", "share of", "xirr", "cap", "yield")
+_PCT_HINTS = ("rate", "rates", "percent", "(%)", "ownership", "dilution", "xirr", "yield")
 _MONEY_HINTS = ("$", "amount", "price", "cost", "paid", "payment", "principal", "interest", "fee", "value",
                 "cash", "premium", "balance", "opening", "draw", "repaid", "base", "overadvance", "total",
                 "outstanding", "face", "held", "demand", "expense", "proceeds")

@@ -12,6 +12,15 @@
       s.setAttribute('preserveAspectRatio', 'xMinYMin meet');
     });
     document.documentElement.classList.add('dk-printing');
+    // tables wider than the paper (about 700 CSS px between the margins of A4 or Letter) are
+    // scaled down to fit: every column stays on the page
+    document.querySelectorAll('.dealkit-table-wrap > table, .jp-RenderedHTMLCommon > table').forEach(function (t) {
+      var keep = t.style.width, keepFont = t.style.fontSize;
+      t.style.fontSize = '8pt'; t.style.width = 'min-content';
+      var need = t.offsetWidth;
+      t.style.width = keep; t.style.fontSize = keepFont;
+      if (need > 700) { t.style.zoom = String(Math.max(0.4, 700 / need)); t.setAttribute('data-dk-zoom', '1'); }
+    });
   });
   window.addEventListener('afterprint', function () {
     svgs().forEach(function (s) {
@@ -19,5 +28,6 @@
       s.removeAttribute('viewBox'); s.removeAttribute('data-dk-w'); s.removeAttribute('data-dk-h');
     });
     document.documentElement.classList.remove('dk-printing');
+    document.querySelectorAll('[data-dk-zoom]').forEach(function (t) { t.style.zoom = ''; t.removeAttribute('data-dk-zoom'); });
   });
 })();
