@@ -19,7 +19,7 @@
       t.style.fontSize = '8pt'; t.style.width = 'min-content';
       var need = t.offsetWidth;
       t.style.width = keep; t.style.fontSize = keepFont;
-      if (need > 700) { t.style.zoom = String(Math.max(0.4, 700 / need)); t.setAttribute('data-dk-zoom', '1'); }
+      if (need > 690) { t.style.zoom = String(Math.max(0.4, 680 / need)); t.setAttribute('data-dk-zoom', '1'); }
     });
   });
   window.addEventListener('afterprint', function () {
