@@ -166,6 +166,8 @@ def column_kind(name, values: Iterable) -> str:
     if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in seen):
         return "text" if lname in ("year", "period", "#", "no") else "shares"
     if all(isinstance(v, (Decimal, float, Fraction)) and not isinstance(v, bool) for v in seen):
+        if lname.rstrip().endswith("%"):
+            return "points"  # already in percent ("ownership after %": 4.75 is 4.75%)
         if any(h in lname for h in _PCT_HINTS) and "$" not in lname:
             return "pct"
         if any(h in lname for h in _SHARE_HINTS) and not any(h in lname for h in ("price", "value", "$")):
@@ -174,7 +176,7 @@ def column_kind(name, values: Iterable) -> str:
     return "text"
 
 
-_FORMATTERS = {"money": money, "pct": lambda v: pct(v, None), "shares": shares, "bool": yes_no, "date": date}
+_FORMATTERS = {"money": money, "pct": lambda v: pct(v, None), "points": lambda v: f"{float(v):,.2f}%", "shares": shares, "bool": yes_no, "date": date}
 
 
 def cell(value, kind: str = "text") -> str:
@@ -195,7 +197,7 @@ def cell(value, kind: str = "text") -> str:
     return str(value)
 
 
-NUMERIC_KINDS = ("money", "pct", "shares", "numtext")
+NUMERIC_KINDS = ("money", "pct", "points", "shares", "numtext")
 _NUMBER_TEXT = re.compile(r"^[-+−]?\$?[\d,]+(\.\d+)?%?$")
 
 

@@ -90,3 +90,8 @@ def test_empty_table_says_so_and_formatted_numbers_align_right():
 def test_exact_inputs_stay_exact():
     assert fmt.shares(Fraction(3, 2)) == "1.5"
     assert fmt.totals_row(pd.DataFrame({"x": [Decimal("0.1")] * 3}, dtype=object), ["x"])["x"] == Decimal("0.3")
+
+
+def test_a_column_already_in_percent():
+    html = fmt.table_html(pd.DataFrame({"ownership after %": [4.7528]}))
+    assert "4.75%" in html and "475" not in html

@@ -154,8 +154,6 @@ def test_combined_report_prints_to_pdf(printed):
     assert "Executive summary" in first_page
 
 
-@pytest.mark.xfail(strict=True, reason="known: the widest tables of 03_option (plan: Cap binding, Remaining) and "
-                                       "04_obligations (calendar: Performed on) still lose their last column in print")
 def test_pdf_keeps_every_table_column(printed):
     out, pdf = printed
     html, text, flat = _pdf_text(out, pdf)

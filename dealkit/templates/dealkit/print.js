@@ -12,14 +12,14 @@
       s.setAttribute('preserveAspectRatio', 'xMinYMin meet');
     });
     document.documentElement.classList.add('dk-printing');
-    // tables wider than the paper (about 700 CSS px between the margins of A4 or Letter) are
+    // tables wider than the paper (about 600 CSS px for a table between the margins and the cell padding of A4 or Letter) are
     // scaled down to fit: every column stays on the page
     document.querySelectorAll('.dealkit-table-wrap > table, .jp-RenderedHTMLCommon > table').forEach(function (t) {
-      var keep = t.style.width, keepFont = t.style.fontSize;
-      t.style.fontSize = '8pt'; t.style.width = 'min-content';
+      var keep = [t.style.width, t.style.fontSize, t.style.tableLayout];
+      t.style.fontSize = '8pt'; t.style.tableLayout = 'auto'; t.style.width = 'min-content';
       var need = t.offsetWidth;
-      t.style.width = keep; t.style.fontSize = keepFont;
-      if (need > 690) { t.style.zoom = String(Math.max(0.4, 680 / need)); t.setAttribute('data-dk-zoom', '1'); }
+      t.style.width = keep[0]; t.style.fontSize = keep[1]; t.style.tableLayout = keep[2];
+      if (need > 600) { t.style.zoom = String(Math.max(0.4, 600 / need)); t.setAttribute('data-dk-zoom', '1'); }
     });
   });
   window.addEventListener('afterprint', function () {
