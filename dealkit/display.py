@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 from IPython.display import HTML
 
-from .fmt import escape_dollars, table_html
+from .fmt import no_math_markdown, table_html
 
 __all__ = ["table", "markdown"]
 
@@ -21,8 +21,8 @@ def table(frame: pd.DataFrame, totals: Iterable[str] = (), kinds: Mapping[str, s
 
 
 def markdown(text: str):
-    """Markdown with dollar signs escaped: two "$" in a line would otherwise be read as LaTeX
-    math by JupyterLab and by nbconvert's Markdown renderer."""
+    """Markdown whose dollar signs stay text: two "$" in a line would otherwise be read as LaTeX
+    math by JupyterLab and by nbconvert's Markdown renderer (:func:`dealkit.fmt.no_math_markdown`)."""
     from IPython.display import Markdown
 
-    return Markdown(escape_dollars(text))
+    return Markdown(no_math_markdown(text))

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 __all__ = ["DATE_FORMAT", "DASH", "money", "pct", "shares", "yes_no", "date", "header", "cell",
-           "column_kind", "escape_dollars", "NO_MATH", "table_html", "format_frame", "totals_row"]
+           "column_kind", "escape_dollars", "no_math_markdown", "NO_MATH", "table_html", "format_frame", "totals_row"]
 
 #: The one date format of every report: day, abbreviated month, year.
 DATE_FORMAT = "%-d %b %Y"
@@ -270,6 +270,14 @@ def table_html(frame, *, kinds: Mapping[str, str] | None = None, totals: Iterabl
     wide = " dk-wide" if len(frame.columns) > 8 else ""
     return (f'<div class="dealkit-table-wrap{wide} {NO_MATH}"><table class="{esc(classes)}">{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody>{foot}</table></div>')
+
+
+def no_math_markdown(text: str) -> str:
+    """Markdown that JupyterLab shows with its dollars as text: dollars escaped (:func:`escape_dollars`)
+    and the whole wrapped in a ``<div>`` of class :data:`NO_MATH` (blank lines around the text, so
+    the Markdown inside is still parsed). The wrapper is needed: JupyterLab's Markdown renderer
+    turns ``\\$`` into ``$`` before MathJax reads the page, so the escape alone does not stop it."""
+    return f'<div class="{NO_MATH}">\n\n{escape_dollars(text)}\n\n</div>'
 
 
 def escape_dollars(text: str) -> str:
