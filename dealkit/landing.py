@@ -150,7 +150,7 @@ def index_html(report, summary: Summary | None, title: str) -> str:
             cards.append(f'<li><a href="{esc(r.html.name)}">{esc(r.title)}</a><small>{esc(about)}</small></li>')
         else:
             rel = os.path.relpath(r.ipynb, report.out_dir) if r.ipynb else "—"
-            cards.append(f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">failed</b>: '
+            cards.append(f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
                          f'{esc(r.error or "")}<small>partial notebook: {esc(rel)}</small></li>')
     combined = (f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
                 f'({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>'
@@ -163,7 +163,7 @@ def index_html(report, summary: Summary | None, title: str) -> str:
         + (f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>' if sample and (p.name.startswith("obligations-calendar") or p.suffix == ".ics") else "")
         + "</li>" for p in files)
     data = f"<h2>Data files</h2><ul>{file_items}</ul>" if files else ""
-    rows = "".join(f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'failed'}</td>"
+    rows = "".join(f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
                    f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
                    for r in report.results)
     params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
