@@ -95,7 +95,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
             return
         total = sum(r.amount for r in rows)
         status.value = _no_math(f"<b>Paid out {money(total)}</b> of {money(escrowed)} held: conserved to the cent.")
-        table.value = table_html(disbursement_frame(rows).drop(columns=["amount"]))
+        table.value = table_html(disbursement_frame(rows).drop(columns=["shown"]), totals=["amount"], total_label="Paid out")
         new = sankey_figure(rows, escrowed)
         with chart.batch_update():
             chart.data[0].node.label = new.data[0].node.label
