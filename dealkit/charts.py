@@ -203,7 +203,7 @@ def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
     fig = go.Figure(traces)
     fig.update_layout(title=f"Cashless exercise now: {labels[0]}", height=460,
                       xaxis_title="shares outstanding before exercise", yaxis_title="Fair Market Value ($, log scale)",
-                      yaxis={"type": "log", "tickprefix": "$"}, xaxis={"tickformat": ",d"},
+                      yaxis={"type": "log", "tickprefix": "$", "tickformat": ".5~f"}, xaxis={"tickformat": ",d"},
                       updatemenus=[{"buttons": buttons, "x": 1.0, "y": 1.15, "xanchor": "right"}],
                       margin={"l": 70, "r": 20, "t": 80, "b": 50})
     return fig

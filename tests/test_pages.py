@@ -163,3 +163,19 @@ def test_pdf_keeps_every_table_column(printed):
     # a header wraps over lines in print: every one of its words must be on paper
     missing = [h for h in set(headers) if not all(w in words or w in flat for w in h.split())]
     assert not missing, f"table columns lost in print: {missing}"
+
+
+def test_heatmap_dropdown_keeps_the_title(report_run, browser):
+    _, out = report_run
+    page = _open(browser, out / "03_option.html", SIZES["desktop"])
+    heat = page.locator(".js-plotly-plot").filter(has=page.locator(".updatemenu-container")).first
+    before = heat.locator(".gtitle").text_content()
+    assert before.startswith("Cashless exercise now")
+    # what the dropdown's second entry does (method "update" with its args), in the page's plotly.js
+    page.evaluate("""() => { const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.layout.updatemenus);
+                             const b = gd.layout.updatemenus[0].buttons[1];
+                             return Plotly.update(gd, b.args[0], b.args[1]); }""")
+    page.wait_for_timeout(300)
+    after = heat.locator(".gtitle").text_content()
+    assert after.startswith("Cashless exercise now") and after != before, (before, after)
+    page.close()
