@@ -280,14 +280,17 @@ def unmatched_events(deal: Deal, events: Iterable[ObligationEvent]):
                         columns=["date", "event", "note", "why nothing is triggered here"])
 
 
-def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None) -> bytes:
-    """An iCalendar file: one all-day event per triggered obligation with a due date (icalendar)."""
+def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None,
+           label: str | None = None) -> bytes:
+    """An iCalendar file: one all-day event per triggered obligation with a due date (icalendar).
+    ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample stream) heads every summary and the
+    calendar's name, so fictional events never pass for the record in a calendar app."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//dealkit//Laurus ATG obligations//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Laurus / ATG financing: obligations")
+    cal.add("x-wr-calname", "Laurus / ATG financing: obligations" + (f" ({label})" if label else ""))
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for t in triggered:
         if t.due is None:
@@ -298,7 +301,7 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
         ev.add("dtstamp", stamp)
         ev.add("dtstart", t.due)
         ev.add("dtend", t.due + dt.timedelta(days=1))
-        ev.add("summary", f"[{t.status}] {t.obligation.id}: {party_label(deal, t.obligation.obligor)} → "
+        ev.add("summary", (f"[{label}] " if label else "") + f"[{t.status}] {t.obligation.id}: {party_label(deal, t.obligation.obligor)} → "
                           f"{party_label(deal, t.obligation.obligee)}")
         ev.add("description", f"{t.obligation.duty.value}\nTriggered by {t.event.kind} on {t.event.date} "
                               f"{t.event.note}\nDeadline: {t.rule}\nSource: {deal.cite(t.obligation.duty.source)}")
@@ -307,14 +310,19 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
     return cal.to_ical()
 
 
-def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str],
+                  label: str | None = None) -> list[Path]:
     """Write ``obligations.csv`` (the register), ``obligations-calendar.csv`` (the computed
-    calendar) and ``obligations.ics`` into ``out_dir``, each atomically."""
+    calendar) and ``obligations.ics`` into ``out_dir``, each atomically. ``label`` (e.g.
+    :data:`ILLUSTRATIVE` for the sample events) marks every row of the calendar and every event."""
     from .export import write_atomic
 
     out = Path(out_dir)
     paths = [out / "obligations.csv", out / "obligations-calendar.csv", out / "obligations.ics"]
     write_atomic(paths[0], register_frame(deal).to_csv(index=False))
-    write_atomic(paths[1], calendar_frame(deal, triggered).to_csv(index=False))
-    write_atomic(paths[2], to_ics(deal, triggered).decode("utf-8"))
+    calendar = calendar_frame(deal, triggered)
+    if label:
+        calendar.insert(0, "label", label)
+    write_atomic(paths[1], calendar.to_csv(index=False))
+    write_atomic(paths[2], to_ics(deal, triggered, label=label).decode("utf-8"))
     return paths
