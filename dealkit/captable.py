@@ -22,8 +22,18 @@ OWNERSHIP_PLACES = Decimal("0.0001")
 
 
 def ownership(part: int, whole: int) -> Decimal | None:
-    """``part / whole`` as a fraction rounded half-up to :data:`OWNERSHIP_PLACES`; ``None`` when
-    the whole is zero. Formula: round_half_up(part ÷ whole, 10⁻⁴)."""
+    """Ownership as a fraction: round_half_up(part ÷ whole, 10⁻⁴) (:data:`OWNERSHIP_PLACES`).
+
+    Parameters
+    ----------
+    part, whole : int
+        Shares of one line; shares of the whole table.
+
+    Returns
+    -------
+    Decimal or None
+        The rounded fraction; ``None`` when ``whole`` is not positive.
+    """
     if whole <= 0:
         return None
     f = Fraction(part, whole)
@@ -86,6 +96,23 @@ def cap_table(deal, *, outstanding: int | None = None, conversion_price: Decimal
     The 4.99% holder view (Option §10, the literal reading; the note form's conversion cap is
     the same figure): the holder may own at most floor(cap × O) − owned shares at once, against
     what it would own were everything issued together.
+
+    Parameters
+    ----------
+    deal : Deal
+        The loaded deal (:func:`dealkit.loader.load_deal`).
+    outstanding : int, optional
+        Common shares outstanding before the deal; default the deal file's assumption.
+    conversion_price : Decimal, optional
+        The Fixed Conversion Price; default ``note_terms.fixed_conversion_price`` (assumed).
+    owned : int
+        Shares the holder already owns (for the 4.99% view).
+
+    Returns
+    -------
+    CapTable
+        Rows, the fully diluted total FD = O + Option + Σ floor(face ÷ price) (the Warrant, unspecified,
+        left out), and the holder view.
     """
     cap = deal.capitalization
     o = int(outstanding if outstanding is not None else cap.outstanding_at_closing.value)

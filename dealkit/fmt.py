@@ -23,7 +23,7 @@ import datetime as dt
 import html
 import numbers
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Iterable, Mapping
 
@@ -61,8 +61,6 @@ def money(amount, *, cents: bool = True) -> str:
     sign = "-" if d < 0 else ""
     d = abs(d)
     if not cents:
-        from decimal import ROUND_HALF_UP
-
         return f"{sign}${d.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
     if d != d.quantize(_CENT, rounding="ROUND_DOWN"):
         text = f"{d.normalize():f}"
@@ -73,14 +71,17 @@ def money(amount, *, cents: bool = True) -> str:
 
 def pct(rate, places: int | None = 2) -> str:
     """A fraction as a percent: ``Decimal("0.0499")`` → ``"4.99%"``; ``places=None`` keeps every
-    digit of a ``Decimal`` (``0.0325`` → ``3.25%``, ``0.02`` → ``2%``). Floats are shown to ``places``."""
+    digit of a ``Decimal``, at least two (``0.0325`` → ``3.25%``, ``0.02`` → ``2.00%``). A ``Decimal``
+    shown to ``places`` is rounded half-up (display only); floats (an XIRR) are shown to ``places``."""
     if _is_missing(rate):
         return DASH
-    if places is None and isinstance(rate, Decimal):
+    if isinstance(rate, Decimal):
         value = (rate * 100).normalize()
-        return f"{value:,.2f}%" if value.as_tuple().exponent >= -2 else f"{value:,f}%"
-    value = float(rate) * 100 if not isinstance(rate, Decimal) else rate * 100
-    return f"{value:,.{2 if places is None else places}f}%"
+        if places is None:
+            return f"{value:,.2f}%" if value.as_tuple().exponent >= -2 else f"{value:,f}%"
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return f"{value:,.{places}f}%"
+    return f"{float(rate) * 100:,.{2 if places is None else places}f}%"
 
 
 def shares(n) -> str:
@@ -238,9 +239,27 @@ def table_html(frame, *, kinds: Mapping[str, str] | None = None, totals: Iterabl
                total_label: str = "Total", caption: str | None = None, index: bool = False,
                classes: str = "dealkit-table") -> str:
     """``frame`` as a finished-model HTML table: plain headers, numbers right-aligned (``num``),
-    money, percents, thousands, Yes/No, one date format, an optional totals row (the exact sums of
-    ``totals``; a mapping gives the totals instead, e.g. an exact 100% where the rows are rounded),
-    every text escaped, wrapped so that JupyterLab's MathJax leaves ``$`` alone."""
+    money, percents, thousands, Yes/No, one date format, an optional totals row, every text
+    escaped, wrapped so that JupyterLab's MathJax leaves ``$`` alone.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Exact values (``Decimal``, ``int``, dates, ``bool``); already formatted text is shown as is
+        (right-aligned when it reads as a number).
+    kinds : mapping, optional
+        Column → kind (:func:`column_kind`) where the inference should not decide.
+    totals : iterable of str or mapping
+        Columns whose exact sum (Σ rows, ``Decimal`` or ``int``) makes the totals row; a mapping
+        gives the totals instead (e.g. an exact 100% where the rows are rounded).
+    total_label, caption : str
+        The totals row's label; a caption above the table.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
     if index:
         frame = frame.reset_index()
     kinds = dict(kinds or {})

@@ -142,9 +142,27 @@ def _short_cite(citation: str) -> str:
 def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None) -> Summary:
     """The executive summary of ``deal`` (see the module docstring for what and where from).
 
-    ``params``: string parameters of ``01_notes`` (``-p`` values of a report run); the rest take
-    :data:`NOTES_DEFAULTS`. Dilution = shares issued ÷ (shares outstanding at closing + shares
-    issued); stock share = principal paid in stock ÷ (principal paid in stock + in cash).
+    Formulas: dilution = shares issued ÷ (shares outstanding at closing + shares issued); stock
+    share = principal paid in stock ÷ (principal in stock + in cash); fully diluted dilution =
+    1 − O ÷ FD (:func:`dealkit.captable.cap_table`); XIRR: :func:`dealkit.notes.xirr` (actual/365).
+
+    Parameters
+    ----------
+    deal : Deal
+        The loaded deal.
+    prime : PrimeSeries, optional
+        The WSJ prime path; default :func:`dealkit.loader.load_prime`.
+    params : mapping of str to str, optional
+        String parameters of ``01_notes`` (``-p`` values of a report run); the rest take
+        :data:`NOTES_DEFAULTS`.
+    review : Review, optional
+        The review findings, if already computed.
+
+    Returns
+    -------
+    Summary
+        Formatted figures with the section each links to, the top findings, key assumptions,
+        and the exact figures (``Summary.exact``).
     """
     from . import notes
     from .captable import cap_table

@@ -95,3 +95,8 @@ def test_exact_inputs_stay_exact():
 def test_a_column_already_in_percent():
     html = fmt.table_html(pd.DataFrame({"ownership after %": [4.7528]}))
     assert "4.75%" in html and "475" not in html
+
+
+def test_percent_to_places_rounds_half_up():
+    assert fmt.pct(Decimal("0.000125"), 2) == "0.01%"  # 0.0125% half-up, not half-even
+    assert fmt.pct(Decimal("0.038"), 1) == "3.8%" and fmt.pct(0.2358, 1) == "23.6%"
