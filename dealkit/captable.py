@@ -1,158 +1,202 @@
-"""The fully diluted capitalization table: common outstanding, the Option, the Warrant, note
-conversions at the Fixed Conversion Price, Series D equivalents; before and after; ownership.
+"""The capitalization table: ATG's common before the financing and, fully diluted, after it.
 
-Pure: everything comes from the deal file (and explicit overrides), nothing is rounded except
-the ownership percents, rounded half-up to :data:`OWNERSHIP_PLACES` at the one named point
-(:func:`ownership`). Where the documents leave a number blank (the Warrant's share count, FEA
-Schedule A "__________ Warrants") the row says *unspecified* and stays out of the totals: a
-made-up number would be a silently wrong one.
+A small pure function shared by the exports and the reports. Every count comes from the deal
+file (through :func:`dealkit.loader.load_deal`) or from a named parameter; nothing is invented:
+
+- common outstanding at closing: ``capitalization.outstanding_at_closing`` (an *assumption* of
+  the deal file: no source gives ATG's 2005 count);
+- the Option: ``option.shares`` (Option §1.1), exercised in full;
+- the Warrant: its share count is blank in the escrow's Schedule A, so it is **unspecified**: it
+  is listed, and left out of every total (never a placeholder number);
+- each convertible note converted in full at the Fixed Conversion Price
+  (``note_terms.fixed_conversion_price``, an assumption): ``floor(face / FCP)`` whole shares;
+- Series D equivalents: while authorized common is below ``series_d_until_authorized``, common
+  due to Laurus comes as Series D Convertible Preferred, ``shares ÷ series_d_ratio`` (letter of
+  Sept 6, 2005, Exhibit 4.13): whole preferred shares and the common left over.
+
+"Fully diluted" ignores the 4.99% caps (Option §10; the notes' conversion cap): they limit how
+much may be held *at once*, not how much may be issued in all.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["CapRow", "CapTable", "cap_table", "ownership", "OWNERSHIP_PLACES"]
-
-#: Ownership fractions are rounded half-up to 1/10,000 (0.01%).
-OWNERSHIP_PLACES = Decimal("0.0001")
-
-
-def ownership(part: int, whole: int) -> Decimal | None:
-    """Ownership as a fraction: round_half_up(part ÷ whole, 10⁻⁴) (:data:`OWNERSHIP_PLACES`).
-
-    Parameters
-    ----------
-    part, whole : int
-        Shares of one line; shares of the whole table.
-
-    Returns
-    -------
-    Decimal or None
-        The rounded fraction; ``None`` when ``whole`` is not positive.
-    """
-    if whole <= 0:
-        return None
-    f = Fraction(part, whole)
-    return (Decimal(f.numerator) / Decimal(f.denominator)).quantize(OWNERSHIP_PLACES, rounding=ROUND_HALF_UP)
+__all__ = ["CapRow", "CapTable", "cap_table", "ownership_percent", "lender_key", "HolderView", "holder_view"]
 
 
 @dataclass(frozen=True)
 class CapRow:
+    """One line of the table. ``added`` is ``None`` when the count is unspecified (the Warrant)."""
+
     security: str
     holder: str
-    shares: int | None            # common-equivalent shares; None = unspecified in the documents
-    series_d: int | None          # the same as Series D preferred (shares ÷ ratio, whole shares)
-    series_d_fraction: Fraction | None  # the fraction of a Series D share left over
-    basis: str
-    source: str
-    dilutive: bool                # False for the shares outstanding before the deal
+    kind: str                      # "common", "option", "warrant", "note conversion"
+    before: int                    # common outstanding before the financing (0 for new securities)
+    added: int | None              # common (or common-equivalent) shares the security adds
+    series_d: int | None           # Series D preferred shares on the route (None: unspecified / off route)
+    series_d_leftover: int | None  # common under one preferred share (paid in cash, Option §2.1)
+    basis: str                     # how the count is obtained, with its citation
+
+    @property
+    def after(self) -> int | None:
+        return None if self.added is None else self.before + self.added
 
 
 @dataclass(frozen=True)
 class CapTable:
     rows: tuple[CapRow, ...]
-    outstanding: int
-    fully_diluted: int
-    unspecified: tuple[str, ...]
-    holder_cap: Decimal
-    holder_cap_shares: int        # the most the holder may own at once before any issue (§10 literal)
-    holder_fully_diluted: int     # what the holder would own if everything were issued at once
-    series_d_route: bool          # True while authorized common is below the Series D threshold
+    series_d_route: bool
+    fixed_conversion_price: Decimal
+
+    @property
+    def total_before(self) -> int:
+        return sum(r.before for r in self.rows)
+
+    @property
+    def total_after(self) -> int:
+        """Fully diluted common after the financing; unspecified rows are left out."""
+        return sum(r.after for r in self.rows if r.after is not None)
+
+    @property
+    def unspecified(self) -> tuple[CapRow, ...]:
+        return tuple(r for r in self.rows if r.added is None)
+
+    def ownership_before(self, row: CapRow) -> Fraction:
+        """``before / total_before``, exact."""
+        return Fraction(row.before, self.total_before) if self.total_before else Fraction(0)
+
+    def ownership_after(self, row: CapRow) -> Fraction | None:
+        """``after / total_after``, exact; ``None`` for an unspecified row."""
+        if row.after is None:
+            return None
+        return Fraction(row.after, self.total_after) if self.total_after else Fraction(0)
 
     def frame(self):
-        """One row per security: shares, Series D equivalent, ownership before and fully diluted."""
+        """The table for display: counts, Series D equivalents and ownership (percent, 4 places)."""
         import pandas as pd
 
-        rows = []
+        out = []
         for r in self.rows:
-            rows.append({"security": r.security, "holder": r.holder,
-                         "shares": r.shares if r.shares is not None else "unspecified",
-                         "series_d_equivalent": r.series_d if r.shares is not None and r.dilutive else None,
-                         "ownership_before": ownership(r.shares, self.outstanding) if not r.dilutive else None,
-                         "ownership_fully_diluted": ownership(r.shares, self.fully_diluted) if r.shares is not None else None,
-                         "basis": r.basis, "source": r.source})
-        return pd.DataFrame(rows, dtype=object)
+            after = self.ownership_after(r)
+            out.append({"security": r.security, "holder": r.holder, "before": r.before,
+                        "added": "unspecified" if r.added is None else r.added,
+                        "after": "unspecified" if r.after is None else r.after,
+                        "Series D equivalent": "unspecified" if r.added is None else (
+                            r.series_d if self.series_d_route and r.series_d is not None else "—"),
+                        "% before": ownership_percent(self.ownership_before(r)),
+                        "% after": "unspecified" if after is None else ownership_percent(after),
+                        "basis": r.basis})
+        return pd.DataFrame(out)
 
-    def totals(self) -> dict:
-        return {"shares": self.fully_diluted, "ownership_before": Decimal(1) if self.outstanding else None,
-                "ownership_fully_diluted": Decimal(1) if self.fully_diluted else None}
+
+def lender_key(deal) -> str:
+    """The party whose roles include ``lender`` (Laurus): the holder of the notes."""
+    for key, party in deal.parties.items():
+        if "lender" in party.roles:
+            return key
+    raise ValueError("parties: no party has the role 'lender' (the notes' holder)")
 
 
-def cap_table(deal, *, outstanding: int | None = None, conversion_price: Decimal | None = None,
-              owned: int = 0) -> CapTable:
-    """The fully diluted capitalization table of the financing.
+def ownership_percent(share: Fraction, places: int = 4) -> Decimal:
+    """A fraction as a percent, rounded half-up to ``places`` decimals in exact integers (display
+    only): ``round_half_up(share × 100 × 10^places) / 10^places``."""
+    scaled = Fraction(share) * 100 * 10**places
+    q, r = divmod(scaled.numerator, scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    return Decimal(q).scaleb(-places)
 
-    Rows: common outstanding at closing (an assumption of the deal file unless ``outstanding`` is
-    given); the Option's shares (Option §1.1, 140,250,000); the Warrant (FEA recitals (d) and
-    Schedule A: its count is blank, so *unspecified*); each convertible note's face at the Fixed
-    Conversion Price (``note_terms.fixed_conversion_price``, assumed, or ``conversion_price``):
-    shares = floor(face ÷ price). Series D equivalents: shares ÷ ``series_d_ratio`` (letter of
-    Sept 6, 2005), the route while authorized common is below ``series_d_until_authorized``.
 
-    The 4.99% holder view (Option §10, the literal reading; the note form's conversion cap is
-    the same figure): the holder may own at most floor(cap × O) − owned shares at once, against
-    what it would own were everything issued together.
+def cap_table(deal, fixed_conversion_price: Decimal | None = None, outstanding: int | None = None,
+              authorized: int | None = None) -> CapTable:
+    """ATG's capitalization before and after the financing, fully diluted.
+
+    .. math:: after = O + Option + \\sum_{convertible\\ notes} \\lfloor face / FCP \\rfloor
 
     Parameters
     ----------
-    deal : Deal
-        The loaded deal (:func:`dealkit.loader.load_deal`).
-    outstanding : int, optional
-        Common shares outstanding before the deal; default the deal file's assumption.
-    conversion_price : Decimal, optional
-        The Fixed Conversion Price; default ``note_terms.fixed_conversion_price`` (assumed).
-    owned : int
-        Shares the holder already owns (for the 4.99% view).
+    deal
+        The loaded deal.
+    fixed_conversion_price
+        Defaults to ``note_terms.fixed_conversion_price`` (an assumption).
+    outstanding, authorized
+        Default to ``capitalization.outstanding_at_closing`` and ``authorized_at_closing``
+        (assumptions). The Series D route applies while authorized common is below
+        ``capitalization.series_d_until_authorized`` (letter of Sept 6, 2005, Exhibit 4.13).
 
-    Returns
-    -------
-    CapTable
-        Rows, the fully diluted total FD = O + Option + Σ floor(face ÷ price) (the Warrant, unspecified,
-        left out), and the holder view.
+    The Warrant's count is blank in the documents (FEA Schedule A "__________ Warrants"): its row
+    is unspecified and no total includes it.
     """
     cap = deal.capitalization
-    o = int(outstanding if outstanding is not None else cap.outstanding_at_closing.value)
-    if o <= 0:
-        raise ValueError(f"outstanding must be a positive number of shares (got {o})")
-    price = conversion_price if conversion_price is not None else deal.note_terms.fixed_conversion_price.value
-    if price <= 0:
-        raise ValueError(f"conversion price must be positive (got {price})")
-    ratio = int(cap.series_d_ratio.value)
-    holder_name = deal.party_name(deal.option.holder.value)
-    lender = next((p.name.value for p in deal.parties.values() if "lender" in p.roles), "the lender")
+    fcp = deal.note_terms.fixed_conversion_price.value if fixed_conversion_price is None else fixed_conversion_price
+    if fcp <= 0:
+        raise ValueError(f"fixed_conversion_price: must be positive (got {fcp})")
+    o = cap.outstanding_at_closing.value if outstanding is None else outstanding
+    auth = cap.authorized_at_closing.value if authorized is None else authorized
+    route = auth < cap.series_d_until_authorized.value
+    ratio = cap.series_d_ratio.value
 
-    def series_d(n: int) -> tuple[int, Fraction]:
-        return n // ratio, Fraction(n % ratio, ratio)
+    def series_d(n: int | None) -> tuple[int | None, int | None]:
+        if n is None or not route:
+            return None, None
+        return divmod(n, ratio)
 
-    rows = [CapRow("Common stock outstanding", "existing holders", o, None, None,
-                   "shares outstanding at closing" + (" (assumed)" if outstanding is None and cap.outstanding_at_closing.source.kind == "assumed" else " (parameter)" if outstanding is not None else ""),
-                   deal.cite(cap.outstanding_at_closing.source) if outstanding is None else "parameter", False)]
-    n = int(deal.option.shares.value)
-    d, frac = series_d(n)
-    rows.append(CapRow(f"Option ({n:,} shares at ${deal.option.exercise_price.value.normalize():f})", holder_name, n, d, frac,
-                       "Option §1.1: every Option share", deal.cite(deal.option.shares.source), True))
+    rows = [CapRow("Common stock", "existing holders", "common", o, 0, None, None,
+                   f"outstanding at closing: {deal.cite(cap.outstanding_at_closing.source)}")]
+    opt = deal.option
+    n = opt.shares.value
+    rows.append(CapRow("Option (exercised in full)", deal.party_name(opt.holder.value), "option", 0, n, *series_d(n),
+                       f"{n:,} shares ({deal.cite(opt.shares.source)})"))
     w = deal.warrant
-    wshares = w.shares.value
-    rows.append(CapRow("Warrant", deal.party_name(w.holder.value), wshares,
-                       None if wshares is None else series_d(int(wshares))[0], None if wshares is None else series_d(int(wshares))[1],
-                       "unspecified: the count is blank in the documents" if wshares is None else "Warrant shares",
-                       deal.cite(w.shares.source), True))
+    if w.shares.value is None:
+        rows.append(CapRow("Warrant", deal.party_name(w.holder.value), "warrant", 0, None, None, None,
+                           f"unspecified: {w.shares.as_written or 'blank'} ({deal.cite(w.shares.source)})"))
+    else:  # a deal file that knows the count: it counts
+        rows.append(CapRow("Warrant", deal.party_name(w.holder.value), "warrant", 0, w.shares.value,
+                           *series_d(w.shares.value), deal.cite(w.shares.source)))
+    lender = lender_key(deal)
     for key, note in deal.notes.items():
         if not note.convertible:
             continue
-        conv = math.floor(Fraction(note.face.value) / Fraction(price))
-        d, frac = series_d(conv)
-        rows.append(CapRow(f"{note.title.value}: conversion", lender, conv, d, frac,
-                           f"face ${note.face.value:,.2f} ÷ Fixed Conversion Price ${price.normalize():f} (assumed)",
-                           f"{deal.cite(note.face.source)}; {deal.cite(deal.note_terms.fixed_conversion_price.source)}", True))
-    known = [r for r in rows if r.shares is not None]
-    fd = sum(r.shares for r in known)
-    capf = deal.option.max_exercise_cap.value
-    holder_cap_shares = max(0, math.floor(Fraction(capf) * o) - owned)
-    holder_fd = sum(r.shares for r in known if r.dilutive) + owned
-    return CapTable(tuple(rows), o, fd, tuple(r.security for r in rows if r.shares is None), capf, holder_cap_shares,
-                    holder_fd, cap.authorized_at_closing.value < cap.series_d_until_authorized.value)
+        shares = int(note.face.value // fcp)  # whole shares, down: Decimal // is exact truncation
+        rows.append(CapRow(f"{note.title.value} (converted in full)", deal.party_name(lender),
+                           "note conversion", 0, shares, *series_d(shares),
+                           f"face ${note.face.value:,.2f} ÷ Fixed Conversion Price ${fcp} (assumed), whole shares"))
+    return CapTable(tuple(rows), route, fcp)
+
+
+@dataclass(frozen=True)
+class HolderView:
+    """The 4.99% holder view of a capitalization table."""
+
+    cap: Decimal              # Option §10 (the notes' conversion cap is the same figure)
+    at_once: int              # the most the holder may own at a time: floor(cap × O) − owned
+    fully_diluted: int        # what it would hold were every specified security issued at once
+    fully_diluted_share: Fraction
+
+
+def holder_view(deal, table: CapTable, owned: int = 0) -> HolderView:
+    """What the 4.99% cap means for the holder (Option §10, the literal reading: "4.99% of the
+    issued and outstanding shares"): at most ``floor(cap × O) − owned`` shares at a time, against
+    ``owned + Σ added`` (every specified new security, the Warrant left out) fully diluted.
+
+    Parameters
+    ----------
+    deal
+        The loaded deal (the cap: ``option.max_exercise_cap``).
+    table
+        :func:`cap_table`'s result (``O`` = its total before).
+    owned
+        Common the holder already owns.
+    """
+    import math
+
+    cap = deal.option.max_exercise_cap.value
+    o = table.total_before
+    at_once = max(0, math.floor(Fraction(cap) * o) - owned)
+    added = sum(r.added for r in table.rows if r.added is not None and r.kind != "common")
+    held = owned + added
+    return HolderView(cap, at_once, held, Fraction(held, table.total_after) if table.total_after else Fraction(0))

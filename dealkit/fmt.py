@@ -167,8 +167,8 @@ def column_kind(name, values: Iterable) -> str:
     if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in seen):
         return "text" if lname in ("year", "period", "#", "no") else "shares"
     if all(isinstance(v, (Decimal, float, Fraction)) and not isinstance(v, bool) for v in seen):
-        if lname.rstrip().endswith("%"):
-            return "points"  # already in percent ("ownership after %": 4.75 is 4.75%)
+        if lname.rstrip().endswith("%") or lname.startswith("% "):
+            return "points"  # already in percent ("ownership after %", "% after": 4.75 is 4.75%)
         if any(h in lname for h in _PCT_HINTS) and "$" not in lname:
             return "pct"
         if any(h in lname for h in _SHARE_HINTS) and not any(h in lname for h in ("price", "value", "$")):
@@ -177,7 +177,15 @@ def column_kind(name, values: Iterable) -> str:
     return "text"
 
 
-_FORMATTERS = {"money": money, "pct": lambda v: pct(v, None), "points": lambda v: f"{float(v):,.2f}%", "shares": shares, "bool": yes_no, "date": date}
+_FORMATTERS = {"money": money, "pct": lambda v: pct(v, None), "points": lambda v: _points(v), "shares": shares, "bool": yes_no, "date": date}
+
+
+def _points(value) -> str:
+    """A value already in percent: every digit of a ``Decimal`` (at least two), a float to two."""
+    if isinstance(value, Decimal):
+        v = value.normalize()
+        return f"{v:,.2f}%" if v.as_tuple().exponent >= -2 else f"{v:,f}%"
+    return f"{float(value):,.2f}%"
 
 
 def cell(value, kind: str = "text") -> str:

@@ -17,10 +17,8 @@ from . import fmt
 from .obligations import ILLUSTRATIVE
 from .summary import SUMMARY_CSS, Summary
 
-__all__ = ["index_html", "combined_report", "nested_toc", "DATA_SUFFIXES", "ILLUSTRATIVE"]
+__all__ = ["index_html", "combined_report", "nested_toc"]
 
-#: Files beside the pages that the index links to.
-DATA_SUFFIXES = (".csv", ".ics", ".xlsx", ".json", ".zip")
 
 _HEADING = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -142,6 +140,10 @@ details{margin-top:1.5em;color:#57606a}
 
 def index_html(report, summary: Summary | None, title: str) -> str:
     """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`)."""
+    from .export import csp_meta
+    from .report import _no_path as no_path
+    from .report import _strip_paths as strip_paths
+
     esc = html.escape
     cards = []
     for r in report.results:
@@ -151,26 +153,29 @@ def index_html(report, summary: Summary | None, title: str) -> str:
         else:
             rel = os.path.relpath(r.ipynb, report.out_dir) if r.ipynb else "—"
             cards.append(f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
-                         f'{esc(r.error or "")}<small>partial notebook: {esc(rel)}</small></li>')
+                         f'{esc(strip_paths(r.error or ""))}<small>partial notebook: {esc(rel)}</small></li>')
     combined = (f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
                 f'({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>'
                 if report.combined else "")
     sample = report.parameters.get("events", "sample") == "sample"  # 04_obligations' default stream
-    files = sorted(p for p in Path(report.out_dir).rglob("*")
-                   if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith("."))
+    # this run's files only (a stale file of an earlier run is never offered), then the exports
+    names = sorted({n for r in report.results if r.ok for n in getattr(r, "files", [])})
+    names += [os.path.relpath(p, report.out_dir) for p in getattr(report, "exports", [])]
     file_items = "".join(
-        f'<li><a href="{esc(p.relative_to(report.out_dir).as_posix())}">{esc(p.relative_to(report.out_dir).as_posix())}</a>'
-        + (f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>' if sample and (p.name.startswith("obligations-calendar") or p.suffix == ".ics") else "")
-        + "</li>" for p in files)
-    data = f"<h2>Data files</h2><ul>{file_items}</ul>" if files else ""
+        f'<li><a href="{esc(n)}">{esc(n)}</a>'
+        + (f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>'
+           if sample and (n.startswith("obligations-calendar") or n.endswith(".ics")) else "")
+        + "</li>" for n in names)
+    note = getattr(report, "exports_note", "")
+    data = (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
     rows = "".join(f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
                    f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
                    for r in report.results)
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
+    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(no_path(v))}</code></td></tr>"
                      for k, v in report.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
     started = report.started
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">{csp_meta()}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>{_INDEX_CSS}{SUMMARY_CSS}
 </head><body>
 <h1>{esc(title)}</h1>
@@ -182,7 +187,7 @@ def index_html(report, summary: Summary | None, title: str) -> str:
 {data}
 <details><summary>About this run</summary>
 <p>Run started {esc(fmt.date(started))} {esc(started.strftime('%H:%M:%S'))} UTC, {report.seconds:.1f} s.
-Deal file: <code>{esc(report.deal_path)}</code>.</p>
+Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
 <table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
 <h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
 </details>

@@ -8,7 +8,7 @@ convention); Python's own default, half-even, is never used implicitly.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
@@ -103,7 +103,7 @@ def format_money(amount: Decimal | None) -> str:
     """``Decimal("1350000")`` → ``"$1,350,000.00"``; ``None`` → ``"—"``. Display only."""
     if amount is None:
         return "—"
-    if amount != amount.quantize(CENT):  # a price below the cent, e.g. $0.00001: show it all
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):  # a price below the cent, e.g. $0.00001: show it all
         return f"${amount.normalize():f}"
     return f"${amount:,.2f}"
 

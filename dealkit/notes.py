@@ -6,8 +6,14 @@ The notes' own terms are not in any readable source (deal-facts.md): the margin,
 A's Monthly Amount, the conversion price, the tests and caps are *assumptions* (``note_terms`` in
 the deal file, with the range seen in other Laurus deals) and every function takes them as
 parameters. Rates are ``Decimal`` fractions, money ``Decimal``; interest is simple, actual days
-over a 360-day year, split exactly at every prime change, rounded to the cent half-up at the end
-of each period (the other named convention, ``rounding="daily"``, rounds each day's interest).
+over a 360-day year, split exactly at every prime change (and, on the revolver, at every draw and
+repayment: the daily balance), rounded to the cent half-up at the end of each period (the other
+named convention, ``rounding="daily"``, rounds each day's interest). Every rounding point names
+its mode (:data:`INTEREST_ROUNDING`, :data:`CREDIT_ROUNDING`, :data:`BACK_SOLVE_ROUNDING`).
+Payment and maturity dates on a weekend or U.S. federal holiday move by the deal's business-day
+convention (``following``: :data:`dealkit.calendar.PAYMENT_CONVENTION`), as in the obligations
+calendar and its .ics. Who holds the Option is an explicit choice in the lender's flows
+(:data:`OPTION_HOLDERS`).
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ import datetime as dt
 import functools
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping, Sequence
 
-from .calendar import add_business_days, is_business_day
+from .calendar import PAYMENT_CALENDAR, PAYMENT_CONVENTION, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
 from .money import CENT, round_cents
 from .option import SERIES_D_RATIO, SERIES_D_UNTIL_AUTHORIZED, max_exercisable
@@ -31,11 +37,28 @@ __all__ = [
     "BorrowingBase", "optional_conversion", "Conversion", "default_payment", "apply_payment",
     "default_interest", "back_solve_demand", "lender_cash_flows", "xirr", "ZERO", "default_reports",
     "build_schedules", "DefaultScenario", "default_scenario", "borrower_cash_flows", "flows_frame",
-    "assumptions_frame", "schedule_display", "write_csv",
+    "assumptions_frame", "schedule_display", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
+    "BACK_SOLVE_ROUNDING", "OPTION_HOLDERS", "default_option_holder", "option_value", "reconcile_demand",
+    "business_day_convention", "principal_variants", "parse_option_holder", "reconciliation_summary",
 ]
 
 ZERO = Decimal("0.00")
 _360 = Decimal(360)
+
+# Named rounding points (item 7 of issue 10: no implicit rounding anywhere).
+#: Interest, premiums, default amounts and the Default Payment's 130%: to the cent, half-up (the
+#: commercial convention, :data:`dealkit.money.ROUNDING`), once per period.
+INTEREST_ROUNDING = ROUND_HALF_UP
+#: Principal credited for shares issued, and the dollar volume a payment in shares may use: to the
+#: cent, *down* (never credit or allow more than the shares or the volume cover).
+CREDIT_ROUNDING = ROUND_DOWN
+#: The principal back-solved from a demand: to the cent, half-up.
+BACK_SOLVE_ROUNDING = ROUND_HALF_UP
+
+
+def _cents(amount: Decimal) -> Decimal:
+    """``amount`` to the cent with :data:`INTEREST_ROUNDING` (half-up)."""
+    return round_cents(amount, INTEREST_ROUNDING)
 
 
 # ============================================================================ assumptions ==
@@ -97,7 +120,8 @@ class Segment:
 def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: Decimal, floor: Decimal,
                       prime: PrimeSeries | None = None) -> list[Segment]:
     """The accrual from ``start`` (inclusive) to ``end`` (exclusive) split at every prime change:
-    each piece ``principal × rate × days / 360``, exact."""
+    each piece ``principal × rate × days / 360`` (a quotient to 28 significant digits, for display;
+    totals divide the exact sum of ``principal × rate × days`` by 360 once)."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     prime = prime or _default_prime()
@@ -111,6 +135,13 @@ def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: 
         days = (b - a).days
         out.append(Segment(a, b, p, r, days, principal * r * days / _360))
     return out
+
+
+def _numerator(principal: Decimal, segs: Sequence[Segment]) -> Decimal:
+    """``principal × Σ rate × days`` over ``segs``: the interest times 360, exact (finite decimals
+    multiply exactly). Dividing by 360 *once*, at the end, keeps an exact half cent exact, so the
+    named rounding sees it (summing per-segment quotients, each cut at 28 digits, may not)."""
+    return principal * sum((s.rate * s.days for s in segs), Decimal(0))
 
 
 _PRIME: PrimeSeries | None = None
@@ -136,16 +167,27 @@ def accrued_interest(principal: Decimal, start: dt.date, end: dt.date, margin: D
     """
     segs = interest_segments(principal, start, end, margin, floor, prime)
     if rounding == "period":
-        return round_cents(sum((s.interest for s in segs), Decimal(0)))
+        return _cents(_numerator(principal, segs) / _360)
     if rounding == "daily":
-        return sum((round_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
+        return sum((_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
     raise ValueError(f"rounding must be 'period' or 'daily' (got {rounding!r})")
 
 
+def business_day_convention(deal) -> str:
+    """The deal file's business-day convention for payment and maturity dates
+    (``note_terms.business_day_convention``; see :data:`dealkit.calendar.PAYMENT_CONVENTION`)."""
+    return deal.note_terms.business_day_convention.value
+
+
 @functools.lru_cache(maxsize=256)
-def payment_dates(issue: dt.date, maturity: dt.date) -> tuple[dt.date, ...]:
+def payment_dates(issue: dt.date, maturity: dt.date, convention: str = PAYMENT_CONVENTION) -> tuple[dt.date, ...]:
     """Interest dates: the first business day of each month after ``issue`` (monthly in arrears,
-    an assumption: note_terms.interest_payment), and the maturity date."""
+    an assumption: note_terms.interest_payment), and the maturity date *as paid*: moved by the
+    business-day ``convention`` when it is a weekend or U.S. federal holiday (default
+    ``following``, N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day",
+    interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
+    Saturday 2008-09-06 is paid Monday 2008-09-08, and interest accrues to it."""
+    final = adjust(maturity, convention, PAYMENT_CALENDAR)
     out = []
     y, m = issue.year, issue.month
     while True:
@@ -154,10 +196,10 @@ def payment_dates(issue: dt.date, maturity: dt.date) -> tuple[dt.date, ...]:
             y, m = y + 1, 1
         first = dt.date(y, m, 1)
         day = first if is_business_day(first) else add_business_days(first, 1)
-        if day >= maturity:
+        if day >= final:
             break
         out.append(day)
-    return tuple(out + [maturity])
+    return tuple(out + [final])
 
 
 # ============================================================================ market =======
@@ -231,7 +273,7 @@ def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market
     if market.authorized < SERIES_D_UNTIL_AUTHORIZED:
         series_d = shares // SERIES_D_RATIO
         shares = series_d * SERIES_D_RATIO
-    credited = (shares * fixed_conversion_price).quantize(CENT, rounding=ROUND_DOWN)
+    credited = (shares * fixed_conversion_price).quantize(CENT, rounding=CREDIT_ROUNDING)
     return Conversion(credited, shares, series_d, why)
 
 
@@ -244,6 +286,16 @@ class Schedule:
     face: Decimal
     rows: tuple[dict, ...]
     assumptions: NoteAssumptions
+    #: The issue date: interest accrues from it until the first payment date.
+    issue: dt.date | None = None
+    #: Principal outstanding before the first row: the face of a term note, nothing on a revolver.
+    initial: Decimal | None = None
+    #: Interest is charged on at least this balance (the MBN inside the revolving line).
+    minimum: Decimal = ZERO
+    #: Dated draws (+) and repayments (−) of a revolving line, each on its own date.
+    movements: tuple[tuple[dt.date, Decimal], ...] = ()
+    #: The schedule was cut at this date (``stop=``, e.g. a default date); ``None``: it runs to maturity.
+    until: dt.date | None = None
 
     @property
     def principal_cash(self) -> Decimal:
@@ -266,8 +318,33 @@ class Schedule:
         return sum(r["shares"] for r in self.rows)
 
     @property
+    def opening_balance(self) -> Decimal:
+        """Principal outstanding before any row: ``initial`` (the face when not given)."""
+        return self.face if self.initial is None else self.initial
+
+    @property
     def outstanding(self) -> Decimal:
-        return self.rows[-1]["closing"] if self.rows else self.face
+        """Principal outstanding after the last row (before any row: :attr:`opening_balance`)."""
+        return self.rows[-1]["closing"] if self.rows else self.opening_balance
+
+    def balance_on(self, day: dt.date) -> Decimal:
+        """Principal outstanding at the end of ``day``: the last row's closing (or the opening
+        balance) plus every draw and repayment dated after that row's accrual start and up to
+        ``day``. What was *drawn*, not the line's limit (issue 10, item 7b)."""
+        since = self.accrual_start()
+        bal = self.outstanding
+        for d, amt in self.movements:
+            if since <= d <= day:
+                bal += amt
+        return bal
+
+    def accrual_start(self) -> dt.date:
+        """The last accrual date: the last row's payment date, or the issue date before any row."""
+        if self.rows:
+            return self.rows[-1]["date"]
+        if self.issue is None:
+            raise ValueError(f"{self.note}: the schedule does not record its issue date")
+        return self.issue
 
     @property
     def drawn(self) -> Decimal:
@@ -289,9 +366,9 @@ class Schedule:
 def _interest_row(principal: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime, rounding):
     segs = interest_segments(principal, start, end, a.margin, a.floor, prime)
     if rounding == "period":
-        interest = round_cents(sum((s.interest for s in segs), Decimal(0)))
+        interest = _cents(_numerator(principal, segs) / _360)
     elif rounding == "daily":
-        interest = sum((round_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
+        interest = sum((_cents(principal * s.rate / _360) * s.days for s in segs), ZERO)
     else:
         raise ValueError(f"rounding must be 'period' or 'daily' (got {rounding!r})")
     rates = "→".join(dict.fromkeys(f"{s.rate * 100:.2f}%" for s in segs)) or "—"
@@ -301,13 +378,13 @@ def _interest_row(principal: Decimal, start: dt.date, end: dt.date, a: NoteAssum
 def _stock_payment(amount: Decimal, day: dt.date, a: NoteAssumptions, market: Market, test: Decimal,
                    volume_cap: Decimal) -> tuple[Decimal, int, int, str]:
     """How much of ``amount`` is paid in shares on ``day``: the price test (5-day average close
-    ≥ test × FCP), then the volume cap (≤ cap × 22-day dollar volume), then the 4.99% cap.
-    Returns (principal credited, shares, series D, why limited)."""
+    ≥ test × FCP), then the volume cap (≤ cap × 22-day dollar volume, to the cent down), then the
+    4.99% cap. Returns (principal credited, shares, series D, why limited)."""
     if amount <= 0:
         return ZERO, 0, 0, ""
     if market.average_close(day) < test * a.fixed_conversion_price:
         return ZERO, 0, 0, "price test"
-    allowed = min(amount, (volume_cap * market.dollar_volume(day)).quantize(CENT, rounding=ROUND_DOWN))
+    allowed = min(amount, (volume_cap * market.dollar_volume(day)).quantize(CENT, rounding=CREDIT_ROUNDING))
     conv = optional_conversion(allowed, a.fixed_conversion_price, market, a.conversion_cap)
     why = conv.limited_by or ("volume cap" if allowed < amount else "")
     return conv.principal, conv.shares, conv.series_d, why
@@ -315,46 +392,56 @@ def _stock_payment(amount: Decimal, day: dt.date, a: NoteAssumptions, market: Ma
 
 def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None) -> Schedule:
+                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
     """Term Note A (inferred: the amortizing note). Interest monthly in arrears; from the first
-    amortization date each payment date a Monthly Amount of principal is due (all that is left at
-    maturity). It is paid in shares at the Fixed Conversion Price when the 5-day average close is
-    at least ``amortization_share_test`` × FCP and within the volume cap (and the 4.99% cap);
-    otherwise in cash at ``cash_premium`` (the premium is a charge, not principal). ``stop``: end
-    the schedule there (e.g. a default date); the balance stays outstanding."""
+    amortization date each payment date a Monthly Amount of principal is due, and all that is left
+    is due at maturity — also when the first amortization date falls after the maturity (issue 10,
+    item 7b: the note is then a bullet). It is paid in shares at the Fixed Conversion Price when
+    the 5-day average close is at least ``amortization_share_test`` × FCP and within the volume cap
+    (and the 4.99% cap); otherwise in cash at ``cash_premium`` (the premium is a charge, not
+    principal). The maturity is paid on the business day ``convention`` gives
+    (:func:`payment_dates`). ``stop``: end the schedule there (e.g. a default date); the balance
+    stays outstanding.
+
+    .. math:: due_k = \\begin{cases} B_k & t_k = T \\\\ \\min(M, B_k) & t_k \\ge t_{amort} \\\\ 0 & \\text{else} \\end{cases}
+    """
     rows, balance, last = [], face, issue
-    for day in payment_dates(issue, maturity):
+    dates = payment_dates(issue, maturity, convention)
+    for day in dates:
         if stop and day > stop:
             break
         interest, rates, days = _interest_row(balance, last, day, a, prime, rounding)
         due = ZERO
-        if day >= a.first_amortization:
-            due = balance if day == maturity else min(a.monthly_amount, balance)
+        if day == dates[-1]:
+            due = balance
+        elif day >= a.first_amortization:
+            due = min(a.monthly_amount, balance)
         stock, shares, series_d, why = _stock_payment(due, day, a, market, a.amortization_share_test,
                                                       a.amortization_volume_cap)
         cash = due - stock
-        premium = round_cents(cash * (a.cash_premium - 1))
+        premium = _cents(cash * (a.cash_premium - 1))
         rows.append({"date": day, "opening": balance, "rates": rates, "days": days, "interest": interest,
                      "principal_due": due, "principal_cash": cash, "principal_stock": stock, "premium": premium,
                      "shares": shares, "series_d": series_d, "limited_by": why, "closing": balance - due})
         balance -= due
         last = day
-    return Schedule("Term A", face, tuple(rows), a)
+    return Schedule("Term A", face, tuple(rows), a, issue=issue, initial=face, until=stop)
 
 
 def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None) -> Schedule:
-    """Term Note B (inferred: the bullet note). Interest monthly; at maturity the holder converts
-    what is due when the 5-day average close is at least ``maturity_conversion_test`` × FCP,
-    within ``maturity_volume_cap`` of 22-day dollar volume (and the 4.99% cap); the rest is paid
-    in cash at 100%."""
+                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+    """Term Note B (inferred: the bullet note). Interest monthly; at maturity (paid on the business
+    day ``convention`` gives) the holder converts what is due when the 5-day average close is at
+    least ``maturity_conversion_test`` × FCP, within ``maturity_volume_cap`` of 22-day dollar volume
+    (and the 4.99% cap); the rest is paid in cash at 100%."""
     rows, last = [], issue
-    for day in payment_dates(issue, maturity):
+    dates = payment_dates(issue, maturity, convention)
+    for day in dates:
         if stop and day > stop:
             break
         interest, rates, days = _interest_row(face, last, day, a, prime, rounding)
-        due = face if day == maturity else ZERO
+        due = face if day == dates[-1] else ZERO
         stock, shares, series_d, why = _stock_payment(due, day, a, market, a.maturity_conversion_test,
                                                       a.maturity_volume_cap)
         rows.append({"date": day, "opening": face, "rates": rates, "days": days, "interest": interest,
@@ -362,7 +449,7 @@ def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAss
                      "premium": ZERO, "shares": shares, "series_d": series_d, "limited_by": why,
                      "closing": face - due})
         last = day
-    return Schedule("Term B", face, tuple(rows), a)
+    return Schedule("Term B", face, tuple(rows), a, issue=issue, initial=face, until=stop)
 
 
 @dataclass(frozen=True)
@@ -376,60 +463,116 @@ class BorrowingBase:
     draw: Decimal = ZERO
 
 
+def _base(r: BorrowingBase, a: NoteAssumptions, limit: Decimal) -> Decimal:
+    """The borrowing base of a report: receivables × advance rate + inventory × advance rate, to
+    the cent down (never lend on a fraction of a cent the collateral does not cover), at most the line."""
+    return min(limit, (r.receivables * a.advance_rate_receivables + r.inventory * a.advance_rate_inventory)
+               .quantize(CENT, rounding=CREDIT_ROUNDING))
+
+
+def _check_reports(limit: Decimal, events: Sequence[BorrowingBase], issue: dt.date, final: dt.date) -> None:
+    balance = ZERO
+    for r in events:
+        if r.date < issue:
+            raise ValueError(f"borrowing-base report of {r.date} precedes the issue date {issue}")
+        if r.date >= final:
+            raise ValueError(f"borrowing-base report of {r.date} is on or after the line's final payment date {final}")
+        if r.draw > 0 and balance + r.draw > limit:
+            raise ValueError(f"draw of {r.draw} on {r.date} exceeds the line: balance {balance}, limit {limit}")
+        if r.draw < 0 and -r.draw > balance:
+            raise ValueError(f"repayment of {-r.draw} on {r.date} exceeds the balance {balance}")
+        balance += r.draw
+
+
 def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions,
                       reports: Sequence[BorrowingBase], prime: PrimeSeries | None = None,
-                      rounding: Literal["period", "daily"] = "period", stop: dt.date | None = None) -> Schedule:
-    """The Secured Revolving Note with the Minimum Borrowing Note inside it. Draws and repayments
-    come with borrowing-base reports (advance rates on receivables and inventory: assumptions).
-    Interest accrues on at least the MBN amount (the minimum borrowing) at the contract rate;
-    the part of the balance above the borrowing base (an overadvance) bears
-    ``overadvance_monthly`` × 12 per year more (ACT/360). Draws beyond the line's limit are
-    refused. Repayments are cash principal; the balance at maturity is repaid in cash."""
+                      rounding: Literal["period", "daily"] = "period", stop: dt.date | None = None,
+                      *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+    """The Secured Revolving Note with the Minimum Borrowing Note inside it, on the **daily
+    balance** (issue 10, item 1).
+
+    Draws and repayments come with borrowing-base reports (advance rates on receivables and
+    inventory: assumptions) and change the balance *from their own date on*: a draw on day ``d``
+    bears interest for ``d``; a repayment on ``d`` stops it from ``d``. Interest accrues each day on
+    at least the MBN amount (the minimum borrowing) at that day's contract rate; the part of the
+    day's balance above the day's borrowing base (an overadvance) bears ``overadvance_monthly`` ×
+    12 a year more. A period's interest is the exact sum over its days, rounded once half-up
+    (``rounding="period"``), or each day's amount rounded first (``"daily"``):
+
+    .. math:: I_k = \\mathrm{round}\\Big(\\sum_{d \\in [t_{k-1}, t_k)} \\frac{\\max(B_d, MBN)\\, r_d
+              + \\max(0, B_d - BB_d)\\, 12\\, o}{360}\\Big)
+
+    A report dated on a payment date opens the next period (periods are ``[t_{k-1}, t_k)``; the
+    one on the issue date opens the line). Draws beyond the line, repayments beyond the balance,
+    reports before the issue or on/after the final payment date are refused. The balance at
+    maturity (paid on the business day ``convention`` gives) is repaid in cash."""
     events = sorted(reports, key=lambda r: r.date)
-    rows, balance, last = [], ZERO, issue
-    base = ZERO
-    pending = list(events)
-    for day in payment_dates(issue, maturity):
+    dates = payment_dates(issue, maturity, convention)
+    final = dates[-1]
+    _check_reports(limit, events, issue, final)
+    over_annual = a.overadvance_monthly * 12
+    rows, balance, base, last = [], ZERO, ZERO, issue
+    i = 0
+    for day in dates:
         if stop and day > stop:
             break
-        draws = ZERO
-        repaid = ZERO
-        # apply the reports dated in (last, day]; the one on the issue date opens the line
-        while pending and (pending[0].date <= day):
-            r = pending.pop(0)
-            base = min(limit, round_cents(r.receivables * a.advance_rate_receivables
-                                          + r.inventory * a.advance_rate_inventory))
-            if r.draw > 0:
-                if balance + r.draw > limit:
-                    raise ValueError(f"draw of {r.draw} on {r.date} exceeds the line: balance {balance}, "
-                                     f"limit {limit}")
-                draws += r.draw
-            elif r.draw < 0:
-                if -r.draw > balance:
-                    raise ValueError(f"repayment of {-r.draw} on {r.date} exceeds the balance {balance}")
-                repaid += -r.draw
-            balance += r.draw
-        opening = balance + repaid - draws
-        charged = max(balance, mbn)
-        interest, rates, days = _interest_row(charged, last, day, a, prime, rounding)
-        over = max(ZERO, balance - base)
-        over_interest = round_cents(over * a.overadvance_monthly * 12 * days / _360) if over else ZERO
-        due = balance if day == maturity else ZERO
+        opening = balance
+        draws = repaid = ZERO
+        exact = ZERO          # contract interest × 360, exact
+        over_exact = ZERO     # overadvance interest × 360, exact
+        daily_total = ZERO    # rounding="daily": each day's interest rounded
+        over_daily = ZERO
+        rates: list[str] = []
+        cut = last
+        while cut < day:
+            while i < len(events) and events[i].date <= cut:
+                r = events[i]
+                base = _base(r, a, limit)
+                if r.draw > 0:
+                    draws += r.draw
+                else:
+                    repaid -= r.draw
+                balance += r.draw
+                i += 1
+            nxt = min(day, events[i].date) if i < len(events) else day
+            charged = max(balance, mbn)
+            over = max(ZERO, balance - base)
+            for seg in interest_segments(charged, cut, nxt, a.margin, a.floor, prime):
+                exact += charged * seg.rate * seg.days
+                daily_total += _cents(charged * seg.rate / _360) * seg.days
+                rates.append(f"{seg.rate * 100:.2f}%")
+            days = (nxt - cut).days
+            over_exact += over * over_annual * days
+            over_daily += _cents(over * over_annual / _360) * days
+            cut = nxt
+        if rounding == "period":
+            interest, over_interest = _cents(exact / _360), _cents(over_exact / _360)
+        elif rounding == "daily":
+            interest, over_interest = daily_total, over_daily
+        else:
+            raise ValueError(f"rounding must be 'period' or 'daily' (got {rounding!r})")
+        due = balance if day == final else ZERO
         rows.append({"date": day, "opening": opening, "draw": draws, "repaid": repaid, "borrowing_base": base,
-                     "overadvance": over, "rates": rates, "days": days, "interest": interest + over_interest,
+                     "overadvance": max(ZERO, balance - base), "rates": "→".join(dict.fromkeys(rates)) or "—",
+                     "days": (day - last).days, "interest": interest + over_interest,
                      "overadvance_interest": over_interest, "principal_due": due,
                      "principal_cash": repaid + due, "principal_stock": ZERO, "premium": ZERO, "shares": 0,
                      "series_d": 0, "limited_by": "", "closing": balance - due})
         balance -= due
         last = day
-    return Schedule("Revolver + MBN", limit, tuple(rows), a)
+    return Schedule("Revolver + MBN", limit, tuple(rows), a, issue=issue, initial=ZERO, minimum=mbn,
+                    movements=tuple((r.date, r.draw) for r in events if r.draw), until=stop)
 
 
 # ============================================================================ default ======
 def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal = Decimal("1.30")) -> Decimal:
     """The Default Payment: ``multiple`` (130%) × outstanding principal + accrued interest + fees
-    (cited to the ATG MBN, public record)."""
-    return round_cents(principal * multiple) + interest + fees
+    (cited to the ATG MBN, public record). The 130% part is rounded to the cent half-up
+    (:data:`INTEREST_ROUNDING`).
+
+    .. math:: DP = \\mathrm{round}(1.30\\,P) + I + F
+    """
+    return _cents(principal * multiple) + interest + fees
 
 
 def apply_payment(payment: Decimal, fees: Decimal, interest: Decimal, principal_due: Decimal) -> dict[str, Decimal]:
@@ -448,69 +591,174 @@ def apply_payment(payment: Decimal, fees: Decimal, interest: Decimal, principal_
 
 def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal = Decimal("0.015")) -> Decimal:
     """Default interest: ``monthly`` × 12 per year on the principal, ACT/360, from ``start`` to
-    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption)."""
+    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption), rounded once
+    half-up (:data:`INTEREST_ROUNDING`).
+
+    .. math:: I_d = \\mathrm{round}(P \\cdot 12\\,m \\cdot days / 360)
+    """
     days = (end - start).days
     if days < 0:
         raise ValueError(f"end {end} is before start {start}")
-    return round_cents(principal * monthly * 12 * days / _360)
+    return _cents(principal * monthly * 12 * days / _360)
 
 
 def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
                       default_dates: Sequence[dt.date | None] = (None,), fee_rates: Sequence[Decimal] = (ZERO,),
-                      prime: PrimeSeries | None = None, max_principal: Decimal = Decimal("12000000.00")):
+                      prime: PrimeSeries | None = None, max_principal: Decimal = Decimal("12000000.00"),
+                      principal_rounding: str = BACK_SOLVE_ROUNDING, months_from: dt.date | None = None):
     """Which outstanding principal balances are consistent with a demand, under the assumptions.
 
     ``demand = 1.30 P + I + F`` with ``I`` = contract interest for ``months_unpaid`` months before
-    ``due`` plus default interest from a default date to ``due``, and ``F`` = fees as a fraction of
-    ``P``. ``I`` and ``F`` are linear in ``P``, so ``P = demand / (1.30 + i + f)`` for each
-    combination, where ``i`` is interest per dollar of principal. Returns a table, one row per
-    combination, flagging balances above ``max_principal`` (more than the facility) as
-    inconsistent. The answer is the range, not one number."""
+    ``months_from`` (default ``due``) up to ``due``, plus default interest from a default date to
+    ``due``, and ``F`` = fees as a fraction of ``P``. ``I`` and ``F`` are linear in ``P``, so
+
+    .. math:: P = \\mathrm{round}\\Big(\\frac{demand}{1.30 + i + f}\\Big)
+
+    for each combination, ``i`` being interest per dollar of principal, rounded to the cent by
+    ``principal_rounding`` (named; default half-up). Months are counted back by
+    :func:`dealkit.calendar.add_months`, keeping month ends (31 January 2008 − 1 month = 31
+    December; − 11 months = 28 February 2007). With no unpaid months, no default interest and no
+    fees, ``P = round(demand / 1.30)`` exactly. Returns a table, one row per combination, flagging
+    balances above ``max_principal`` (more than the facility) as inconsistent. The answer is the
+    range, not one number."""
     import pandas as pd
 
+    anchor = months_from or due
     rows = []
     for months in months_unpaid:
-        start = _months_before(due, months)
-        per_dollar_contract = sum((s.interest for s in interest_segments(Decimal(1), start, due, a.margin, a.floor,
-                                                                         prime)), Decimal(0))
+        start, per_dollar_contract = _per_dollar_contract(anchor, due, months, a, prime)
         for ddate in default_dates:
-            per_dollar_default = (a.default_interest_monthly * 12 * (due - ddate).days / _360) if ddate else Decimal(0)
+            per_dollar_default = _per_dollar_default(ddate, due, a)
             for fee in fee_rates:
-                p = demand / (a.default_multiple + per_dollar_contract + per_dollar_default + fee)
-                p = p.quantize(CENT)
-                interest = round_cents(p * (per_dollar_contract + per_dollar_default))
-                parts = round_cents(p * a.default_multiple) + interest + round_cents(p * fee)
-                rows.append({"months of interest unpaid": months, "default interest from": ddate or "none",
+                # P = 360 D / (360 m + 360 i + 360 f): one division, exact numerators
+                p = (demand * _360 / (a.default_multiple * _360 + per_dollar_contract + per_dollar_default
+                                      + fee * _360)).quantize(CENT, rounding=principal_rounding)
+                interest = _cents(p * (per_dollar_contract + per_dollar_default) / _360)
+                parts = _cents(p * a.default_multiple) + interest + _cents(p * fee)
+                rows.append({"months of interest unpaid": months, "interest from": start,
+                             "default interest from": ddate or "none",
                              "fees (% of principal)": f"{fee * 100:.1f}%", "principal": p,
-                             "130% of principal": round_cents(p * a.default_multiple), "interest": interest,
-                             "fees": round_cents(p * fee), "total (rounding ±1¢ a part)": parts,
+                             "130% of principal": _cents(p * a.default_multiple), "interest": interest,
+                             "fees": _cents(p * fee), "total (rounding ±1¢ a part)": parts,
                              "consistent": bool(0 < p <= max_principal)})
     return pd.DataFrame(rows)
 
 
+def _per_dollar_contract(anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions, prime) -> tuple[dt.date, Decimal]:
+    """(start, 360 × contract interest per dollar of principal from ``months`` months before ``anchor``
+    to ``due``), exact."""
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ValueError(f"months_unpaid: a whole number of months ≥ 0 (got {months!r})")
+    start = add_months(anchor, -months)
+    if start > due:
+        raise ValueError(f"interest would start on {start}, after the due date {due}")
+    return start, _numerator(Decimal(1), interest_segments(Decimal(1), start, due, a.margin, a.floor, prime))
+
+
+def _per_dollar_default(ddate: dt.date | None, due: dt.date, a: NoteAssumptions) -> Decimal:
+    """360 × default interest per dollar of principal from ``ddate`` to ``due`` (0 without a default date), exact."""
+    if ddate is None:
+        return Decimal(0)
+    if ddate > due:
+        raise ValueError(f"default date {ddate} is after the due date {due}")
+    return a.default_interest_monthly * 12 * (due - ddate).days
+
+
 def _months_before(day: dt.date, months: int) -> dt.date:
-    y, m = day.year, day.month - months
-    while m <= 0:
-        y, m = y - 1, m + 12
-    return dt.date(y, m, min(day.day, 28))
+    """``months`` months before ``day``, keeping month ends (:func:`dealkit.calendar.add_months`)."""
+    return add_months(day, -months)
 
 
 # ============================================================================ economics ====
+#: Who holds the Option, for whose economics its value enters (issue 10, item 4; deal-facts.md
+#: "Parallel lender"): the choice is explicit and labelled in every flow table.
+OPTION_HOLDERS = {
+    "laurus": "in Laurus's flows (the escrow's Schedule A lists Laurus as the option recipient)",
+    "gssf": "in GSSF's flows, not Laurus's (the Option names GSSF Master Fund, L.P. as Holder; GSSF is a "
+            "Gryphon affiliate, the parallel lender's side)",
+    "excluded": "in no lender's flows (the Option's value left out)",
+}
+
+
+def default_option_holder(deal) -> str:
+    """The default of the ``option_holder`` choice: the Holder *the Option itself names*
+    (``option.holder``: GSSF Master Fund, L.P., preamble: "GSSF MASTER FUND, L.P., or assigns (the
+    'Holder')"). Why not Laurus: the executed instrument governs who holds it; the escrow's
+    Schedule A only lists the recipient, and deal-facts.md "Parallel lender" records that GSSF is a
+    Gryphon affiliate named as a separate secured party (Exhibit 4.21) — so the Option most likely
+    belongs to the parallel lender's side. Neither reading is certain: it stays a parameter."""
+    holder = deal.option.holder.value
+    return holder if holder in OPTION_HOLDERS else "excluded"
+
+
+def parse_option_holder(value: object, deal) -> str:
+    """The ``option_holder`` parameter: ``laurus``, ``gssf``, ``excluded``, or ``deal`` for
+    :func:`default_option_holder`. Anything else is a :class:`~dealkit.errors.ParameterError`
+    naming the parameter and the value (cut short)."""
+    from .errors import ParameterError
+
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text == "deal":
+        return default_option_holder(deal)
+    if text in OPTION_HOLDERS:
+        return text
+    shown = repr(value)[:40] + ("…" if len(repr(value)) > 40 else "")
+    raise ParameterError(f"parameter option_holder: one of {', '.join(OPTION_HOLDERS)} or deal (got {shown})")
+
+
+def option_value(deal, market: Market, day: dt.date | None = None) -> Decimal:
+    """The Option's intrinsic value on ``day`` (default: its issue date): all its shares (§1.1)
+    at the market close less the exercise price (definitions (c)), never negative, to the cent
+    half-up. No time value is added (a penny-strike option: intrinsic value is nearly all of it).
+
+    .. math:: V = \\mathrm{round}(N \\cdot \\max(0, S_t - K))
+    """
+    o = deal.option
+    day = day or o.issue_date.value
+    return _cents(o.shares.value * max(Decimal(0), market.close(day) - o.exercise_price.value))
+
+
 def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Decimal, closing: dt.date,
                       closing_payment: Decimal, recovery: Decimal | None = None,
-                      recovery_date: dt.date | None = None) -> list[tuple[dt.date, Decimal, str]]:
-    """Laurus's cash flows: the funding (−), the Closing Payment to its manager (+), interest,
-    cash principal and premiums (+), conversion shares valued at the market close on the day
-    (+), and optionally a default recovery (+) on ``recovery_date``."""
-    flows = [(closing, -funded, "funding (Escrowed Payment)"), (closing, closing_payment, "Closing Payment (FEA Schedule A)")]
+                      recovery_date: dt.date | None = None, *, option_holder: str = "excluded",
+                      option: Decimal | None = None) -> list[tuple[dt.date, Decimal, str]]:
+    """Laurus's cash flows, each on its own date (issue 10, item 4):
+
+    - each term note's face lent (−) on its issue date; **each revolver draw** lent (−) on the
+      draw's own date and each repayment (+) on its own date (not only the first);
+    - the Closing Payment to its manager (+) at ``closing``;
+    - interest, cash principal due and premiums (+) on each payment date, conversion shares valued
+      at the market close on the day (+);
+    - the Option's value ``option`` (+, at ``closing``) **only when** ``option_holder == "laurus"``
+      (one of :data:`OPTION_HOLDERS`; an explicit, labelled choice);
+    - optionally a default recovery (+) on ``recovery_date``.
+
+    A schedule cut at a default date (``stop=``) contributes the draws up to that date. ``funded``
+    (the Escrowed Payment) bounds what is lent at ``closing``: more is refused.
+    """
+    if option_holder not in OPTION_HOLDERS:
+        raise ValueError(f"option_holder must be one of {', '.join(OPTION_HOLDERS)} (got {option_holder!r})")
+    flows = [(closing, closing_payment, "Closing Payment (FEA Schedule A)")]
     for s in schedules:
+        if s.movements or s.initial == ZERO:
+            for d, amt in s.movements:
+                if s.until is None or d <= s.until:
+                    flows.append((d, -amt, f"{s.note}: draw" if amt > 0 else f"{s.note}: repayment"))
+        else:
+            flows.append((s.issue or closing, -s.opening_balance, f"{s.note}: lent"))
         for r in s.rows:
-            cash = r["interest"] + r["principal_cash"] + r["premium"]
+            principal_cash = r["principal_cash"] - r.get("repaid", ZERO)  # repayments are dated flows above
+            cash = r["interest"] + principal_cash + r["premium"]
             if cash:
                 flows.append((r["date"], cash, f"{s.note}: interest, cash principal, premium"))
             if r["shares"]:
-                flows.append((r["date"], round_cents(r["shares"] * market.close(r["date"])),
+                flows.append((r["date"], _cents(r["shares"] * market.close(r["date"])),
                               f"{s.note}: {r['shares']:,} shares at market"))
+    lent_at_closing = -sum((amt for d, amt, w in flows if d == closing and amt < 0), ZERO)
+    if lent_at_closing > funded:
+        raise ValueError(f"the schedules lend {lent_at_closing} at closing, more than the {funded} funded")
+    if option_holder == "laurus" and option is not None:
+        flows.append((closing, option, "the Option at intrinsic value (option_holder = laurus)"))
     if recovery is not None and recovery_date is not None:
         flows.append((recovery_date, recovery, "default recovery (scenario)"))
     return sorted(flows, key=lambda f: f[0])
@@ -518,13 +766,19 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
 
 def xirr(flows: Sequence[tuple[dt.date, Decimal, str]]) -> float | None:
     """The annual internal rate of return of dated flows (pyxirr, actual/365); ``None`` when it
-    does not exist (e.g. all flows of one sign). A float: a display figure, not money."""
+    does not exist (e.g. all flows of one sign). A float: a display figure, not money.
+
+    .. math:: \\sum_j \\frac{CF_j}{(1 + r)^{(t_j - t_0)/365}} = 0
+    """
     from pyxirr import xirr as _xirr
 
     dates = [f[0] for f in flows]
     amounts = [float(f[1]) for f in flows]
     if not (any(a > 0 for a in amounts) and any(a < 0 for a in amounts)):
         return None
+    first = next(a for a in amounts if a)
+    if first > 0:  # one orientation: a set of flows and its mirror give the very same rate
+        amounts = [-a for a in amounts]
     try:
         return _xirr(dates, amounts)
     except Exception:  # pyxirr raises when no rate solves; say "none" rather than guess
@@ -542,16 +796,21 @@ def default_reports(deal) -> list[BorrowingBase]:
 
 def build_schedules(deal, a: NoteAssumptions, market: Market, reports: Sequence[BorrowingBase] | None = None,
                     term_b_maturity: dt.date | None = None, stop: dt.date | None = None,
-                    prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period") -> dict[str, Schedule]:
-    """Term A, Term B and the revolver with the MBN, on the deal's faces and dates."""
+                    prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
+                    *, convention: str | None = None) -> dict[str, Schedule]:
+    """Term A, Term B and the revolver with the MBN, on the deal's faces and dates; payment and
+    maturity dates moved by the deal's business-day convention (``convention`` overrides it)."""
     n = deal.notes
     issue = deal.deal.closing_date.value
+    conv = convention or business_day_convention(deal)
     return {
-        "term_a": term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, market, prime, rounding, stop),
+        "term_a": term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, market, prime, rounding,
+                                  stop, convention=conv),
         "term_b": term_b_schedule(n["term_b"].face.value, issue, term_b_maturity or n["term_b"].maturity.value, a,
-                                  market, prime, rounding, stop),
+                                  market, prime, rounding, stop, convention=conv),
         "revolver": revolver_schedule(n["revolving"].face.value, n["mbn"].face.value, issue, n["revolving"].maturity.value,
-                                      a, reports if reports is not None else default_reports(deal), prime, rounding, stop),
+                                      a, reports if reports is not None else default_reports(deal), prime, rounding, stop,
+                                      convention=conv),
     }
 
 
@@ -559,8 +818,8 @@ def build_schedules(deal, a: NoteAssumptions, market: Market, reports: Sequence[
 class DefaultScenario:
     default_date: dt.date
     demand_date: dt.date
-    principal: Decimal            # outstanding at the default date
-    accrued_interest: Decimal     # contract interest since the last payment date
+    principal: Decimal            # outstanding at the default date: what was drawn, not the line
+    accrued_interest: Decimal     # contract interest since each note's last accrual date
     default_interest: Decimal     # from the default date to the demand date
     fees: Decimal
     payment: Decimal              # the Default Payment
@@ -570,20 +829,46 @@ class DefaultScenario:
 def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, demand_date: dt.date,
                      a: NoteAssumptions, fees: Decimal = ZERO, prime: PrimeSeries | None = None) -> DefaultScenario:
     """The Default Payment if the notes are accelerated on ``default_date`` and paid on
-    ``demand_date``: 130% of the principal outstanding, plus contract interest accrued since each
-    note's last payment date, plus default interest (``default_interest_monthly``) from default to
-    demand, plus ``fees``. The schedules must stop at the default date (``stop=``)."""
-    principal = ZERO
-    accrued = ZERO
-    dflt = ZERO
+    ``demand_date`` (Default Payment cited to the ATG MBN; terms assumed):
+
+    .. math:: DP = \\mathrm{round}(1.30 \\sum_n P_n) + \\sum_n \\big(\\mathrm{round}(I^c_n) + I^d_n\\big) + F
+
+    - ``P_n``: each note's principal at the default date — **what was drawn** (a revolver counts
+      its draws and repayments up to that day, never its limit; issue 10, item 7b);
+    - ``I^c_n``: contract interest from the note's **last accrual date** — its last payment date,
+      or its issue date when the default comes before the first payment date (item 3) — on the
+      daily balance (at least the MBN on the revolver until the default date, the balance itself
+      after acceleration) up to ``demand_date``, exact, rounded once half-up;
+    - ``I^d_n``: default interest (``default_interest_monthly``) from default to demand;
+    - ``F``: ``fees``.
+
+    The schedules must stop at the default date (``stop=``): a row after it is refused."""
+    if demand_date < default_date:
+        raise ValueError(f"demand date {demand_date} is before the default date {default_date}")
+    principal = accrued = dflt = ZERO
     for s in schedules.values():
-        last_row = s.rows[-1] if s.rows else None
-        balance = last_row["closing"] if last_row else s.face
-        since = last_row["date"] if last_row else default_date
-        principal += balance
-        if balance:  # interest on the balance itself after acceleration (no MBN minimum)
-            accrued += accrued_interest(balance, since, demand_date, a.margin, a.floor, prime)
-            dflt += default_interest(balance, default_date, demand_date, a.default_interest_monthly)
+        since = s.accrual_start()
+        if since > default_date:
+            raise ValueError(f"{s.note}: the schedule runs past the default date {default_date} "
+                             f"(last row {since}); build it with stop={default_date}")
+        exact = Decimal(0)  # contract interest × 360, exact
+        bal, cut = s.outstanding, since
+        for d, amt in sorted(s.movements):
+            if not since <= d <= default_date:
+                continue
+            if d > cut:
+                exact += _numerator(max(bal, s.minimum), interest_segments(max(bal, s.minimum), cut, d, a.margin,
+                                                                           a.floor, prime))
+                cut = d
+            bal += amt
+        if default_date > cut:
+            exact += _numerator(max(bal, s.minimum), interest_segments(max(bal, s.minimum), cut, default_date,
+                                                                       a.margin, a.floor, prime))
+        if bal:  # after acceleration: interest on the balance itself (no MBN minimum)
+            exact += _numerator(bal, interest_segments(bal, default_date, demand_date, a.margin, a.floor, prime))
+            dflt += default_interest(bal, default_date, demand_date, a.default_interest_monthly)
+        accrued += _cents(exact / _360)
+        principal += bal
     payment = default_payment(principal, accrued + dflt, fees, a.default_multiple)
     return DefaultScenario(default_date, demand_date, principal, accrued, dflt, fees, payment, payment - principal)
 
@@ -591,7 +876,9 @@ def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, d
 def borrower_cash_flows(lender_flows: Sequence[tuple[dt.date, Decimal, str]], agent_fee: Decimal = ZERO
                         ) -> list[tuple[dt.date, Decimal, str]]:
     """ATG's side: the mirror of the lender's flows (what Laurus pays out ATG receives, and back),
-    less the agent's fee retained from the escrow. Stock is a cost at its market value."""
+    less the agent's fee retained from the escrow. Stock is a cost at its market value. With an
+    agent fee of 0 the flows are exactly the negated lender flows, so ATG's all-in cost equals
+    the lender's XIRR."""
     flows = [(d, -amt, what) for d, amt, what in lender_flows]
     if agent_fee:
         closing = min(d for d, _, _ in lender_flows)
@@ -634,11 +921,16 @@ def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] 
 
 _SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
           "principal_cash", "principal_stock", "premium", "shares", "series_d", "limited_by", "closing"]
+_REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
 
 
 def schedule_display(schedule: Schedule):
     """The schedule's frame with the columns that apply, money formatted for reading."""
     frame = schedule.frame()
+    if frame.empty:  # e.g. a default before the first payment date: no period has ended
+        import pandas as pd
+
+        return pd.DataFrame(columns=[c for c in _SHOWN if schedule.movements or c not in _REVOLVER_ONLY])
     cols = [c for c in _SHOWN if c in frame.columns]
     frame = frame[cols].copy()
     for c in ("opening", "draw", "repaid", "borrowing_base", "overadvance", "interest", "principal_cash",
@@ -662,3 +954,106 @@ def write_csv(schedules: Mapping[str, Schedule], out_dir) -> list:
         write_atomic(path, s.frame().to_csv(index=False))
         paths.append(path)
     return paths
+
+
+# ============================================================================ reconciliation
+def principal_variants(scenario: DefaultScenario, schedules: Mapping[str, Schedule] | None = None) -> dict[str, Decimal]:
+    """Labelled principals at the default date: this run's, and what it would be had the term notes'
+    principal paid before the default (in cash or stock) stayed outstanding — e.g. Term B, whose
+    maturity was extended by waivers to dates not known, or Term A's Monthly Amounts deferred."""
+    out = {"this run's schedules": scenario.principal}
+    if not schedules:
+        return out
+    paid = {k: s.principal_cash + s.principal_stock - sum((r.get("repaid", ZERO) for r in s.rows), ZERO)
+            for k, s in schedules.items() if not s.movements}
+    b, a_ = paid.get("term_b", ZERO), paid.get("term_a", ZERO)
+    if b:
+        out["Term B still outstanding (not repaid before the default)"] = scenario.principal + b
+    if a_:
+        out["Term A's principal payments deferred"] = scenario.principal + a_
+    if a_ and b:
+        out["Term A and Term B both still outstanding"] = scenario.principal + a_ + b
+    return out
+
+
+def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedules: Mapping[str, Schedule] | None = None,
+                     *, months_unpaid: Sequence[int] = (0, 1, 2, 3), default_from: Sequence[dt.date | None] | None = None,
+                     prime: PrimeSeries | None = None, tolerance: Decimal = Decimal("1.00")):
+    """The default scenario's payment against the demand of record (``default_demand``: $13,580,810
+    due 2008-02-01), term by term (issue 10, item 6).
+
+    The first row is the scenario itself. Then for every combination of
+
+    - the principal at default (:func:`principal_variants`: this run's, or with term-note principal
+      paid before the default still outstanding),
+    - months of contract interest unpaid before the due date (counted back with month ends kept,
+      :func:`dealkit.calendar.add_months`),
+    - default interest (``default_interest_monthly``, assumed) from: none, the default date, or
+      Term B's stated maturity (when it went unpaid),
+
+    the payment
+
+    .. math:: DP = \\mathrm{round}(1.30\\,P) + \\mathrm{round}(I_c) + I_d
+
+    its difference from the demand (``demand − DP``: if positive, what fees would have to be),
+    whether it reproduces the demand (``|difference| ≤ tolerance``; the demand is a round dollar
+    figure), and the principal that *would* reproduce it on the same terms with no fees
+    (:func:`back_solve_demand`), with its gap to ``P``. Rows after the first are sorted by the
+    size of the difference, closest first. All money is ``Decimal``."""
+    import pandas as pd
+
+    demand = deal.default_demand.amount.value
+    due = deal.default_demand.due_date.value
+    if default_from is None:
+        default_from = (None, scenario.default_date, deal.notes["term_b"].maturity.value)
+    first = {"principal": "this run's default scenario", "months of interest unpaid": "since the last payment",
+             "default interest from": scenario.default_date, "principal at default": scenario.principal,
+             "130% of principal": _cents(scenario.principal * a.default_multiple),
+             "contract interest": scenario.accrued_interest, "default interest": scenario.default_interest,
+             "fees": scenario.fees, "payment": scenario.payment,
+             "difference (demand − payment)": demand - scenario.payment,
+             "reproduces": abs(demand - scenario.payment) <= tolerance}
+    rows = []
+    for label, p in principal_variants(scenario, schedules).items():
+        for months in months_unpaid:
+            start = add_months(due, -months)
+            contract = _cents(_numerator(p, interest_segments(p, start, due, a.margin, a.floor, prime)) / _360)
+            for dfrom in default_from:
+                if dfrom is not None and dfrom > due:
+                    continue
+                dint = default_interest(p, dfrom, due, a.default_interest_monthly) if dfrom else ZERO
+                pay = default_payment(p, contract + dint, ZERO, a.default_multiple)
+                # the back-solve (:func:`back_solve_demand`, no fees) of the same terms
+                needed = (demand * _360 / (a.default_multiple * _360 + _per_dollar_contract(due, due, months, a, prime)[1]
+                                           + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
+                rows.append({"principal": label, "months of interest unpaid": months,
+                             "default interest from": dfrom or "none", "principal at default": p,
+                             "130% of principal": _cents(p * a.default_multiple), "contract interest": contract,
+                             "default interest": dint, "fees": ZERO, "payment": pay,
+                             "difference (demand − payment)": demand - pay,
+                             "reproduces": abs(demand - pay) <= tolerance,
+                             "principal that reproduces it": needed, "principal gap": needed - p})
+    rows.sort(key=lambda r: abs(r["difference (demand − payment)"]))
+    return pd.DataFrame([first, *rows])
+
+
+def _signed(amount: Decimal) -> str:
+    return f"{'−' if amount < 0 else ''}${abs(amount):,.2f}"
+
+
+def reconciliation_summary(table, demand: Decimal) -> str:
+    """One sentence (Markdown) on a :func:`reconcile_demand` table: how far this run's payment is
+    from the demand, and which combinations reproduce it — or the closest and by how much."""
+    first = table.iloc[0]
+    hits = table.iloc[1:][table.iloc[1:]["reproduces"]]
+    head = (f"Demand **${demand:,.2f}**; this run's Default Payment **${first['payment']:,.2f}** (difference "
+            f"{_signed(first['difference (demand − payment)'])}). ")
+    if len(hits):
+        return head + f"**{len(hits)}** combination(s) reproduce the demand within $1 (marked below)."
+    if len(table) < 2:
+        return head + "No other combination was tried."
+    best = table.iloc[1]
+    return head + (f"No combination reproduces it within $1; the closest — {best['principal']}, "
+                   f"{best['months of interest unpaid']} month(s) of interest unpaid, default interest from "
+                   f"{best['default interest from']} — differs by **{_signed(best['difference (demand − payment)'])}** "
+                   f"and would need a principal of ${best['principal that reproduces it']:,.2f}.")

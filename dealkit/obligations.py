@@ -18,14 +18,15 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .calendar import add_business_days, previous_business_day
+from .calendar import PAYMENT_CALENDAR, add_business_days, adjust, holiday_name, previous_business_day
 from .errors import DealDataError, ParameterError
 from .model import Deal, Obligation
 from .params import as_date
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
-           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "ILLUSTRATIVE", "scenario_path", "deadline"]
+           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "ILLUSTRATIVE", "scenario_path", "deadline", "NoteDue",
+           "note_payments", "note_payments_frame"]
 
 #: The reading of "promptly" (no term is stated in the documents): this many business days.
 PROMPTLY_BUSINESS_DAYS = 2
@@ -171,15 +172,30 @@ def scenario_path(name: str) -> Path:
     return SCENARIOS_DIR / f"{name}.yaml"
 
 
+#: An events file must be a small regular file (the recorded history is about 3 KB).
+EVENTS_MAX_BYTES = 256 * 1024
+
+
 def load_events(spec: str | os.PathLike[str], deal: Deal) -> list[ObligationEvent]:
-    """Events from a named scenario (``history``, ``sample``) or a YAML file of events."""
+    """Events from a named scenario (``history``, ``sample``) or a YAML file of events.
+
+    The file must be a small regular UTF-8 file (:data:`EVENTS_MAX_BYTES`); it is read and parsed
+    with the deal file's limits (:func:`dealkit.loader.read_text_file`,
+    :func:`dealkit.loader.parse_yaml`): any problem is one :class:`DealDataError` line.
+    """
+    from .loader import _display_path, parse_yaml, read_text_file
+
     path = scenario_path(str(spec)) if str(spec) in SCENARIOS else Path(spec)
+    shown = _display_path(path)
+    if not str(spec).strip():
+        raise DealDataError(f"parameter events: a scenario ({', '.join(SCENARIOS)}) or a YAML file (got '')")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DealDataError(f"{path}: no such events file (or scenario: {', '.join(SCENARIOS)})", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise DealDataError(f"{path}: malformed YAML: {exc}", file=str(path)) from None
+        text = read_text_file(path, "events file", limit=EVENTS_MAX_BYTES)
+    except DealDataError as exc:
+        if str(exc).endswith("no such events file"):
+            raise DealDataError(f"{exc} (or scenario: {', '.join(SCENARIOS)})", file=shown) from None
+        raise
+    raw = parse_yaml(text, shown)
     return parse_events(raw, deal, str(path.name))
 
 
@@ -280,17 +296,63 @@ def unmatched_events(deal: Deal, events: Iterable[ObligationEvent]):
                         columns=["date", "event", "note", "why nothing is triggered here"])
 
 
+# ============================================================================ note payments
+@dataclass(frozen=True)
+class NoteDue:
+    """A note's maturity: the date the note states and the date it is paid, moved by the deal's
+    business-day convention (``note_terms.business_day_convention``) — the same rule the
+    schedules use (:func:`dealkit.notes.payment_dates`, :func:`dealkit.calendar.adjust`)."""
+
+    note: str
+    title: str
+    stated: dt.date
+    due: dt.date
+    convention: str
+    source: str
+
+
+def note_payments(deal: Deal, term_b_maturity: dt.date | None = None) -> list[NoteDue]:
+    """Each note's maturity as stated and as paid (a weekend or U.S. federal holiday moves by the
+    deal's convention: ``following`` — N.Y. Gen. Constr. Law §25-a; Saturday 2008-09-06 is paid
+    Monday 2008-09-08). ``term_b_maturity`` replaces Term B's stated date (it was extended)."""
+    conv = deal.note_terms.business_day_convention.value
+    out = []
+    for key, note in deal.notes.items():
+        stated = term_b_maturity if key == "term_b" and term_b_maturity else note.maturity.value
+        out.append(NoteDue(key, note.title.value, stated, adjust(stated, conv, PAYMENT_CALENDAR), conv,
+                           deal.cite(note.maturity.source)))
+    return sorted(out, key=lambda d: (d.due, d.note))
+
+
+def _why_moved(d: NoteDue) -> str:
+    if d.due == d.stated:
+        return "a business day"
+    reason = holiday_name(d.stated, PAYMENT_CALENDAR) or d.stated.strftime("%A")
+    return f"{d.stated.isoformat()} is a {reason}: paid {d.due.strftime('%A')} ({d.convention})"
+
+
+def note_payments_frame(deal: Deal, term_b_maturity: dt.date | None = None):
+    """The notes' maturities: stated, paid, and why they differ (the business-day convention)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"note": d.title, "stated maturity": d.stated, "paid on": d.due, "why": _why_moved(d),
+                          "source": d.source} for d in note_payments(deal, term_b_maturity)],
+                        columns=["note", "stated maturity", "paid on", "why", "source"])
+
+
 def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None,
-           label: str | None = None) -> bytes:
-    """An iCalendar file: one all-day event per triggered obligation with a due date (icalendar).
-    ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample stream) heads every summary and the
-    calendar's name, so fictional events never pass for the record in a calendar app."""
+           payments: Iterable[NoteDue] = (), label: str | None = None) -> bytes:
+    """An iCalendar file: one all-day event per triggered obligation with a due date, and one per
+    note maturity in ``payments`` on the date it is *paid* (the business-day convention applied,
+    as in the schedules) (icalendar). ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample stream)
+    heads the summary of every triggered obligation, so fictional events never pass for the record
+    in a calendar app (the notes' maturities are the record and stay unlabelled)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//dealkit//Laurus ATG obligations//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Laurus / ATG financing: obligations" + (f" ({label})" if label else ""))
+    cal.add("x-wr-calname", "Laurus / ATG financing: obligations")
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for t in triggered:
         if t.due is None:
@@ -307,14 +369,26 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
                               f"{t.event.note}\nDeadline: {t.rule}\nSource: {deal.cite(t.obligation.duty.source)}")
         ev.add("categories", [t.status])
         cal.add_component(ev)
+    for d in payments:
+        ev = Event()
+        ev.add("uid", hashlib.sha1(f"maturity|{d.note}|{d.stated.isoformat()}".encode()).hexdigest() + "@dealkit")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", d.due)
+        ev.add("dtend", d.due + dt.timedelta(days=1))
+        ev.add("summary", f"[maturity] {d.note}: {d.title} paid")
+        ev.add("description", f"Stated maturity {d.stated.isoformat()}; paid {d.due.isoformat()} "
+                              f"({_why_moved(d)})\nSource: {d.source}")
+        ev.add("categories", ["maturity"])
+        cal.add_component(ev)
     return cal.to_ical()
 
 
 def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str],
                   label: str | None = None) -> list[Path]:
     """Write ``obligations.csv`` (the register), ``obligations-calendar.csv`` (the computed
-    calendar) and ``obligations.ics`` into ``out_dir``, each atomically. ``label`` (e.g.
-    :data:`ILLUSTRATIVE` for the sample events) marks every row of the calendar and every event."""
+    calendar) and ``obligations.ics`` (with the notes' maturities on their paid dates) into
+    ``out_dir``, each atomically. ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample events)
+    marks every row of the calendar and every triggered event."""
     from .export import write_atomic
 
     out = Path(out_dir)
@@ -324,5 +398,5 @@ def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.Path
     if label:
         calendar.insert(0, "label", label)
     write_atomic(paths[1], calendar.to_csv(index=False))
-    write_atomic(paths[2], to_ics(deal, triggered, label=label).decode("utf-8"))
+    write_atomic(paths[2], to_ics(deal, triggered, payments=note_payments(deal), label=label).decode("utf-8"))
     return paths

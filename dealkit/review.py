@@ -93,6 +93,37 @@ def _holders(deal: Deal) -> tuple[list[Finding], list[str]]:
     return [], [f"option holder = escrow option recipient ({deal.party_name(opt_holder.value)})"]
 
 
+def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
+    """Whose economics the Option's value belongs in (issue 10, item 4): the Option's Holder
+    (Option, preamble) against the escrow's option recipient (Schedule A) and the parallel-lender
+    record (``parallel_lender``: deal-facts.md "Parallel lender"). Medium: the discrepancy itself
+    is the ``holder`` finding (high); this one is its consequence for the economics, which take an
+    explicit choice, ``option_holder`` ∈ {laurus, gssf, excluded} (:mod:`dealkit.notes`)."""
+    holder = deal.option.holder
+    recipient = deal.escrow.schedule_a.option_recipient
+    parallel = deal.parallel_lender
+    if parallel is None:
+        return [], ["no parallel-lender record: the Option's economics follow its Holder"]
+    side = parallel.secured_party
+    if side.value not in deal.parties:
+        return [Finding("option_holder", "medium", "The parallel lender's secured party is not a party of the deal file",
+                        f"parallel_lender.secured_party names {side.value!r}, which is not in parties.",
+                        (_c(deal, side),), ("parallel_lender.secured_party",))], []
+    if holder.value == side.value and holder.value != recipient.value:
+        name = deal.party_name(holder.value)
+        return [Finding(
+            "option_holder", "medium", "The Option may belong to the parallel lender, not to Laurus",
+            f"The Option names {name} as Holder; {name} is the affiliate of the parallel lender "
+            f"({parallel.name.value}) named as a separate secured party, while the escrow's Schedule A sends the "
+            f"Option to {deal.party_name(recipient.value)}; whose economics include the Option's value is a "
+            f"choice: option_holder = laurus (Schedule A), {holder.value} (the Option's own words; the default) "
+            "or excluded. Neither reading is certain.",
+            (_c(deal, holder), _c(deal, recipient), _c(deal, side), _c(deal, parallel.name)),
+            ("option.holder", "escrow.schedule_a.option_recipient", "parallel_lender.secured_party"))], []
+    return [], [f"the Option's Holder ({deal.party_name(holder.value)}) is not the parallel lender's secured party "
+                f"({deal.party_name(side.value)}), or is also the escrow's option recipient"]
+
+
 def _totals(deal: Deal) -> tuple[list[Finding], list[str]]:
     out, passed = [], []
     sched = deal.escrow.schedule_a
@@ -259,12 +290,13 @@ def _cross_references(deal: Deal) -> tuple[list[Finding], list[str]]:
 def review(deal: Deal) -> Review:
     """Compare what the documents say and list the findings, most severe first.
 
-    Kinds: ``jurisdiction``, ``holder``, ``totals``, ``dates``, ``blank``, ``naming``,
+    Kinds: ``jurisdiction``, ``holder``, ``option_holder`` (whose economics the Option belongs in),
+    ``totals``, ``dates``, ``blank``, ``naming``,
     ``contradiction``, ``cross_reference`` and ``assumption`` (every assumed term a report uses).
     """
     findings: list[Finding] = []
     passed: list[str] = []
-    for check in (_jurisdictions, _holders, _totals, _dates, _governing_agreement, _cross_references):
+    for check in (_jurisdictions, _holders, _option_economics, _totals, _dates, _governing_agreement, _cross_references):
         f, p = check(deal)
         findings += f
         passed += p

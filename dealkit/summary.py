@@ -27,7 +27,7 @@ __all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS
 #: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.
 NOTES_DEFAULTS: dict[str, str] = {
     "stock_price": "0.06", "price_shock": "1", "daily_volume": "5000000", "term_b_maturity": "2008-01-31",
-    "default_date": "2008-01-31", "demand_date": "2008-02-01", "rounding": "period",
+    "default_date": "2008-01-31", "demand_date": "2008-02-01", "rounding": "period", "option_holder": "deal",
 }
 
 #: Where each figure is derived: (page, heading anchor as nbconvert writes it, section title).
@@ -109,7 +109,7 @@ SUMMARY_CSS = """<style>
 def _notes_run(deal, prime, params: Mapping[str, str]):
     """The notes notebook's run (cells "overrides" to "What the lender earned"), default inputs."""
     from . import notes
-    from .params import as_date, as_int, as_price, as_rate
+    from .params import as_date, as_date_or_deal, as_int, as_price, as_rate
 
     p = {**NOTES_DEFAULTS, **{k: v for k, v in params.items() if k in NOTES_DEFAULTS}}
     a = notes.assumptions_from_deal(deal)
@@ -118,15 +118,19 @@ def _notes_run(deal, prime, params: Mapping[str, str]):
                           outstanding=deal.capitalization.outstanding_at_closing.value,
                           authorized=deal.capitalization.authorized_at_closing.value)
     stop = as_date(p["default_date"], "default_date") if p["default_date"] else None
-    schedules = notes.build_schedules(deal, a, market, term_b_maturity=as_date(p["term_b_maturity"], "term_b_maturity"),
+    schedules = notes.build_schedules(deal, a, market,
+                                      term_b_maturity=as_date_or_deal(p["term_b_maturity"], "term_b_maturity"),
                                       stop=stop, prime=prime, rounding=p["rounding"])
+    holder = notes.parse_option_holder(p["option_holder"], deal)
     ds = notes.default_scenario(schedules, stop, as_date(p["demand_date"], "demand_date"), a, prime=prime) if stop else None
     solve = notes.back_solve_demand(deal.default_demand.amount.value, deal.default_demand.due_date.value, a,
                                     months_unpaid=(0, 1, 3, 6), default_dates=(None, dt.date(2007, 3, 6), dt.date(2008, 1, 31)),
-                                    fee_rates=(notes.ZERO, as_rate("2%", "fees")), prime=prime)
+                                    fee_rates=(notes.ZERO, as_rate("2%", "fees")), prime=prime,
+                                    max_principal=deal.facility_total())
     flows = notes.lender_cash_flows(list(schedules.values()), market, deal.escrow.escrowed_payment.value,
                                     deal.deal.closing_date.value, deal.escrow.closing_payment.value,
-                                    ds.payment if ds else None, ds.demand_date if ds else None)
+                                    ds.payment if ds else None, ds.demand_date if ds else None,
+                                    option_holder=holder, option=notes.option_value(deal, market))
     return p, a, market, schedules, ds, solve, flows
 
 
@@ -137,6 +141,13 @@ def _short_cite(citation: str) -> str:
 
         return f"public record, {urlparse(citation).netloc}"
     return citation
+
+
+def holder_of(p: Mapping[str, str], deal) -> str:
+    """Whose flows the Option enters (``01_notes``'s ``option_holder``)."""
+    from . import notes
+
+    return notes.parse_option_holder(p["option_holder"], deal)
 
 
 def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None) -> Summary:
@@ -190,11 +201,12 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
                if borrower is not None else "no rate exists",
                "XIRR of ATG's flows, stock at market (actual/365)"),
         Figure("xirr", "What Laurus earns (XIRR)", fmt.pct(lender, 1) if lender is not None else "no rate exists",
-               "funding, Closing Payment, interest, principal, shares, default recovery"),
+               f"funding, Closing Payment, interest, principal, shares, default recovery "
+               f"(option_holder: {holder_of(p, deal)})"),
         Figure("dilution", "Dilution from note conversions", fmt.pct(dilution, 2),
                f"{fmt.shares(issued)} shares issued against {fmt.shares(outstanding)} outstanding (assumed)"),
-        Figure("captable", "Fully diluted: Option + notes", fmt.pct(1 - Decimal(ct.outstanding) / Decimal(ct.fully_diluted), 2),
-               f"{fmt.shares(ct.fully_diluted)} shares fully diluted; Warrant unspecified"),
+        Figure("captable", "Fully diluted: Option + notes", fmt.pct(1 - Decimal(ct.total_before) / Decimal(ct.total_after), 2),
+               f"{fmt.shares(ct.total_after)} shares fully diluted; Warrant unspecified"),
         Figure("schedules", "Principal paid in stock", fmt.pct(stock_share, 1),
                f"{fmt.money(stock, cents=False)} in stock, {fmt.money(cash, cents=False)} in cash"),
         Figure("default", "Modelled Default Payment", fmt.money(ds.payment, cents=False) if ds else "no default",
@@ -220,5 +232,5 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
               "demand_date": fmt.date(p["demand_date"])}
     exact = {"lender_xirr": lender, "borrower_xirr": borrower, "shares_issued": issued, "dilution": dilution,
              "principal_stock": stock, "principal_cash": cash, "default_payment": ds.payment if ds else None,
-             "principal_low": lo, "principal_high": hi, "fully_diluted": ct.fully_diluted}
+             "principal_low": lo, "principal_high": hi, "fully_diluted": ct.total_after}
     return Summary(figures, findings, assumptions, inputs, exact)

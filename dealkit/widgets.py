@@ -13,12 +13,68 @@ import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
-__all__ = ["findings_explorer", "exact_options"]
+__all__ = ["findings_explorer", "LiveChart", "exact_options"]
 
 #: Slider labels are shown in full (ipywidgets cuts descriptions at 80px by default).
 _STYLE = {"description_width": "initial"}
 _WIDE = w.Layout(width="460px")
 
+
+class LiveChart(w.Box):
+    """A plotly chart that redraws by replacing its ``FigureWidget`` with a new one built from the
+    new figure. Editing a displayed FigureWidget sends update messages that plotly's front end
+    sometimes loses (a redraw that never shows; traces removed and re-added race: "indices must be
+    valid indices for gd.data"); a new widget carries its whole figure in its first state."""
+
+    def __init__(self, figure):
+        import plotly.graph_objects as go
+
+        self._go = go
+        super().__init__([go.FigureWidget(figure)])
+
+    @property
+    def figure(self):
+        """The FigureWidget shown now."""
+        return self.children[0]
+
+    @property
+    def data(self):
+        return self.children[0].data
+
+    @property
+    def layout(self):
+        return self.children[0].layout
+
+    #: seconds a replaced FigureWidget lives on before it is closed: closing a widget whose front
+    #: end is still initializing makes anywidget throw ("Failed to initialize model")
+    RETIRE_AFTER = 30.0
+
+    def show(self, figure) -> None:
+        """Show ``figure`` in place of the current chart."""
+        import time
+
+        now = time.monotonic()
+        retired = getattr(self, "_retired", [])
+        keep = []
+        for when, widget in retired:
+            if now - when > self.RETIRE_AFTER:
+                widget.close()
+            else:
+                keep.append((when, widget))
+        keep.append((now, self.children[0]))
+        self._retired = keep
+        self.children = [self._go.FigureWidget(figure)]
+
+
+
+def _safe(fig):
+    """The figure with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
+    labels from the deal file or the instructions stay text in the widget too."""
+    import plotly.graph_objects as go
+
+    from .export import sanitize_figure
+
+    return go.Figure(sanitize_figure(fig.to_dict()))
 
 def exact_options(value, low, high) -> list[tuple[str, object]]:
     """Choices for a price slider that starts at *exactly* the page's value: "nice" prices (1, 1.5,
@@ -71,9 +127,9 @@ def findings_explorer(result: Review) -> w.VBox:
 def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     """Edit the Joint Instructions (JSON) and the agent's fee; the disbursement table, the totals
     and the Sankey chart update on every change. A bad edit shows its error, never a wrong sum."""
+    import html
     import json
 
-    import plotly.graph_objects as go
 
     from .charts import sankey_figure
     from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
@@ -85,7 +141,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
-    chart = go.FigureWidget(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
+    chart = LiveChart(_safe(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed)))
 
     def redraw(*_):
         try:
@@ -94,12 +150,11 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
             status.value = _no_math(f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}')
             return
         total = sum(r.amount for r in rows)
-        status.value = _no_math(f"<b>Paid out {money(total)}</b> of {money(escrowed)} held: conserved to the cent.")
-        table.value = table_html(disbursement_frame(rows).drop(columns=["shown"]), totals=["amount"], total_label="Paid out")
-        new = sankey_figure(rows, escrowed)
-        with chart.batch_update():
-            chart.data[0].node.label = new.data[0].node.label
-            chart.data[0].link.update(new.data[0].link)
+        status.value = _no_math(f"<b>Paid out {money(total)}</b> of {money(escrowed)} held: conserved to the cent."
+                                + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
+        table.value = table_html(disbursement_frame(rows).drop(columns=["shown"]), totals=["amount"],
+                                 total_label="Paid out")
+        chart.show(_safe(sankey_figure(rows, escrowed)))
 
     text.observe(redraw, names="value")
     fee.observe(redraw, names="value")
@@ -112,14 +167,11 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
     from decimal import Decimal
 
-    import plotly.graph_objects as go
-
     from .charts import cap_figure
     from .fmt import money, pct, table_html
-    from .option import READINGS, exercise_comparison, max_exercisable
+    from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
-    remaining = deal.option.shares.value
-    strike = deal.option.exercise_price.value
+    remaining, cap, strike = deal.option.shares.value, deal.option.max_exercise_cap.value, deal.option.exercise_price.value
     price = w.SelectionSlider(options=exact_options(fmv, strike, "1"), value=Decimal(str(fmv)), description="FMV",
                               style=_STYLE, layout=_WIDE)
     out = w.IntSlider(value=outstanding, min=min(100_000_000, outstanding), max=max(10_000_000_000, outstanding),
@@ -127,22 +179,19 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     own = w.IntSlider(value=owned, min=0, max=max(500_000_000, owned), step=1_000_000, description="holder owns",
                       style=_STYLE, layout=_WIDE)
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading", style=_STYLE)
-    info = w.HTML()
-    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+    info = w.HTML(layout=w.Layout(min_width="300px", max_width="520px"))
+    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
-        y = max_exercisable(out.value, own.value, reading=toggle.value, remaining=remaining)
+        y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
         fmv_d = price.value
         diluted = Decimal(y) / Decimal(out.value + y) if out.value + y else Decimal(0)
-        info.value = _no_math(f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares; dilution of "
-                              f"the other holders on a cash exercise: <b>{pct(diluted)}</b>; value at FMV "
-                              f"{money(fmv_d)}: <b>{money(fmv_d * y - strike * y)}</b> over the Exercise Price</p>"
-                              + table_html(exercise_comparison(y, fmv_d, strike)))
-        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, new.data):
-                trace.y = fresh.y
-            chart.layout.title.text = new.layout.title.text
+        info.value = _no_math(
+            f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares; dilution of the other holders on "
+            f"a cash exercise: <b>{pct(diluted)}</b>; value at FMV {money(fmv_d)} over the Exercise Price: "
+            f"<b>{money((fmv_d - strike) * y)}</b></p>"
+            + table_html(exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))))
+        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")
@@ -164,7 +213,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     who = w.Dropdown(options=parties, value="(all)", description="party")
     date = w.DatePicker(value=as_of, description="as of")
     table = w.HTML()
-    chart = go.FigureWidget(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of))
+    chart = go.FigureWidget(_safe(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of)))
 
     def redraw(*_):
         if date.value is None:
@@ -174,7 +223,8 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
         frame = calendar_frame(deal, triggered, party)
         table.value = f"<p>{len(frame)} obligations</p>" + table_html(frame)
         keep = set(frame["obligation"]) if party else None
-        fresh = obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep], date.value)
+        fresh = _safe(obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep],
+                                           date.value))
         with chart.batch_update():
             chart.data = []
             for trace in fresh.data:
@@ -188,63 +238,65 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     return w.VBox([w.HBox([who, date]), table, chart])
 
 
-def notes_explorer(deal, a, market, term_b_maturity, stop, demand=None) -> w.VBox:
-    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock; the
-    schedules' totals and the total debt service chart are recomputed and redrawn live, with the
-    lender's XIRR, the Default Payment (default on ``stop``, demanded on ``demand``, default the
-    next day) and the dilution beside the chart. Every control starts at exactly the page's value."""
+def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None,
+                   demand=None) -> w.VBox:
+    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
+    ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
+    the schedules' totals, the lender's XIRR, the Default Payment (default on ``stop``, demanded on
+    ``demand``, by default the next day) and the dilution beside the total debt service chart,
+    recomputed and redrawn live. Every control starts at exactly the page's value."""
     import dataclasses
+    import html
     from decimal import Decimal
-
-    import plotly.graph_objects as go
 
     import datetime as dt
 
     from .charts import total_service_figure
     from .fmt import date as fmt_date
     from .fmt import money, pct, yes_no
-    from .notes import build_schedules, default_scenario, lender_cash_flows, xirr
+    from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, default_scenario, lender_cash_flows,
+                        option_value, xirr)
 
     pct_style = {"style": _STYLE, "layout": _WIDE, "readout_format": ".2f"}
-    margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin over prime %", **pct_style)
+    margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin over prime %",
+                           **pct_style)
     floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="rate floor %", **pct_style)
     fcp = w.SelectionSlider(options=exact_options(a.fixed_conversion_price, "0.001", "1"), value=a.fixed_conversion_price,
                             description="Fixed Conversion Price", style=_STYLE, layout=_WIDE)
     shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×",
                           style=_STYLE, layout=_WIDE, readout_format=".1f")
+    holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
+                        description="Option in", style=_STYLE)
     info = w.HTML(layout=w.Layout(min_width="300px", max_width="420px"))
 
     def compute():
         aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
                                  fixed_conversion_price=fcp.value)
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
-        return aa, mm, build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
-
-    chart = go.FigureWidget(total_service_figure(list(compute()[2].values())))
-
-    def redraw(*_):
-        aa, mm, schedules = compute()
-        ds = default_scenario(schedules, stop, demand or stop + dt.timedelta(days=1), aa) if stop else None
+        schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
         flows = lender_cash_flows(list(schedules.values()), mm, deal.escrow.escrowed_payment.value,
                                   deal.deal.closing_date.value, deal.escrow.closing_payment.value,
-                                  ds.payment if ds else None, ds.demand_date if ds else None)
+                                  option_holder=holder.value, option=option_value(deal, mm))
         rate = xirr(flows)
+        ds = default_scenario(schedules, stop, demand or stop + dt.timedelta(days=1), aa) if stop else None
         issued = sum(s.shares for s in schedules.values())
         base = mm.outstanding or 0
         dilution = Decimal(issued) / Decimal(base + issued) if base + issued else None
-        side = (f"<p>Lender XIRR <b>{pct(rate, 1) if rate is not None else 'none'}</b>; "
+        side = (f"<p>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
+                f"<b>{'none' if rate is None else pct(rate, 2)}</b>; "
                 + (f"Default Payment <b>{money(ds.payment)}</b> on {fmt_date(ds.demand_date)}; " if ds else "no default; ")
                 + f"dilution <b>{pct(dilution) if dilution is not None else '—'}</b> ({issued:,} shares)</p>")
         info.value = _no_math(side + "<ul>" + "".join(
             f"<li><b>{html.escape(s.note)}</b>: interest {money(s.interest)}; cash principal {money(s.principal_cash)}; "
             f"stock {money(s.principal_stock)} ({s.shares:,} shares); conserved {yes_no(s.conserved())}</li>"
             for s in schedules.values()) + "</ul>")
-        fresh = total_service_figure(list(schedules.values()))
-        with chart.batch_update():  # only the data that changed: the traces are updated in place
-            for trace, new in zip(chart.data, fresh.data):
-                trace.x, trace.y = new.x, new.y
+        return _safe(total_service_figure(list(schedules.values())))
 
-    for control in (margin, floor, fcp, shock):
+    chart = LiveChart(compute())
+
+    def redraw(*_):
+        chart.show(compute())
+
+    for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
-    redraw()
-    return w.VBox([margin, floor, fcp, shock, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])
+    return w.VBox([margin, floor, fcp, shock, holder, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])

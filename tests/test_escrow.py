@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -45,12 +46,10 @@ def test_s3_1a_odd_cents_largest_remainder_without_remainder_payee():
 
 
 def test_s3_1a_odd_cents_go_to_the_remainder_payee():
-    rows = disburse("100.00", [{"payee": "A", "percent": "33.33"}, {"payee": "R", "remainder": True}], "0.00",
-                    closing_payment="0.00")
-    # base 100.00: A = 33.33 exactly; R = 66.67
+    rows = disburse("450100.00", [{"payee": "A", "percent": "33.33"}, {"payee": "R", "remainder": True}], "0.00")
+    # base 100.00 after the $450,000 Closing Payment: A = 33.33 exactly; R = 66.67
     assert [r.amount for r in rows[2:]] == [D("33.33"), D("66.67")]
-    rows = disburse("10.00", [{"payee": "A", "percent": "33.335"}, {"payee": "R", "remainder": True}], "0.00",
-                    closing_payment="0.00")
+    rows = disburse("450010.00", [{"payee": "A", "percent": "33.335"}, {"payee": "R", "remainder": True}], "0.00")
     assert [r.amount for r in rows[2:]] == [D("3.33"), D("6.67")]  # 3.3335 rounded down; R takes the cent
 
 
@@ -307,3 +306,349 @@ def test_bad_joint_instructions_refused_when_given():
 
 def test_conditions_text_cites_sections():
     assert all("§3.1(a)" in text for text in CONDITIONS.values())
+
+
+# ================================================================== issue 10: items 12-14 ===
+from pathlib import Path  # noqa: E402
+
+from conftest import full_or  # noqa: E402
+from dealkit.errors import ParameterError  # noqa: E402
+
+LCM = "Laurus Capital Management, L.L.C."
+
+
+def _base(instructions=INSTR, day=DAY):
+    return scenario_events("clean_release", instructions, day)[:3]
+
+
+def _nb(n, day=DAY):
+    from dealkit.calendar import add_business_days
+    return add_business_days(day, n)
+
+
+# ------------------------------------------------------------------ item 13 -----------------
+def test_item13_closing_payment_other_than_schedule_a_is_refused():
+    with pytest.raises(InstructionError) as info:
+        disburse("12000000.00", INSTR, "0.00", closing_payment="500000.00")
+    assert "Schedule A's 450000.00" in str(info.value) and "§1.1(b)" in str(info.value)
+    assert disburse("12000000.00", INSTR, "0.00", closing_payment="450000.00") == disburse("12000000.00", INSTR, "0.00")
+
+
+@pytest.mark.parametrize("listed", [
+    {"payee": LCM, "amount": "450000.00"},
+    {"payee": "laurus capital management llc", "amount": "450000.00", "note": "closing payment"},
+    {"payee": "LCM (fund manager)", "amount": "450000.00", "closing_payment": True},
+])
+def test_item13_closing_payment_listed_again_is_paid_once(listed):
+    rows = disburse("12000000.00", [listed] + INSTR, "0.00")
+    to_lcm = [r for r in rows if r.payee == LCM or r.payee == listed["payee"]]
+    assert [r.amount for r in to_lcm] == [D("450000.00")]
+    assert sum(r.amount for r in rows) == D("12000000.00")
+    assert rows[-1].amount == D("12000000.00") - D("450000.00") - D("1350000.00")
+    assert len(rows.findings) == 1 and "instructions[0]" in rows.findings[0] and "listed again" in rows.findings[0]
+    # through the state machine: the finding is in the ledger and the payment is made once
+    events = scenario_events("clean_release", [listed] + INSTR)
+    result = run(events)
+    assert sum(d.amount for d in result.state.disbursements if d.payee in (LCM, listed["payee"])) == D("450000.00")
+    assert "listed again" in result.ledger[-1].detail
+
+
+@pytest.mark.parametrize("listed, got", [
+    ({"payee": LCM, "amount": "500000.00"}, "got 500000.00"),
+    ({"payee": LCM, "percent": "5"}, "got 5%"),
+    ({"payee": LCM, "remainder": True}, "got the remainder"),
+    ({"payee": "X", "amount": "1.00", "closing_payment": True}, "got 1.00"),
+])
+def test_item13_closing_payment_at_another_amount_is_refused(listed, got):
+    with pytest.raises(InstructionError) as info:
+        disburse("12000000.00", [listed, {"payee": "R", "amount": "1.00"}], "0.00")
+    msg = str(info.value)
+    assert msg.startswith("instructions[0]: the Closing Payment") and "Schedule A's 450000.00" in msg and got in msg
+
+
+def test_item13_schedule_a_amount_comes_from_the_deal_file(write_deal):
+    def edit(d):
+        d["escrow"]["closing_payment"]["value"] = "500000.00"
+        d["escrow"]["expense_cap"]["value"] = "3000.00"
+        d["escrow"]["resignation_notice_business_days"]["value"] = 10
+    deal = load_deal(write_deal(edit))
+    rows = e.disburse_deal(deal, e.default_instructions(deal), "0.00")
+    assert rows[1].amount == D("500000.00") and sum(r.amount for r in rows) == D("12000000.00")
+    with pytest.raises(InstructionError, match="Schedule A's 500000.00"):
+        e.disburse_deal(deal, [{"payee": LCM, "amount": "450000.00"}, {"payee": "R", "remainder": True}], "0.00")
+    state = start(deal=deal)
+    assert (state.closing_payment, state.notice_business_days) == (D("500000.00"), 10)
+    result = run(scenario_events("clean_release", INSTR, deal=deal), start(deal=deal))
+    assert result.state.disbursements[1].amount == D("500000.00")
+    assert agent_expenses("4000.00", cap=deal.escrow.expense_cap.value).reimbursed_capped == D("3000.00")
+    # ten business days: notice sent Thu 2005-09-08, deemed Fri 09-09; +10 business days -> Fri 09-23
+    late = run(scenario_events("resignation_no_successor", INSTR, deal=deal), start(deal=deal))
+    assert late.state.phase == Phase.DEPOSITED_WITH_COURT and late.state.last_date == dt.date(2005, 9, 23)
+
+
+def test_escrow_terms_come_from_the_deal_file():
+    deal = load_deal()
+    s = start()
+    assert (s.escrowed, s.agreement_date, s.closing_payment) == (deal.escrow.escrowed_payment.value,
+                                                                 deal.deal.closing_date.value,
+                                                                 deal.escrow.closing_payment.value)
+    assert agent_expenses("4000.00").cap == deal.escrow.expense_cap.value
+    code = Path(e.__file__).read_text(encoding="utf-8")
+    for literal in ('"12000000.00"', '"450000.00"', '"2500.00"', "dt.date(2005", "= 5,", '"Laurus Master Fund, Ltd."'):
+        assert literal not in code, literal
+
+
+# ------------------------------------------------------------------ item 12: §5.3, §4.1(d) --
+def test_item12_s5_3_default_is_no_interest_payable():
+    r = interest_readings("12000000.00", "0.035", DAY, DAY + dt.timedelta(days=30))
+    assert r.default_reading == "no_interest_payable" and r.to_parties == D("0.00")
+    assert list(e.INTEREST_READINGS)[0] == "no_interest_payable"
+    assert "nor will interest be payable in connection therewith" in interest_readings.__doc__
+
+
+def test_item12_resignation_takes_effect_on_the_date_the_notice_specifies():
+    notice = {"kind": "resignation_notice", "date": _nb(1), "actor": "Escrow Agent", "effective": "2005-10-03"}
+    result = run(_base() + [notice])
+    assert result.state.resignation_effective == dt.date(2005, 10, 3)
+    # a successor named after the earliest date (09-16) but before the specified one is in time
+    ok = run(_base() + [notice, {"kind": "successor_instruction", "date": dt.date(2005, 9, 20),
+                                 "actor": "Companies and Purchaser", "successor": "S"}])
+    assert ok.state.successor == "S"
+    # no deposit with the court before the specified date
+    with pytest.raises(EscrowTransitionError, match="only after the resignation takes effect on 2005-10-03"):
+        run(_base() + [notice, {"kind": "deposit_with_court", "date": dt.date(2005, 9, 20), "actor": "Escrow Agent"}])
+    early = {**notice, "effective": "2005-09-15"}
+    with pytest.raises(EscrowTransitionError, match="earlier than 5 business days after it is deemed given"):
+        run(_base() + [early])
+
+
+# ------------------------------------------------------------------ item 14 -----------------
+def test_item14_a_dispute_does_not_reset_the_resignation():
+    eff = e.resignation_effective_date(_nb(1))
+    events = _base() + [{"kind": "resignation_notice", "date": _nb(1), "actor": "Escrow Agent"},
+                        {"kind": "dispute", "date": eff, "actor": "Companies"},
+                        {"kind": "joint_instructions", "date": eff, "actor": "Companies and Purchaser",
+                         "instructions": INSTR}]
+    result = run(events)
+    assert result.state.phase == Phase.RESIGNING and result.state.resignation_effective == eff
+    for more in ({"kind": "verbal_confirmation", "date": eff, "actor": "David Grin"},
+                 {"kind": "disburse", "date": eff, "actor": "Escrow Agent"},
+                 {"kind": "court_order", "date": eff, "actor": "court", "final_non_appealable": True,
+                  "opinion_of_counsel": True}):
+        with pytest.raises(EscrowTransitionError):
+            run(events + [more])
+    # the way out: the court (no successor named), on or after the effective date
+    assert run(events + [{"kind": "deposit_with_court", "date": eff, "actor": "Escrow Agent"}]).state.phase == \
+        Phase.DEPOSITED_WITH_COURT
+
+
+def test_item14_no_release_once_the_resignation_has_taken_effect():
+    eff = e.resignation_effective_date(_nb(1))
+    events = _base() + [{"kind": "resignation_notice", "date": _nb(1), "actor": "Escrow Agent"},
+                        {"kind": "dispute", "date": _nb(2), "actor": "Companies"}]
+    for late in ({"kind": "court_order", "date": eff, "actor": "court", "final_non_appealable": True,
+                  "opinion_of_counsel": True},
+                 {"kind": "terminate_by_agreement", "date": eff, "actor": "Companies and Purchaser"}):
+        with pytest.raises(EscrowTransitionError, match=r"resignation took effect on .*\(§4.1\(d\)\)"):
+            run(events + [late])
+    # before the effective date the agent still acts: a Court Order is obeyed
+    before = {"kind": "court_order", "date": _nb(3), "actor": "court", "final_non_appealable": True,
+              "opinion_of_counsel": True, "payee": "P"}
+    assert run(events + [before]).state.phase == Phase.REMITTED_BY_COURT_ORDER
+
+
+def test_item14_deposit_into_court_only_after_the_resignation_is_effective():
+    eff = e.resignation_effective_date(_nb(1))
+    events = _base() + [{"kind": "resignation_notice", "date": _nb(1), "actor": "Escrow Agent"}]
+    with pytest.raises(EscrowTransitionError, match="only after the resignation takes effect"):
+        run(events + [{"kind": "deposit_with_court", "date": _nb(2), "actor": "Escrow Agent"}])
+    with pytest.raises(EscrowTransitionError, match="only after the resignation takes effect"):
+        run(events + [{"kind": "interpleader", "date": _nb(2), "actor": "Escrow Agent"}])
+    assert run(events + [{"kind": "deposit_with_court", "date": eff, "actor": "Escrow Agent"}]).state.held == 0
+
+
+# every event, weighted towards the ones that complete a path (release, successor, court)
+KINDS = [k for k in TRANSITIONS if k != "terminate_by_agreement"] * 2 + [
+    "verbal_confirmation", "disburse", "disburse", "successor_instruction", "deliver_to_successor",
+    "deliver_to_successor", "resignation_notice", "terminate_by_agreement"]
+ACTORS = {kind: actor for kind, (_, actor, _) in TRANSITIONS.items()}
+POOL = [INSTR, [{"payee": LCM, "amount": "450000.00"}] + INSTR, [{"payee": "A", "percent": "50"},
+        {"payee": "B", "percent": "50"}], [{"payee": LCM, "amount": "1.00"}, {"payee": "R", "remainder": True}],
+        [{"payee": "A", "amount": "99000000.00"}]]
+
+
+@st.composite
+def event_sequences(draw):
+    events, day = [], DAY
+    if draw(st.booleans()):
+        events += [dict(x) for x in _base(draw(st.sampled_from(POOL[:3])))]
+        if draw(st.booleans()):
+            events.append({"kind": "verbal_confirmation", "date": DAY, "actor": "David Grin"})
+    for _ in range(draw(st.integers(1, 14))):
+        day = day + dt.timedelta(days=draw(st.integers(0, 9)))
+        kind = draw(st.sampled_from(KINDS))
+        actor = ACTORS[kind] or draw(st.sampled_from(["David Grin", "Eugene Grin", "court", "Companies"]))
+        if draw(st.integers(0, 9)) == 0:
+            actor = "Somebody else"
+        ev = {"kind": kind, "date": day, "actor": actor}
+        if kind == "deposit_payment":
+            ev["amount"] = draw(st.sampled_from(["12000000.00", "12000000.00", "11000000.00"]))
+            ev["immediately_available"] = draw(st.booleans())
+        elif kind == "deposit_documents":
+            ev["fully_executed"] = draw(st.booleans())
+        elif kind == "joint_instructions":
+            ev["instructions"] = draw(st.sampled_from(POOL))
+        elif kind == "court_order":
+            ev.update(final_non_appealable=draw(st.booleans()), opinion_of_counsel=True, payee="P")
+        elif kind == "resignation_notice" and draw(st.booleans()):
+            ev["effective"] = day + dt.timedelta(days=draw(st.integers(0, 20)))
+        elif kind == "successor_instruction":
+            ev["successor"] = draw(st.sampled_from(["S", ""]))
+        events.append(ev)
+    return events
+
+
+@settings(max_examples=full_or(100, 2000))
+@given(event_sequences())
+def test_property_item14_random_event_sequences(events):
+    """Over random event sequences (refused events skipped): money is neither created nor lost,
+    nothing is released after the escrow ended or after the resignation took effect, nothing is
+    released twice, the Closing Payment is paid at most once and at Schedule A's amount."""
+    state = start()
+    deposited = False
+    released = 0
+    for raw in events:
+        event = Event.from_mapping(raw)
+        before = state
+        try:
+            state, _ = step(state, event)
+        except EscrowTransitionError:
+            assert state is before
+            continue
+        assert not before.terminal, "an event was accepted after the escrow ended"
+        if event.kind == "deposit_payment":
+            deposited = True
+        if event.kind in e.RELEASES:
+            assert not before.resigned_on(event.date), "a release after the resignation took effect"
+        if before.resigned_on(event.date) and state.disbursements:
+            assert state.phase in (Phase.TRANSFERRED_TO_SUCCESSOR, Phase.DEPOSITED_WITH_COURT)
+        if event.kind == "deposit_with_court" and before.phase == Phase.RESIGNING:
+            assert before.resigned_on(event.date)
+        if state.resignation_effective is not None and event.kind == "resignation_notice":
+            assert state.resignation_effective >= e.resignation_effective_date(event.date)
+        if state.disbursements and not before.disbursements:
+            released += 1
+        assert state.disbursements == before.disbursements or not before.disbursements
+        # conservation, to the cent
+        assert state.paid_out + state.held == (state.escrowed if deposited else D("0.00"))
+        assert all(d.amount >= 0 for d in state.disbursements)
+        closing = [d for d in state.disbursements if d.payee == LCM]
+        if state.phase == Phase.DISBURSED:
+            assert [d.amount for d in closing] == [D("450000.00")]
+    assert released <= 1
+
+
+# ------------------------------------------------------------------ the notebook, edited deal
+@pytest.mark.slow
+def test_02_escrow_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
+    """The notebook takes every escrow term from the deal file: edit Schedule A's Closing Payment,
+    the expense cap and the §4.1(d) notice in a copy and run it (papermill, real kernel)."""
+    import json
+
+    from conftest import run_cli
+
+    def edit(d):
+        d["escrow"]["closing_payment"]["value"] = "500000.00"
+        d["escrow"]["expense_cap"]["value"] = "3000.00"
+        d["escrow"]["resignation_notice_business_days"]["value"] = 10
+        d["escrow"]["escrowed_payment"]["value"] = "13000000.00"
+        d["escrow"]["notice_deemed_given_days"]["value"] = 2
+    deal = write_deal(edit)
+    joint = json.dumps([{"payee": LCM, "amount": "500000.00"}] + INSTR)
+    proc = run_cli("report", "--deal", str(deal), "--notebook", "02_escrow", "--out", str(tmp_path / "out"),
+                   "-p", f"instructions={joint}", "-p", "scenario=resignation_no_successor")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "out" / "02_escrow.html").read_text(encoding="utf-8")
+    assert "500,000.00" in page and "450,000.00" not in page
+    assert "listed again" in page and "deposited_with_court" in page
+    assert "13,000,000.00" in page and "12,000,000.00" not in page
+    # the cap; notice sent Thu 2005-09-08, deemed given two days later (Sat 09-10), + ten business days
+    assert "3,000.00" in page and "2005-09-23" in page
+
+
+# ------------------------------------------------------------------ item 7: exact percents --
+def test_item7_percents_beyond_28_digits_are_exact():
+    third = "33.3333333333333333333333333333"            # 30 significant digits
+    rows = disburse("12000000.00", [{"payee": "A", "percent": third}, {"payee": "B", "percent": third},
+                                    {"payee": "C", "percent": "33.3333333333333333333333333334"}], "0.00")
+    # base 11,550,000.00: each third is 3,850,000.00 less a few 10^-24 cents -> 3,849,999.99 + an odd cent
+    assert [r.amount for r in rows[2:]] == [D("3850000.00"), D("3850000.00"), D("3850000.00")]
+    assert sum(r.amount for r in rows) == D("12000000.00")
+
+
+@settings(max_examples=full_or(200, 2000))
+@given(pcts=st.lists(st.fractions(min_value=0, max_value=20, max_denominator=10**12), min_size=1, max_size=5),
+       fee=st.integers(0, 2_000_000))
+def test_property_item7_percent_shares_match_the_fraction_twin(pcts, fee):
+    """Each percent share is floor(base × p / 100) to the cent, exactly; the remainder payee takes
+    the rest; the whole escrow is paid out."""
+    shown = [D(f.numerator) / D(f.denominator) for f in pcts]
+    shown = [d.quantize(D("1E-12"), rounding="ROUND_DOWN") for d in shown]     # the percents as given
+    instructions = [{"payee": f"P{i}", "percent": str(p)} for i, p in enumerate(shown)]
+    instructions.append({"payee": "R", "remainder": True})
+    fee_d = D(fee) / 100
+    rows = disburse("12000000.00", instructions, str(fee_d))
+    base = Fraction(D("12000000.00") - fee_d - D("450000.00"))
+    for row, p in zip(rows[2:], shown):
+        assert Fraction(row.amount) * 100 == (base * Fraction(p)).__floor__()   # base·p/100 in cents, down
+    assert sum(r.amount for r in rows) == D("12000000.00")
+
+
+def test_item7_percents_that_sum_to_100_exactly_are_not_over_allocated():
+    # 99.999...9 (31 digits) + 0.000...01 = 100 exactly; at Decimal's 28 digits the first share
+    # rounds up to the whole base and the two "over-allocate" it
+    rows = disburse("12000000.00", [{"payee": "A", "percent": "99.99999999999999999999999999999"},
+                                    {"payee": "B", "percent": "0.00000000000000000000000000001"}], "0.00")
+    assert [r.amount for r in rows[2:]] == [D("11550000.00"), D("0.00")]
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"kind": ["dispute"], "date": DAY, "actor": "x"}, "events[0].kind: unknown event list"),
+    ({"kind": "dispute", "date": 10 ** 5000, "actor": "x"}, "events[0].date: expected YYYY-MM-DD (got an integer of"),
+    ({"kind": "dispute", "date": "2005-02-30", "actor": "x"}, "events[0].date: expected YYYY-MM-DD (got '2005-02-30')"),
+    ({"kind": "dispute", "date": DAY, "actor": "x" * 10_000}, "events[0].actor: a name of at most 200 characters"),
+    ({"kind": "dispute", "date": DAY, "actor": {"a": 1}}, "events[0].actor"),
+    ("x" * 10_000, "events[0]: expected a mapping"),
+])
+def test_hostile_events_give_one_short_line(raw, message):
+    with pytest.raises(EscrowTransitionError) as info:
+        run([raw])
+    assert message in str(info.value) and len(str(info.value)) < 400
+
+
+def test_escrow_editor_shows_the_dropped_closing_payment_escaped():
+    import json
+
+    from dealkit.widgets import escrow_editor
+
+    deal = load_deal()
+    box = escrow_editor(deal, e.default_instructions(deal), "0.00")
+    fee, text, status, table, chart = box.children
+    text.value = json.dumps([{"payee": LCM, "amount": "450000.00"}, {"payee": "<b>R</b>", "remainder": True}])
+    assert "Paid out $12,000,000.00" in status.value and "Finding:" in status.value and "listed again" in status.value
+    assert table.value.count("450,000.00") == 1
+    text.value = json.dumps([{"payee": "<script>x</script>", "amount": "1.00", "closing_payment": True}])
+    assert "Not disbursed" in status.value and "<script>" not in status.value and "&lt;script&gt;" in status.value
+
+
+def test_item14_scenario_a_dispute_during_the_resignation_ends_in_court():
+    result = run(scenario_events("resignation_dispute_court", INSTR))
+    phases = [x.phase_after for x in result.ledger]
+    assert phases[3:] == ["resigning", "disputed", "resigning", "deposited_with_court"]
+    assert result.state.disbursements[0].payee == "Clerk of a New York court"
+    assert result.state.paid_out == D("12000000.00")
+
+
+def test_escrow_errors_derive_from_dealkit_errors():
+    assert issubclass(InstructionError, ParameterError) and issubclass(EscrowTransitionError, ParameterError)
+    assert issubclass(InstructionError, ValueError)  # callers catching ValueError keep working

@@ -121,7 +121,9 @@ def test_ics_round_trip(tmp_path):
     paths = ob.write_exports(DEAL, triggered, tmp_path)
     assert [p.name for p in paths] == ["obligations.csv", "obligations-calendar.csv", "obligations.ics"]
     cal = Calendar.from_ical(paths[2].read_bytes())
-    vevents = [c for c in cal.walk() if c.name == "VEVENT"]
+    vevents = [c for c in cal.walk() if c.name == "VEVENT" and "[maturity]" not in str(c["summary"])]
+    maturities = [c for c in cal.walk() if c.name == "VEVENT" and "[maturity]" in str(c["summary"])]
+    assert len(maturities) == len(DEAL.notes)  # each note's maturity on the date it is paid
     dated = [t for t in triggered if t.due]
     assert len(vevents) == len(dated)
     got = sorted((str(v["summary"]).split("] ", 1)[1].split(":")[0], v.decoded("dtstart")) for v in vevents)

@@ -4,10 +4,12 @@
 import datetime as dt
 import itertools
 import random
+from pathlib import Path
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import full_or
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,7 +112,11 @@ def test_s10_cap_lapses():
     assert op.cap_status(dt.date(2006, 1, 1)).in_force
     s = op.cap_status(dt.date(2008, 2, 1), default_notice=dt.date(2008, 1, 31))
     assert not s.in_force and "Event of Default" in s.reason
-    assert op.cap_status(dt.date(2008, 3, 1), default_notice=dt.date(2008, 1, 31), default_cured=dt.date(2008, 2, 15)).in_force
+    # a cure after the notice: void for good under the default reading, revived under the other
+    cured = dict(default_notice=dt.date(2008, 1, 31), default_cured=dt.date(2008, 2, 15))
+    assert not op.cap_status(dt.date(2008, 3, 1), **cured).in_force
+    assert op.cap_status(dt.date(2008, 3, 1), **cured, revival="revives_on_cure").in_force
+    assert not op.cap_status(dt.date(2008, 2, 14), **cured, revival="revives_on_cure").in_force
     # 75 days after a notice of 2006-01-02 is 2006-03-18
     assert op.cap_status(dt.date(2006, 3, 17), waiver_notice=dt.date(2006, 1, 2)).in_force
     assert not op.cap_status(dt.date(2006, 3, 18), waiver_notice=dt.date(2006, 1, 2)).in_force
@@ -164,7 +170,7 @@ def test_exercise_plan_gets_everything_out_under_the_cap():
 
 def test_exercise_plan_series_d_and_cashless():
     steps = op.exercise_plan(dt.date(2005, 9, 7), 2_000_000_000, 0, D("0.02"), sell_per_day=200_000_000,
-                             method="cashless", authorized=5_000_000_000)
+                             method="cashless", authorized=5_000_000_000, cashless_cap="exercised")
     first = steps[0]
     # Y = 99,800,000; X = 99,800,000 x 0.01999/0.02 = 99,750,100 common-equivalent -> 9,975 Series D + 100 cashed
     assert (first.exercised, first.series_d_issued, first.issued) == (99_800_000, 9_975, 99_750_000)
@@ -177,7 +183,7 @@ prices = st.decimals(min_value=D("0.00002"), max_value=D("5"), places=5)
 counts = st.integers(min_value=0, max_value=op.OPTION_SHARES)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=full_or(300, 2000))
 @given(y=counts, a=prices)
 def test_property_cashless_shares_never_exceed_y(y, a):
     r = op.cashless_exercise(y, a)
@@ -186,14 +192,14 @@ def test_property_cashless_shares_never_exceed_y(y, a):
     assert D("0.00") <= r.cash_in_lieu <= a.quantize(D("0.01")) + D("0.01")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=full_or(300, 2000))
 @given(y=counts, a=prices, b=prices)
 def test_property_more_fmv_never_fewer_cashless_shares(y, a, b):
     lo, hi = sorted((a, b))
     assert op.cashless_exercise(y, lo).shares_issued <= op.cashless_exercise(y, hi).shares_issued
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=full_or(300, 2000))
 @given(y=counts, before=st.integers(1, 10**10), after=st.integers(1, 10**10))
 def test_property_s4_default_reading_preserves_the_aggregate_price(y, before, after):
     adj = op.adjust_for_event(y, D("0.00001"), before, after)
@@ -201,7 +207,7 @@ def test_property_s4_default_reading_preserves_the_aggregate_price(y, before, af
     assert adj.shares <= adj.shares_exact < adj.shares + 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=full_or(300, 2000))
 @given(o=st.integers(1, 10**10), h=st.integers(0, 10**9), reading=st.sampled_from(list(op.READINGS)))
 def test_property_cap_never_exceeded(o, h, reading):
     n = op.max_exercisable(o, h, reading=reading)
@@ -219,7 +225,11 @@ def _decimal_twin(fmv, o, h, reading):
     y = op.max_exercisable(o, h, reading=reading, remaining=op.OPTION_SHARES)
     if fmv <= op.EXERCISE_PRICE:
         return y, False, 0, D("0.00"), D("0.00")
-    r = op.cashless_exercise(y, fmv)
+    # §10 caps X (the "issued" reading): the largest Y_c with floor(Y_c (A - B) / A) <= y, exactly
+    a, b = Fraction(fmv), Fraction(op.EXERCISE_PRICE)
+    yc = 0 if y == 0 else min(op.OPTION_SHARES, -(-((y + 1) * a) // (a - b)) - 1)
+    r = op.cashless_exercise(yc, fmv)
+    assert r.shares_issued <= y
     return y, True, r.shares_issued, r.cash_in_lieu, op.value_to_holder(r, fmv)
 
 
@@ -241,7 +251,7 @@ def test_engine_agrees_exactly_on_a_random_sample():
             (fmv[i], outstanding[j], holdings[k], g.readings[r])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=full_or(60, 2000))
 @given(fmv=st.lists(st.decimals(min_value=D("0"), max_value=D("20"), places=6), min_size=1, max_size=4),
        outstanding=st.lists(st.integers(0, 10**10), min_size=1, max_size=4),
        holdings=st.lists(st.integers(0, 10**9), min_size=1, max_size=4))
@@ -250,6 +260,8 @@ def test_property_engine_matches_decimal_functions(fmv, outstanding, holdings):
     for i, j, k, r in itertools.product(range(len(fmv)), range(len(outstanding)), range(len(holdings)), range(2)):
         assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
         assert g.shares_issued[i, j, k, r] <= g.exercisable[0, j, k, r]
+        p = g.point(i, j, k, r)
+        assert p["cashless_exercised"] >= p["exercisable"] or not p["available"] or p["exercisable"] == 0
 
 
 def test_engine_refuses_bad_input():
@@ -257,3 +269,307 @@ def test_engine_refuses_bad_input():
         scenario_grid([D("1")], [1], [0], readings=("generous",))
     with pytest.raises(ValueError, match="negative"):
         scenario_grid([D("-1")], [1], [0])
+
+
+# ================================================================== issue 10: items 8-12b ====
+from dealkit import load_deal  # noqa: E402
+from dealkit.errors import ParameterError  # noqa: E402
+from dealkit.option_engine import INT64_SAFE, ScenarioInputError  # noqa: E402
+
+S0, P0 = 140_250_000, D("0.00001")
+
+
+def _twin_events(shares, price, events, reading="aggregate_preserving"):
+    """The exact twin of §4 over a chain: R = Π after/before, N = floor(S·R) (or S·R²), P = P0/R."""
+    r = Fraction(1)
+    for before, after in events:
+        r *= Fraction(after, before)
+    exact = shares * r * (r if reading == "literal_compounding" else 1)
+    return exact.numerator // exact.denominator, exact, Fraction(price) / r
+
+
+# ------------------------------------------------------------------ item 8 ------------------
+def test_item8_split_and_inverse_give_back_the_option_exactly():
+    # 1-for-7 then 7-for-1: event by event 140,250,000 -> 20,035,714 (floored) -> 140,249,998 (2 lost)
+    chain = [(7_000_000_000, 1_000_000_000), (1_000_000_000, 7_000_000_000)]
+    adj = op.adjust_for_events(S0, P0, chain)
+    assert (adj.shares, adj.fraction, adj.ratio) == (S0, 0, 1)
+    assert adj.exercise_price_exact == Fraction(P0)
+    # and the odd reverse split of an uneven count
+    chain = [(2_000_000_001, 285_714_286), (285_714_286, 2_000_000_001)]
+    assert op.adjust_for_events(S0, P0, chain).shares == S0
+
+
+def test_item8_one_event_function_is_the_chain_of_one():
+    one = op.adjust_for_event(S0, P0, 2_500_000_000, 50_000_000)
+    assert one == op.adjust_for_events(S0, P0, [(2_500_000_000, 50_000_000)])
+
+
+@pytest.mark.parametrize("bad, message", [
+    ([(0, 5)], "events[0]: outstanding shares before and after the Event must be positive"),
+    ([(5,)], "events[0] must be a (before, after) pair"),
+    ([(5, -1)], "events[0] outstanding after: must not be negative"),
+    ([(5, 2.5)], "events[0] outstanding after: a whole number of shares"),
+    ("1:2", "events must be a sequence"),
+])
+def test_item8_bad_events_are_refused_naming_the_value(bad, message):
+    with pytest.raises(ParameterError) as info:
+        op.adjust_for_events(S0, P0, bad)
+    assert message in str(info.value)
+
+
+events_st = st.lists(st.tuples(st.integers(1, 10**12), st.integers(1, 10**12)), min_size=0, max_size=8)
+
+
+@settings(max_examples=full_or(200, 2000))
+@given(shares=st.integers(0, 10**12), events=events_st, reading=st.sampled_from(list(op.EVENT_READINGS)))
+def test_property_item8_chain_matches_the_exact_twin(shares, events, reading):
+    adj = op.adjust_for_events(shares, P0, events, reading)
+    whole, exact, price = _twin_events(shares, P0, events, reading)
+    assert (adj.shares, adj.shares_exact, adj.exercise_price_exact) == (whole, exact, price)
+    assert adj.shares + adj.fraction == exact and 0 <= adj.fraction < 1
+    if reading == "aggregate_preserving":
+        assert adj.aggregate_after == adj.aggregate_before == shares * Fraction(P0)
+
+
+@settings(max_examples=full_or(200, 2000))
+@given(shares=st.integers(0, 10**12), events=events_st)
+def test_property_item8_a_chain_and_its_inverse_give_back_the_count(shares, events):
+    inverse = [(after, before) for before, after in reversed(events)]
+    adj = op.adjust_for_events(shares, P0, events + inverse)
+    assert adj.shares == shares and adj.fraction == 0 and adj.exercise_price_exact == Fraction(P0)
+
+
+def test_item8_readings_quote_section_4():
+    doc = op.adjust_for_events.__doc__
+    assert "but for the provisions of this" in doc and "immediately prior to such Event" in doc
+    assert "readjusted in the same manner" in doc
+
+
+# ------------------------------------------------------------------ item 12b ----------------
+def test_item12b_successive_prices_are_carried_exactly_not_re_rounded():
+    # 3-for-7 then 7-for-11: the price 0.00001 x 7/3 x 11/7 is not a 10-place decimal
+    a1 = op.adjust_for_event(S0, P0, 3_000_000_000, 7_000_000_000)
+    a2 = op.adjust_for_event(a1.shares, a1.exercise_price_exact, 7_000_000_000, 11_000_000_000)  # a Fraction price
+    assert a2.exercise_price_exact == Fraction(P0) * Fraction(3, 7) * Fraction(7, 11)
+    chain = op.adjust_for_events(S0, P0, [(3_000_000_000, 7_000_000_000), (7_000_000_000, 11_000_000_000)])
+    assert chain.exercise_price_exact == Fraction(3, 11) * Fraction(P0)
+    # the aggregate price of the whole entitlement stays $1,402.50 to the cent
+    assert op.cash_exercise(1, chain.exercise_price_exact) == D("0.00")
+    assert op._exact_cents(chain.shares_exact * chain.exercise_price_exact) == D("1402.50")
+
+
+# ------------------------------------------------------------------ item 9 ------------------
+def test_item9_series_d_cash_in_lieu_rounded_once():
+    # Y = 99,800,001 at A = $0.00501: X = 16,633,333,500/167 = 99,600,799.4012 common-equivalent;
+    # 9,960 Series D (99,600,000) and 799.4012... common-equivalent cashed at $0.00501 = $4.005 -> $4.01.
+    # Rounding the common fraction (0.4012 x 0.00501 -> $0.00) and the 799 left over ($4.00299 -> $4.00)
+    # separately gives $4.00.
+    a = D("0.00501")
+    x = op.cashless_exercise(99_800_001, a).x_exact
+    assert x == Fraction(16_633_333_500, 167)
+    pref, issued, cash = op.series_d_cash_in_lieu(x, a, 10_000)
+    assert (pref, issued, cash) == (9_960, 99_600_000, D("4.01"))
+    # in the plan (the cap room is 99,800,001 on 2,000,000,040 outstanding)
+    steps = op.exercise_plan(dt.date(2005, 9, 7), 2_000_000_040, 0, a, sell_per_day=0, method="cashless",
+                             authorized=5_000_000_000, cashless_cap="exercised")
+    assert (steps[0].exercised, steps[0].series_d_issued, steps[0].cash_in_lieu) == (99_800_001, 9_960, D("4.01"))
+
+
+@settings(max_examples=full_or(300, 2000))
+@given(x=st.fractions(min_value=0, max_value=10**12), a=st.decimals(min_value=D("0"), max_value=D("10"), places=6),
+       ratio=st.integers(1, 100_000))
+def test_property_item9_series_d_matches_the_exact_twin(x, a, ratio):
+    pref, issued, cash = op.series_d_cash_in_lieu(x, a, ratio)
+    assert pref == (x / ratio).numerator // (x / ratio).denominator and issued == pref * ratio
+    exact = (x - issued) * Fraction(a) * 100           # cents, exact
+    q, r = divmod(exact.numerator, exact.denominator)
+    assert cash == D(q + (2 * r >= exact.denominator)) / 100
+
+
+# ------------------------------------------------------------------ items 11, 12: the plan ---
+def test_item12_plan_fmv_is_the_preceding_business_days():
+    # Wed 2005-09-07 is priced on Tue 09-06 (Mon 09-05 is Labor Day); Thu 09-08 on Wed 09-07
+    prices = {dt.date(2005, 9, 2): D("0.010"), dt.date(2005, 9, 6): D("0.020"), dt.date(2005, 9, 7): D("0.040"),
+              dt.date(2005, 9, 8): D("0.080")}
+    steps = op.exercise_plan(dt.date(2005, 9, 7), 2_000_000_000, 0, prices, sell_per_day=200_000_000,
+                             method="cashless")
+    assert (steps[0].pricing_date, steps[0].fmv) == (dt.date(2005, 9, 6), D("0.020"))
+    assert (steps[1].date, steps[1].pricing_date, steps[1].fmv) == (dt.date(2005, 9, 8), dt.date(2005, 9, 7), D("0.040"))
+    first = steps[0]
+    assert first.issued + first.shares_withheld == first.exercised
+    assert op.cashless_exercise(first.exercised, D("0.020")).shares_issued == first.issued
+    with pytest.raises(op.PriceDataError, match="2005-09-06"):
+        op.exercise_plan(dt.date(2005, 9, 7), 2_000_000_000, 0, {dt.date(2005, 9, 7): D("1")}, sell_per_day=0)
+
+
+def test_item12_cashless_cap_limits_the_shares_issued_not_y():
+    # A = $0.00002, B = $0.00001: X = Y/2. Room 99,800,000 -> Y = 199,600,001 would issue 99,800,000.5 ->
+    # 99,800,000 shares; but only 140,250,000 remain, so Y = 140,250,000 and X = 70,125,000.
+    steps = op.exercise_plan(dt.date(2005, 9, 7), 2_000_000_000, 0, D("0.00002"), sell_per_day=0, method="cashless")
+    assert (steps[0].exercised, steps[0].issued) == (140_250_000, 70_125_000)
+    # with a tighter room the largest Y whose X fits: room 10,000,000 at 200,400,000 outstanding
+    steps = op.exercise_plan(dt.date(2005, 9, 7), 200_400_000, 0, D("0.00002"), sell_per_day=0, method="cashless")
+    s = steps[0]
+    assert s.cap_room == 9_999_960 and s.issued == 9_999_960 and s.exercised == 19_999_921
+    assert op.cashless_exercise(s.exercised + 1, D("0.00002")).shares_issued > s.cap_room
+    old = op.exercise_plan(dt.date(2005, 9, 7), 200_400_000, 0, D("0.00002"), sell_per_day=0, method="cashless",
+                           cashless_cap="exercised")
+    assert old[0].exercised == 9_999_960 and old[0].issued == 4_999_980
+
+
+@st.composite
+def plans(draw):
+    return dict(outstanding=draw(st.integers(10**8, 10**10)), owned=draw(st.integers(0, 3 * 10**8)),
+                price=draw(st.decimals(min_value=D("0.00001"), max_value=D("0.05"), places=5)),
+                sell=draw(st.integers(0, 5 * 10**7)), method=draw(st.sampled_from(["cash", "cashless"])),
+                reading=draw(st.sampled_from(list(op.READINGS))),
+                authorized=draw(st.sampled_from([None, 5_000_000_000, 20_000_000_000])),
+                cashless_cap=draw(st.sampled_from(list(op.CASHLESS_CAP_READINGS))))
+
+
+@settings(max_examples=full_or(40, 1000))
+@given(plans())
+def test_property_item11_plan_cap_counts_shares_received_earlier(p):
+    """Replay the plan with independent exact bookkeeping: what the Holder owns before each
+    exercise is the start, less every sale, plus every share received on earlier steps; what it
+    receives never takes it over §10's limit on the count outstanding before the exercise."""
+    steps = op.exercise_plan(dt.date(2005, 9, 7), p["outstanding"], p["owned"], p["price"], sell_per_day=p["sell"],
+                             method=p["method"], reading=p["reading"], authorized=p["authorized"],
+                             cashless_cap=p["cashless_cap"], max_days=60)
+    cap = Fraction(D("0.0499"))
+    owned, outstanding, left = p["owned"], p["outstanding"], op.OPTION_SHARES
+    for s in steps:
+        owned -= s.sold_before
+        assert s.owned_before == owned
+        if p["reading"] == "literal":
+            assert owned + s.issued <= cap * outstanding
+        else:
+            assert Fraction(owned + s.issued, outstanding + s.issued) <= cap
+        if p["method"] == "cash" or p["cashless_cap"] == "exercised" or s.fmv <= P0:
+            assert s.exercised <= s.cap_room
+        owned += s.issued
+        outstanding += s.issued
+        left -= s.exercised
+        assert (s.owned_after, s.outstanding_after, s.remaining_after) == (owned, outstanding, left)
+        # money: cash in lieu is the exact fraction at the FMV, rounded once
+        if p["method"] == "cashless" and s.fmv > P0:
+            x = op.cashless_exercise(s.exercised, s.fmv).x_exact
+        else:
+            x = Fraction(s.exercised)
+        assert s.cash_in_lieu == op._exact_cents((x - s.issued) * Fraction(s.fmv))
+
+
+# ------------------------------------------------------------------ item 10: the engine -----
+def test_item10_engine_beyond_int64_takes_the_exact_path():
+    # den x H = 10,000 x 10**15 = 10**19 overflows int64: the old engine returned a wrong Y here
+    fmv, outstanding, holdings = [D("0.05"), D("0.00002")], [10**18, 3 * 10**18], [10**15, 0]
+    g = scenario_grid(fmv, outstanding, holdings)
+    assert g.exact_path
+    for i, j, k, r in itertools.product(range(2), range(2), range(2), range(2)):
+        assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
+    assert not scenario_grid([D("0.05")], [10**9], [0]).exact_path
+    # the old engine's check passed this one and wrapped: post_issuance Y = 140,250,000 instead of 0
+    g = scenario_grid([D("0.05")], [10**14], [10**15])
+    assert g.exact_path and g.point(0, 0, 0, 1)["exercisable"] == 0 == g.point(0, 0, 0, 1)["shares_issued"]
+
+
+@settings(max_examples=full_or(40, 1000))
+@given(fmv=st.lists(st.decimals(min_value=D("0"), max_value=D("10") ** 8, places=8), min_size=1, max_size=3),
+       outstanding=st.lists(st.integers(0, 10**25), min_size=1, max_size=3),
+       holdings=st.lists(st.integers(0, 10**24), min_size=1, max_size=3))
+def test_property_item10_engine_exact_at_any_size(fmv, outstanding, holdings):
+    g = scenario_grid(fmv, outstanding, holdings)
+    assert g.exact_path == (max(max(outstanding) * 499, max(holdings) * 10_000,
+                                op.OPTION_SHARES * max(int(f * 10**8) for f in fmv) + 10**8) >= INT64_SAFE) or g.exact_path
+    for i, j, k, r in itertools.product(range(len(fmv)), range(len(outstanding)), range(len(holdings)), range(2)):
+        assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(fmv=[0.05], outstanding=[1], holdings=[0]), "fmv[0]: give a Decimal"),
+    (dict(fmv=[D("NaN")], outstanding=[1], holdings=[0]), "fmv[0]: must be a finite number (got 'NaN')"),
+    (dict(fmv=["1e-40"], outstanding=[1], holdings=[0]), "fmv[0]: more than 30 decimal places"),
+    (dict(fmv=["abc"], outstanding=[1], holdings=[0]), "fmv[0]: not a number (got 'abc')"),
+    (dict(fmv=[D("1")], outstanding=[1.5], holdings=[0]), "outstanding[0]: a whole number of shares"),
+    (dict(fmv=[D("1")], outstanding=[1], holdings=[True]), "holdings[0]: a whole number of shares"),
+    (dict(fmv=[D("1")], outstanding=[-3], holdings=[0]), "outstanding[0]: must not be negative (got '-3')"),
+])
+def test_item10_engine_refuses_bad_values_naming_them(kwargs, message):
+    with pytest.raises(ScenarioInputError) as info:
+        scenario_grid(**kwargs)
+    assert message in str(info.value)
+    assert isinstance(info.value, ParameterError)
+
+
+# ------------------------------------------------------------------ deal literals -----------
+def test_option_terms_come_from_the_deal_file(write_deal):
+    deal = load_deal()
+    assert (op.OPTION_SHARES, op.EXERCISE_PRICE, op.CAP) == (deal.option.shares.value, deal.option.exercise_price.value,
+                                                             deal.option.max_exercise_cap.value)
+    assert (op.SERIES_D_RATIO, op.SERIES_D_UNTIL_AUTHORIZED) == (deal.capitalization.series_d_ratio.value,
+                                                                 deal.capitalization.series_d_until_authorized.value)
+    source = (Path(op.__file__).read_text(encoding="utf-8"), Path(scenario_grid.__code__.co_filename).read_text(encoding="utf-8"))
+    for literal in ("140_250_000", "140250000", '"0.00001"', '"0.0499"', "10_000\n", "15_000_000_000", "= 75"):
+        assert all(literal not in text for text in source), literal
+
+    def edit(d):
+        d["option"]["shares"]["value"] = 100_000_000
+        d["option"]["exercise_price"]["value"] = "0.00002"
+        d["option"]["max_exercise_cap"]["value"] = "0.0999"
+        d["option"]["cap_release_notice_days"]["value"] = 61
+    edited = load_deal(write_deal(edit))
+    terms = op.deal_terms(edited)
+    assert terms["option_shares"] == 100_000_000 and terms["notice_days"] == 61
+    assert op.cash_exercise(terms["option_shares"], terms["exercise_price"]) == D("2000.00")
+    assert op.max_exercisable(1_000_000_000, 0, terms["cap"]) == 99_900_000
+    assert not op.cap_status(dt.date(2006, 3, 4), waiver_notice=dt.date(2006, 1, 2), notice_days=terms["notice_days"]).in_force
+    g = scenario_grid([D("1")], [10**10], [0], exercise_price=terms["exercise_price"],
+                      option_shares=terms["option_shares"], cap=terms["cap"])
+    assert g.point(0, 0, 0, 0)["exercisable"] == 100_000_000
+
+
+@pytest.mark.slow
+def test_03_option_notebook_runs_on_an_edited_deal(tmp_path, write_deal):
+    """The notebook takes the Option's terms from the deal file: edit the share count, the
+    Exercise Price and the cap in a copy and run it (papermill, real kernel)."""
+    from conftest import run_cli
+
+    def edit(d):
+        d["option"]["shares"]["value"] = 100_000_000
+        d["option"]["exercise_price"]["value"] = "0.00002"
+        d["option"]["max_exercise_cap"]["value"] = "0.0999"
+        d["option"]["cap_release_notice_days"]["value"] = 30
+        d["capitalization"]["series_d_ratio"]["value"] = 1000
+    proc = run_cli("report", "--deal", str(write_deal(edit)), "--notebook", "03_option", "--out", str(tmp_path / "out"),
+                   "-p", "method=cashless", "-p", "holdings=0", "-p", "outstanding=1000000000")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "out" / "03_option.html").read_text(encoding="utf-8")
+    assert "100,000,000 shares at $0.00002" in page.replace("\\$", "$") or "100,000,000 shares at" in page
+    assert "exercisable now: <strong>99,900,000</strong>" in page   # 9.99% of 1,000,000,000
+    assert "140,250,000" not in page
+
+
+def test_huge_and_odd_values_give_one_clear_line():
+    huge = 10 ** 5000                      # str() of it would fail (Python's digit limit)
+    for call, message in ((lambda: op.cash_exercise(-huge), "an integer of"),
+                          (lambda: op.adjust_for_events(1, P0, [(huge, -huge)]), "an integer of"),
+                          (lambda: scenario_grid([D("1")], [-huge], [0]), "an integer of"),
+                          (lambda: op.cashless_exercise(5, "abc"), "expected a number (got 'abc')"),
+                          (lambda: op.cashless_exercise(5, D("Infinity")), "finite")):
+        with pytest.raises(ParameterError) as info:
+            call()
+        assert message in str(info.value) and len(str(info.value)) < 300
+
+
+@settings(max_examples=full_or(300, 2000))
+@given(room=st.integers(0, 10**12), a=st.decimals(min_value=D("0.00001"), max_value=D("100"), places=5),
+       reading=st.sampled_from(list(op.CASHLESS_CAP_READINGS)))
+def test_property_cashless_exercisable_is_the_largest_y_whose_x_fits(room, a, reading):
+    y = op.cashless_exercisable(room, a, P0, cashless_cap=reading)
+    A, B = Fraction(a), Fraction(P0)
+    if reading == "exercised" or A <= B or room == 0:
+        assert y == room
+        return
+    x = lambda n: (n * (A - B) / A).__floor__()  # noqa: E731 - the exact twin of §2.2(b)'s X
+    assert x(y) <= room < x(y + 1) and y >= room

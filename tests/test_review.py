@@ -111,3 +111,43 @@ def test_documented_value_replacing_an_assumption_is_no_longer_listed(write_deal
         d["note_terms"]["prime_margin"] = {"value": "0.02", "url": "https://example.org/term-note-a"}
     result = review(load_deal(write_deal(edit)))
     assert "note_terms.prime_margin" not in {f.fields[0] for f in result.by_kind("assumption")}
+
+
+# ---------------------------------------------------------------- whose Option (issue 10, item 4)
+def test_option_economics_finding_from_the_parallel_lender_record():
+    (finding,) = review(load_deal()).by_kind("option_holder")
+    assert finding.severity == "medium" and finding.title == "The Option may belong to the parallel lender, not to Laurus"
+    assert "GSSF Master Fund, L.P." in finding.detail and "Gryphon Master Fund" in finding.detail
+    assert "option_holder = laurus" in finding.detail and "gssf (the Option's own words; the default)" in finding.detail
+    assert finding.citations[:2] == ("Option preamble", "Funds Escrow Agreement Schedule A")
+    assert any("Exhibit 4.21" in c for c in finding.citations)
+    assert finding.fields == ("option.holder", "escrow.schedule_a.option_recipient", "parallel_lender.secured_party")
+
+
+def test_option_economics_follow_the_data(write_deal):
+    def to_laurus(d):  # the Option names Laurus: nothing to choose
+        d["option"]["holder"]["value"] = "laurus"
+    result = review(load_deal(write_deal(to_laurus)))
+    assert result.by_kind("option_holder") == []
+
+    def no_record(d):
+        del d["parallel_lender"]
+    result = review(load_deal(write_deal(no_record)))
+    assert result.by_kind("option_holder") == []
+    assert "no parallel-lender record: the Option's economics follow its Holder" in result.passed
+
+    def stranger(d):
+        d["parallel_lender"]["secured_party"]["value"] = "martians"
+    (finding,) = review(load_deal(write_deal(stranger))).by_kind("option_holder")
+    assert finding.severity == "medium" and "'martians'" in finding.detail
+
+
+def test_parallel_lender_record_refuses_unknown_keys(write_deal):
+    import pytest
+
+    from dealkit import DealDataError
+
+    def extra(d):
+        d["parallel_lender"]["rate"] = {"value": "0.12", "assumed": "x"}
+    with pytest.raises(DealDataError, match="parallel_lender"):
+        load_deal(write_deal(extra))

@@ -87,15 +87,17 @@ def test_notes_explorer_recomputes():
     a = notes.assumptions_from_deal(deal)
     market = notes.Market(notes.Decimal("0.06"), 5_000_000)
     box = notes_explorer(deal, a, market, dt.date(2008, 1, 31), dt.date(2008, 1, 31))
-    margin, floor, fcp, shock, side = box.children
+    margin, floor, fcp, shock, holder, side = box.children
     chart, info = side.children
     assert fcp.value == a.fixed_conversion_price and margin.value == float(a.margin) * 100  # the page's values
+    assert holder.value == "gssf" and "Lender XIRR" in info.value
     before = info.value
     assert "conserved Yes" in before and len(chart.data) == 3
-    assert "Lender XIRR" in before and "Default Payment" in before and "dilution" in before
-    traces = [id(t) for t in chart.data]
+    assert "Default Payment" in before and "dilution" in before and "mathjax_ignore" in before
     margin.value = 4.0
     assert info.value != before and "conserved Yes" in info.value
-    assert [id(t) for t in chart.data] == traces  # the traces were updated in place, not replaced
     shock.value = 0.5  # $0.03 < 110% of $0.05: Term A paid in cash
     assert "Term A</b>: interest" in info.value and "stock $0.00 (0 shares)" in info.value
+    without = info.value
+    holder.value = "laurus"  # the Option's value now enters Laurus's flows: a higher XIRR
+    assert info.value != without and "in Laurus&#x27;s flows" in info.value
