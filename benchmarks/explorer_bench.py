@@ -37,7 +37,8 @@ def _interactive_copy(name: str, dest: Path) -> None:
 
 TYPE = """async ([n]) => {
   const plots = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot')];
-  const plot = plots[plots.length - 1];
+  // the output holding the chart: LiveChart replaces its FigureWidget, so watch the whole output
+  const plot = plots[plots.length - 1].closest('.jp-OutputArea-output') || plots[plots.length - 1];
   const input = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-text input');
   const times = [];
   for (let i = 0; i < n; i++) {
@@ -56,7 +57,8 @@ TYPE = """async ([n]) => {
 
 MEASURE = """async ([sel, key, n]) => {
   const plots = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot')];
-  const plot = plots[plots.length - 1];
+  // the output holding the chart: LiveChart replaces its FigureWidget, so watch the whole output
+  const plot = plots[plots.length - 1].closest('.jp-OutputArea-output') || plots[plots.length - 1];
   const control = document.querySelectorAll(sel)[0];
   const times = [];
   for (let i = 0; i < n; i++) {

@@ -1,13 +1,12 @@
 """The executive summary and the fully diluted cap table, against exact twins computed here."""
 
 import math
-from decimal import Decimal
 from fractions import Fraction
 
 import dealkit
 from conftest import ROOT
 from dealkit import notes
-from dealkit.captable import cap_table
+from dealkit.captable import cap_table, holder_view
 from dealkit.summary import NOTES_DEFAULTS, SECTIONS, executive_summary
 
 
@@ -42,25 +41,23 @@ def test_summary_figures_are_exact():
     assert any(sev == "high" for sev, _, _ in s.findings)
 
 
-def test_cap_table_exact():
+def test_holder_view_exact():
     deal = dealkit.load_deal()
     ct = cap_table(deal)
+    view = holder_view(deal, ct)
+    o = deal.capitalization.outstanding_at_closing.value
+    assert view.at_once == math.floor(Fraction(deal.option.max_exercise_cap.value) * o)
     price = Fraction(deal.note_terms.fixed_conversion_price.value)
     conv = sum(math.floor(Fraction(n.face.value) / price) for n in deal.notes.values() if n.convertible)
-    o = deal.capitalization.outstanding_at_closing.value
-    assert ct.fully_diluted == o + deal.option.shares.value + conv
-    assert ct.unspecified == ("Warrant",)  # shown as unspecified, never a made-up number
-    frame = ct.frame()
-    warrant = frame[frame["security"] == "Warrant"].iloc[0]
-    assert warrant["shares"] == "unspecified" and warrant["ownership_fully_diluted"] is None
-    assert ct.holder_cap_shares == math.floor(Fraction(deal.option.max_exercise_cap.value) * o)
-    ratio = deal.capitalization.series_d_ratio.value
-    option = frame.iloc[1]
-    assert option["series_d_equivalent"] == deal.option.shares.value // ratio
-    for _, row in frame.iterrows():
-        if isinstance(row["shares"], int):
-            exact = Fraction(row["shares"], ct.fully_diluted)
-            assert abs(Fraction(row["ownership_fully_diluted"]) - exact) <= Fraction(1, 20000)
-    # another outstanding count and price flow through
-    other = cap_table(deal, outstanding=1_000_000_000, conversion_price=Decimal("0.10"))
-    assert other.fully_diluted == 1_000_000_000 + deal.option.shares.value + conv // 2
+    assert view.fully_diluted == deal.option.shares.value + conv  # the Warrant, unspecified, not counted
+    assert view.fully_diluted_share == Fraction(view.fully_diluted, o + deal.option.shares.value + conv)
+    assert holder_view(deal, ct, owned=10_000_000).at_once == view.at_once - 10_000_000
+
+
+def test_cap_table_renders_as_a_finished_model():
+    from dealkit import fmt
+
+    ct = cap_table(dealkit.load_deal())
+    html = fmt.table_html(ct.frame(), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
+    assert "unspecified" in html and "2,300,250,000" in html and "100.00%" in html
+    assert '<th class="num" scope="col">% after</th>' in html
