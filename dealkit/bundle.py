@@ -235,12 +235,12 @@ def inputs_from_parameters(parameters: Mapping[str, str]) -> tuple[ExportInputs,
     notebooks': stock_price, daily_volume, ...), parsed by :mod:`dealkit.params`; returns the
     inputs and the names of the parameters the exports do not follow (e.g. ``margin``: the
     workbook shows the deal file's terms)."""
-    from .params import as_date, as_int, as_money, as_price
+    from .params import as_date, as_date_or_deal, as_int, as_money, as_price
 
     parsers = {
         "stock_price": lambda v, n: str(as_price(v, n)), "daily_volume": lambda v, n: as_int(v, n, minimum=0),
         "price_shock": lambda v, n: str(as_price(v, n)),
-        "term_b_maturity": lambda v, n: as_date(v, n) if str(v).strip() else None,
+        "term_b_maturity": lambda v, n: as_date_or_deal(v, n) if str(v).strip() else None,
         "default_date": lambda v, n: as_date(v, n) if str(v).strip() else None,
         "rounding": lambda v, n: str(v), "agent_fee": lambda v, n: str(as_money(v, n)),
         "instructions": lambda v, n: str(v), "fmv": lambda v, n: str(as_price(v, n)),

@@ -24,11 +24,13 @@ from pydantic import ValidationError
 from .errors import DealDataError
 from .model import _ISO_DATE, Deal, Source, _strict_decimal, iter_cited
 from .money import to_decimal
+from .resources import data_dir
 
 __all__ = ["DATA_DIR", "DEFAULT_DEAL", "DEFAULT_PRIME", "load_deal", "load_prime", "PrimeSeries"]
 
-#: The embedded deal: ``data/`` at the project root (override with ``DEALKIT_DATA``).
-DATA_DIR = Path(os.environ.get("DEALKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
+#: The embedded deal: the package's ``data/`` (``dealkit/data``, read through
+#: :func:`dealkit.resources.resource_path`; override with ``DEALKIT_DATA``).
+DATA_DIR = data_dir()
 DEFAULT_DEAL = DATA_DIR / "deal.yaml"
 DEFAULT_PRIME = DATA_DIR / "prime_rate.csv"
 

@@ -22,6 +22,7 @@ from .calendar import PAYMENT_CALENDAR, add_business_days, adjust, holiday_name,
 from .errors import DealDataError, ParameterError
 from .model import Deal, Obligation
 from .params import as_date
+from .resources import resource_path
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
@@ -159,7 +160,8 @@ def _date(value: Any, where: str, source: str) -> dt.date:
                             value=value) from None
 
 
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
+#: The named event scenarios shipped with the package (``dealkit/data/events``).
+SCENARIOS_DIR = resource_path("data", "events")
 #: The label of the fictional sample event stream, shown wherever its events appear.
 ILLUSTRATIVE = "Illustrative: fictional sample events, not the deal's record"
 SCENARIOS = {"history": "the deal's recorded history (deal-facts.md) run through the calendar",

@@ -31,11 +31,13 @@ from .export import notebook_to_html, write_atomic
 from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
 from .params import _shown, validate_parameters
+from .resources import notebook_dir
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
            "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+#: The report notebooks shipped with the package (``dealkit/notebooks``).
+NOTEBOOK_DIR = notebook_dir()
 #: Seconds a single cell may run before the run is abandoned (papermill has no default: #711).
 EXECUTION_TIMEOUT = 300
 #: Seconds the kernel may take to start.

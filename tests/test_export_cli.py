@@ -111,6 +111,8 @@ def test_export_inputs_match_the_notebooks_defaults():
     """The exports start from the notebooks' parameter defaults (kept in step here)."""
     declared = {}
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        if nb.stem == "05_risk":  # simulated paths: the exports follow the notes, escrow, option, obligations
+            continue
         for name, spec in declared_parameters(nb).items():
             declared[name] = spec["default"].strip("\"'")
     inputs = bundle.ExportInputs()
