@@ -37,14 +37,18 @@ def _interactive_copy(name: str, dest: Path) -> None:
 
 TYPE = """async ([n]) => {
   const plots = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot')];
-  // the output holding the chart: LiveChart replaces its FigureWidget, so watch the whole output
-  const plot = plots[plots.length - 1].closest('.jp-OutputArea-output') || plots[plots.length - 1];
+  // the chart's own box: LiveChart puts a new FigureWidget in it; done when a new plot has drawn
+  const box = plots[plots.length - 1].closest('.widget-box') || plots[plots.length - 1].parentElement;
   const input = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-text input');
   const times = [];
   for (let i = 0; i < n; i++) {
     const done = new Promise(res => { const t0 = performance.now();
-      const mo = new MutationObserver(() => { mo.disconnect(); res(performance.now() - t0); });
-      mo.observe(plot, {subtree: true, childList: true, attributes: true, characterData: true});
+      const before = box.querySelector('.js-plotly-plot');
+      const drawn = () => { const p = box.querySelector('.js-plotly-plot');
+        return p && p.querySelector('.main-svg') && (p !== before || p.dataset.dkSeen !== String(i)); };
+      if (before) before.dataset.dkSeen = String(i);
+      const mo = new MutationObserver(() => { if (drawn()) { mo.disconnect(); res(performance.now() - t0); } });
+      mo.observe(box, {subtree: true, childList: true});
       input.value = String(1000 * (i + 1)) + '.00';
       input.dispatchEvent(new Event('input', {bubbles: true}));
       input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
@@ -57,14 +61,18 @@ TYPE = """async ([n]) => {
 
 MEASURE = """async ([sel, key, n]) => {
   const plots = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot')];
-  // the output holding the chart: LiveChart replaces its FigureWidget, so watch the whole output
-  const plot = plots[plots.length - 1].closest('.jp-OutputArea-output') || plots[plots.length - 1];
+  // the chart's own box: LiveChart puts a new FigureWidget in it; done when a new plot has drawn
+  const box = plots[plots.length - 1].closest('.widget-box') || plots[plots.length - 1].parentElement;
   const control = document.querySelectorAll(sel)[0];
   const times = [];
   for (let i = 0; i < n; i++) {
     const done = new Promise(res => { const t0 = performance.now();
-      const mo = new MutationObserver(() => { mo.disconnect(); res(performance.now() - t0); });
-      mo.observe(plot, {subtree: true, childList: true, attributes: true, characterData: true});
+      const before = box.querySelector('.js-plotly-plot');
+      const drawn = () => { const p = box.querySelector('.js-plotly-plot');
+        return p && p.querySelector('.main-svg') && (p !== before || p.dataset.dkSeen !== String(i)); };
+      if (before) before.dataset.dkSeen = String(i);
+      const mo = new MutationObserver(() => { if (drawn()) { mo.disconnect(); res(performance.now() - t0); } });
+      mo.observe(box, {subtree: true, childList: true});
       control.focus(); control.dispatchEvent(new KeyboardEvent('keydown', {key: i % 2 ? 'ArrowLeft' : 'ArrowRight', bubbles: true}));
       setTimeout(() => { mo.disconnect(); res(NaN); }, 5000); });
     times.push(await done);
