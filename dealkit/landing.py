@@ -120,6 +120,7 @@ _DESCRIPTIONS = {
     "02_escrow": "release conditions, the disbursement to the cent, disputes and resignation, §5.3",
     "03_option": "cash vs cashless, the 4.99% cap under both readings, the exercise plan, §3-§4 events",
     "04_obligations": "IP collateral, every party's duties and deadlines, overdue as of a date",
+    "05_risk": "simulated price paths: the lender's XIRR, ATG's cost, dilution and default across paths",
 }
 
 _INDEX_CSS = """<style>
