@@ -12,12 +12,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dealkit-installed
 
-.PHONY: report test lab bench check chromium libreoffice app export clean fuzz
+.PHONY: report test lab bench check chromium libreoffice poppler app export clean fuzz
 
 report: $(STAMP)
 	$(BIN)/dealkit report --out reports
 
-test: $(STAMP) chromium libreoffice
+test: $(STAMP) chromium libreoffice poppler
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/notes_bench.py
 	$(BIN)/python benchmarks/risk_bench.py
 	$(BIN)/python benchmarks/export_bench.py
+	$(BIN)/python benchmarks/explorer_bench.py
 
 check: $(STAMP)
 	$(BIN)/dealkit check
@@ -42,7 +43,7 @@ export: $(STAMP)
 	$(BIN)/dealkit export --format xlsx,ocf,csv,ics --out exports
 
 # The full property, fuzz and kill runs (the suite runs a sample of each).
-fuzz: $(STAMP) chromium libreoffice
+fuzz: $(STAMP) chromium libreoffice poppler
 	DEALKIT_FULL=1 $(BIN)/python -m pytest
 
 # The environment is rebuilt when pyproject.toml changes.
@@ -76,6 +77,16 @@ libreoffice:
 	elif command -v sudo >/dev/null 2>&1; then \
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
 	else echo "LibreOffice is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
+
+# Debian's poppler-utils (pdftotext, pdfinfo) for the test that prints the combined report to PDF.
+poppler:
+	@if command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's poppler-utils (once)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else echo "pdftotext is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
 
 clean:
 	rm -rf $(VENV) reports exports .pytest_cache

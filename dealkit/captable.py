@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["CapRow", "CapTable", "cap_table", "ownership_percent", "lender_key"]
+__all__ = ["CapRow", "CapTable", "cap_table", "ownership_percent", "lender_key", "HolderView", "holder_view"]
 
 
 @dataclass(frozen=True)
@@ -166,3 +166,37 @@ def cap_table(deal, fixed_conversion_price: Decimal | None = None, outstanding: 
                            "note conversion", 0, shares, *series_d(shares),
                            f"face ${note.face.value:,.2f} ÷ Fixed Conversion Price ${fcp} (assumed), whole shares"))
     return CapTable(tuple(rows), route, fcp)
+
+
+@dataclass(frozen=True)
+class HolderView:
+    """The 4.99% holder view of a capitalization table."""
+
+    cap: Decimal              # Option §10 (the notes' conversion cap is the same figure)
+    at_once: int              # the most the holder may own at a time: floor(cap × O) − owned
+    fully_diluted: int        # what it would hold were every specified security issued at once
+    fully_diluted_share: Fraction
+
+
+def holder_view(deal, table: CapTable, owned: int = 0) -> HolderView:
+    """What the 4.99% cap means for the holder (Option §10, the literal reading: "4.99% of the
+    issued and outstanding shares"): at most ``floor(cap × O) − owned`` shares at a time, against
+    ``owned + Σ added`` (every specified new security, the Warrant left out) fully diluted.
+
+    Parameters
+    ----------
+    deal
+        The loaded deal (the cap: ``option.max_exercise_cap``).
+    table
+        :func:`cap_table`'s result (``O`` = its total before).
+    owned
+        Common the holder already owns.
+    """
+    import math
+
+    cap = deal.option.max_exercise_cap.value
+    o = table.total_before
+    at_once = max(0, math.floor(Fraction(cap) * o) - owned)
+    added = sum(r.added for r in table.rows if r.added is not None and r.kind != "common")
+    held = owned + added
+    return HolderView(cap, at_once, held, Fraction(held, table.total_after) if table.total_after else Fraction(0))

@@ -198,11 +198,12 @@ def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
                                                    + f"<extra>{reading}</extra>"))
             labels.append(f"{metric} — {reading}")
     buttons = [{"label": lab, "method": "update",
-                "args": [{"visible": [i == j for j in range(len(traces))]}, {"title": f"Cashless exercise now: {lab}"}]}
+                "args": [{"visible": [i == j for j in range(len(traces))]}, {"title.text": f"Cashless exercise now: {lab}"}]}
                for i, lab in enumerate(labels)]
     fig = go.Figure(traces)
     fig.update_layout(title=f"Cashless exercise now: {labels[0]}", height=460,
-                      xaxis_title="shares outstanding before exercise", yaxis_title="Fair Market Value ($)",
+                      xaxis_title="shares outstanding before exercise", yaxis_title="Fair Market Value ($, log scale)",
+                      yaxis={"type": "log", "tickprefix": "$", "tickformat": ".5~f"}, xaxis={"tickformat": ",d"},
                       updatemenus=[{"buttons": buttons, "x": 1.0, "y": 1.15, "xanchor": "right"}],
                       margin={"l": 70, "r": 20, "t": 80, "b": 50})
     return fig
@@ -271,6 +272,8 @@ def obligations_timeline(deal, triggered, as_of) -> go.Figure:
             hovertemplate="%{x}<br>%{customdata[2]}: %{customdata[0]}<br>%{customdata[3]}<br>"
                           "<i>%{customdata[1]}</i><extra>" + t.status + "</extra>"))
         shown.add(t.status)
+    if not any(t.due is not None for t in triggered):
+        _empty(fig, "No obligation with a deadline was triggered by this date")
     fig.add_vline(x=as_of.isoformat(), line_dash="dash", line_color="#555")
     fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text=f"as of {as_of}", showarrow=False)
     fig.update_layout(title="Triggered obligations: trigger → due date, by status", xaxis={"type": "date"},
@@ -303,6 +306,8 @@ def total_service_figure(schedules) -> go.Figure:
                              name=s.note, hovertemplate="%{x}: $%{y:,.2f}<extra>" + s.note + "</extra>"))
     fig.update_layout(barmode="stack", title="Total cash debt service by period", height=360, yaxis_title="$",
                       legend={"orientation": "h", "y": -0.2}, margin={"l": 70, "r": 20, "t": 50, "b": 40})
+    if not any(s.rows for s in schedules):
+        _empty(fig, "No payments in this scenario")
     return fig
 
 
@@ -322,6 +327,18 @@ def conversion_figure(schedules, outstanding: int) -> go.Figure:
                   secondary_y=False)
     fig.add_trace(go.Scatter(x=xs, y=dil, mode="lines", line={"dash": "dot"}, name="dilution (%)"), secondary_y=True)
     fig.update_layout(title="Conversion shares and dilution", height=360, legend={"orientation": "h", "y": -0.2},
-                      margin={"l": 70, "r": 60, "t": 50, "b": 40})
-    fig.update_xaxes(type="date")
+                      margin={"l": 80, "r": 70, "t": 50, "b": 40})
+    fig.update_xaxes(type="date", title_text="date of issue")
+    fig.update_yaxes(title_text="shares issued (cumulative)", tickformat=",d", secondary_y=False)
+    fig.update_yaxes(title_text="dilution (% of outstanding after)", ticksuffix="%", secondary_y=True)
+    fig.update_traces(hovertemplate="%{x}: %{y:.2f}%<extra>dilution</extra>", selector={"name": "dilution (%)"})
+    if not rows:
+        _empty(fig, "No shares issued on conversion in this scenario")
+    return fig
+
+
+def _empty(fig: go.Figure, message: str) -> go.Figure:
+    """An empty chart says so (a message in the middle) instead of collapsing to bare axes."""
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 15, "color": "#57606a"})
     return fig

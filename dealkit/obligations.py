@@ -26,8 +26,8 @@ from .resources import resource_path
 
 __all__ = ["event_kinds", "unmatched_events", "OUTSIDE_DOCUMENTS", "ObligationEvent", "Triggered", "party_label", "register_frame",
            "load_events", "parse_events", "trigger", "calendar_frame", "to_ics", "write_exports",
-           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "scenario_path", "deadline", "NoteDue", "note_payments",
-           "note_payments_frame"]
+           "PROMPTLY_BUSINESS_DAYS", "SCENARIOS", "ILLUSTRATIVE", "scenario_path", "deadline", "NoteDue",
+           "note_payments", "note_payments_frame"]
 
 #: The reading of "promptly" (no term is stated in the documents): this many business days.
 PROMPTLY_BUSINESS_DAYS = 2
@@ -162,6 +162,8 @@ def _date(value: Any, where: str, source: str) -> dt.date:
 
 #: The named event scenarios shipped with the package (``dealkit/data/events``).
 SCENARIOS_DIR = resource_path("data", "events")
+#: The label of the fictional sample event stream, shown wherever its events appear.
+ILLUSTRATIVE = "Illustrative: fictional sample events, not the deal's record"
 SCENARIOS = {"history": "the deal's recorded history (deal-facts.md) run through the calendar",
              "sample": "an illustrative stream: exercise, reverse split, infringement, escrow resignation, default"}
 
@@ -341,10 +343,12 @@ def note_payments_frame(deal: Deal, term_b_maturity: dt.date | None = None):
 
 
 def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None = None,
-           payments: Iterable[NoteDue] = ()) -> bytes:
+           payments: Iterable[NoteDue] = (), label: str | None = None) -> bytes:
     """An iCalendar file: one all-day event per triggered obligation with a due date, and one per
     note maturity in ``payments`` on the date it is *paid* (the business-day convention applied,
-    as in the schedules) (icalendar)."""
+    as in the schedules) (icalendar). ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample stream)
+    heads the summary of every triggered obligation, so fictional events never pass for the record
+    in a calendar app (the notes' maturities are the record and stay unlabelled)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -361,7 +365,7 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
         ev.add("dtstamp", stamp)
         ev.add("dtstart", t.due)
         ev.add("dtend", t.due + dt.timedelta(days=1))
-        ev.add("summary", f"[{t.status}] {t.obligation.id}: {party_label(deal, t.obligation.obligor)} → "
+        ev.add("summary", (f"[{label}] " if label else "") + f"[{t.status}] {t.obligation.id}: {party_label(deal, t.obligation.obligor)} → "
                           f"{party_label(deal, t.obligation.obligee)}")
         ev.add("description", f"{t.obligation.duty.value}\nTriggered by {t.event.kind} on {t.event.date} "
                               f"{t.event.note}\nDeadline: {t.rule}\nSource: {deal.cite(t.obligation.duty.source)}")
@@ -381,15 +385,20 @@ def to_ics(deal: Deal, triggered: Iterable[Triggered], stamp: dt.datetime | None
     return cal.to_ical()
 
 
-def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_exports(deal: Deal, triggered: list[Triggered], out_dir: str | os.PathLike[str],
+                  label: str | None = None) -> list[Path]:
     """Write ``obligations.csv`` (the register), ``obligations-calendar.csv`` (the computed
     calendar) and ``obligations.ics`` (with the notes' maturities on their paid dates) into
-    ``out_dir``, each atomically."""
+    ``out_dir``, each atomically. ``label`` (e.g. :data:`ILLUSTRATIVE` for the sample events)
+    marks every row of the calendar and every triggered event."""
     from .export import write_atomic
 
     out = Path(out_dir)
     paths = [out / "obligations.csv", out / "obligations-calendar.csv", out / "obligations.ics"]
     write_atomic(paths[0], register_frame(deal).to_csv(index=False))
-    write_atomic(paths[1], calendar_frame(deal, triggered).to_csv(index=False))
-    write_atomic(paths[2], to_ics(deal, triggered, payments=note_payments(deal)).decode("utf-8"))
+    calendar = calendar_frame(deal, triggered)
+    if label:
+        calendar.insert(0, "label", label)
+    write_atomic(paths[1], calendar.to_csv(index=False))
+    write_atomic(paths[2], to_ics(deal, triggered, payments=note_payments(deal), label=label).decode("utf-8"))
     return paths

@@ -46,29 +46,29 @@ def instruments_table(deal: Deal) -> pd.DataFrame:
         inside = f" (inside the {deal.notes[n.within].title.value}; not additive)" if n.within else ""
         rows.append({"instrument": n.title.value + inside, "amount": n.face.value,
                      "shown": format_money(n.face.value), "issued": n.issue_date.value,
-                     "matures": n.maturity.value, "convertible": "yes" if n.convertible else "no",
+                     "matures": n.maturity.value, "convertible": n.convertible,
                      "source": f"face: {deal.cite(n.face.source)}; maturity: {deal.cite(n.maturity.source)}"})
     o = deal.option
     agg = option_aggregate_exercise_price(deal)
     rows.append({"instrument": f"Option for {o.shares.value:,} shares at {format_money(o.exercise_price.value)} "
                                f"(holder: {deal.party_name(o.holder.value)})",
                  "amount": agg, "shown": f"{format_money(agg)} aggregate exercise price",
-                 "issued": o.issue_date.value, "matures": o.expiration_date.value, "convertible": "—",
+                 "issued": o.issue_date.value, "matures": o.expiration_date.value, "convertible": None,
                  "source": f"{deal.cite(o.shares.source)}; {deal.cite(o.exercise_price.source)}; "
                            f"expiration: blank ({deal.cite(o.expiration_date.source)})"})
     w = deal.warrant
     rows.append({"instrument": f"Warrant (holder: {deal.party_name(w.holder.value)})", "amount": None,
                  "shown": "shares, price and term not known", "issued": deal.deal.closing_date.value,
-                 "matures": None, "convertible": "—",
+                 "matures": None, "convertible": None,
                  "source": f"shares blank ({deal.cite(w.shares.source)}); price and term unknown"})
     e = deal.escrow
     rows.append({"instrument": f"Escrowed Payment (agent: {deal.party_name(e.agent)})",
                  "amount": e.escrowed_payment.value, "shown": format_money(e.escrowed_payment.value),
-                 "issued": deal.deal.closing_date.value, "matures": None, "convertible": "—",
+                 "issued": deal.deal.closing_date.value, "matures": None, "convertible": None,
                  "source": deal.cite(e.escrowed_payment.source)})
     rows.append({"instrument": f"Closing Payment to {deal.party_name(e.closing_payment_payee.value)}",
                  "amount": e.closing_payment.value, "shown": format_money(e.closing_payment.value),
-                 "issued": deal.deal.closing_date.value, "matures": None, "convertible": "—",
+                 "issued": deal.deal.closing_date.value, "matures": None, "convertible": None,
                  "source": deal.cite(e.closing_payment.source)})
     return pd.DataFrame(rows)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import errno
-import html
 import logging
 import multiprocessing
 import os
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ParameterError, ReportError
-from .export import combined_html, csp_meta, notebook_to_html, write_atomic
+from .export import notebook_to_html, write_atomic
 from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
 from .params import _shown, validate_parameters
@@ -75,6 +74,7 @@ class ReportSummary:
     combined: Path | None = None
     index: Path | None = None
     failures: list[NotebookResult] = field(default_factory=list)
+    executive: object | None = None  # the executive summary (dealkit.summary.Summary), if computed
     exports: list[Path] = field(default_factory=list)
     exports_note: str = ""
 
@@ -347,43 +347,10 @@ def _no_path(value: str) -> str:
 
 
 def _index_html(summary: ReportSummary) -> str:
-    esc = html.escape
-    rows = []
-    for r in summary.results:
-        if r.ok:
-            link = f'<a href="{esc(r.html.name)}">{esc(r.title)}</a>'
-            status = "ok"
-        else:
-            rel = os.path.relpath(r.ipynb, summary.out_dir) if r.ipynb else "—"
-            link = f"{esc(r.title)} <small>(partial notebook: {esc(rel)})</small>"
-            status = f'<b style="color:#b00">FAILED</b>: {esc(_strip_paths(r.error or ""))}'
-        rows.append(f"<tr><td>{esc(r.name)}</td><td>{link}</td><td>{status}</td>"
-                    f"<td>{r.seconds:.1f} s</td><td>{r.figures}</td></tr>")
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(_no_path(v))}</code></td></tr>"
-                     for k, v in summary.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
-    combined = (f'<p><a href="{esc(summary.combined.name)}"><b>deal-report.html</b></a>: every section '
-                "in one self-contained file, for e-mail.</p>") if summary.combined else ""
-    extras = sorted({n for r in summary.results if r.ok for n in r.files})  # this run's files only
-    files = ("<h2>Data files written by the notebooks</h2><ul>"
-             + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in extras) + "</ul>") if extras else ""
-    exported = [os.path.relpath(p, summary.out_dir) for p in summary.exports]
-    files += ("<h2>Exports</h2><ul>" + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in exported)
-              + "</ul>" if exported else "") + (f"<p>{esc(summary.exports_note)}</p>" if summary.exports_note else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{csp_meta()}<title>dealkit reports</title>
-<style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style>
-</head><body>
-<h1>dealkit reports</h1>
-<p>Run started {esc(summary.started.isoformat(timespec='seconds'))} UTC, {summary.seconds:.1f} s.
-Deal file: <code>{esc(Path(summary.deal_path).name)}</code>.</p>
-{combined}
-<table><tr><th>notebook</th><th>report</th><th>status</th><th>time</th><th>charts</th></tr>
-{''.join(rows)}</table>
-{files}
-<h2>Parameters</h2><table><tr><th>name</th><th>value</th></tr>{params}</table>
-</body></html>
-"""
+    """The landing page (:func:`dealkit.landing.index_html`)."""
+    from .landing import index_html
+
+    return index_html(summary, summary.executive, "Laurus / ATG financing — deal reports")
 
 
 def _socket_base() -> str:
@@ -534,6 +501,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             raise ReportError(f"cannot write the report: {disk} (no half-written file is left)")
         summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
                                 failures=[r for r in ordered if not r.ok])
+        summary.executive = _executive(deal, plan, paths)
         try:
             _write_combined(summary)
             from .bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
@@ -574,16 +542,29 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             signal.signal(sig, handler)
 
 
+def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path]):
+    """The executive summary on the parameters the notes notebook ran with (None if it fails:
+    the pages still stand; the reason is logged)."""
+    from .summary import executive_summary
+
+    notes_params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
+    try:
+        return executive_summary(deal, params=notes_params)
+    except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
+        logging.getLogger("dealkit").warning("executive summary not computed:\n%s", traceback.format_exc())
+        return None
+
+
 def _write_combined(summary: ReportSummary) -> None:
-    """``deal-report.html``: every successful section in one file, plotly.js once."""
+    """``deal-report.html``: the executive summary, a nested sticky table of contents, every
+    successful section in one file, plotly.js once (:func:`dealkit.landing.combined_report`)."""
+    from .landing import combined_report
+
     good = [r for r in summary.results if r.ok and r.html]
     if not good:
         return
-    sections = [(f"sec-{r.name}", r.title, r.html.read_text(encoding="utf-8")) for r in good]
-    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(_strip_paths(r.error or ''))})</li>"
-                     for r in summary.failures)
-    preface = ("<p>The whole deal report in one self-contained file: open it in any browser, offline.</p>"
-               + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else ""))
+    pages = [(r.name, r.title, r.html.read_text(encoding="utf-8")) for r in good]
     path = summary.out_dir / "deal-report.html"
-    write_atomic(path, combined_html(sections, "Laurus / ATG financing — deal report", preface))
+    write_atomic(path, combined_report(pages, "Laurus / ATG financing — deal report", summary.executive,
+                                       [(r.title, _strip_paths(r.error or "")) for r in summary.failures]))
     summary.combined = path

@@ -13,7 +13,11 @@ import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
-__all__ = ["findings_explorer", "LiveChart"]
+__all__ = ["findings_explorer", "LiveChart", "exact_options"]
+
+#: Slider labels are shown in full (ipywidgets cuts descriptions at 80px by default).
+_STYLE = {"description_width": "initial"}
+_WIDE = w.Layout(width="460px")
 
 
 class LiveChart(w.Box):
@@ -72,8 +76,37 @@ def _safe(fig):
 
     return go.Figure(sanitize_figure(fig.to_dict()))
 
+def exact_options(value, low, high) -> list[tuple[str, object]]:
+    """Choices for a price slider that starts at *exactly* the page's value: "nice" prices (1, 1.5,
+    2, 2.5, 3, 4, 5, 6, 7, 8 × 10^k) between ``low`` and ``high``, plus ``value`` itself, as
+    ``(label, Decimal)`` pairs (a log slider would snap $0.05 to $0.0501)."""
+    from decimal import Decimal
+
+    from .fmt import money
+
+    value, low, high = Decimal(str(value)), Decimal(str(low)), Decimal(str(high))
+    picks = {value}
+    k = low.adjusted()
+    while Decimal(1).scaleb(k) <= high:
+        for m in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "7", "8"):
+            v = Decimal(m).scaleb(k)
+            if low <= v <= high:
+                picks.add(v)
+        k += 1
+    return [(money(v), v) for v in sorted(picks)]
+
+
+def _no_math(html_text: str) -> str:
+    """HTML for a widget, with JupyterLab's MathJax told to leave its dollars alone."""
+    from .fmt import NO_MATH
+
+    return f'<div class="{NO_MATH}">{html_text}</div>'
+
+
 def findings_explorer(result: Review) -> w.VBox:
     """Filter the review findings by severity and kind; the table redraws on every change."""
+    from .fmt import table_html
+
     kinds = sorted({f.kind for f in result.findings})
     severity = w.SelectMultiple(options=SEVERITIES, value=tuple(s for s in SEVERITIES if s != "info"),
                                 description="severity", rows=4)
@@ -83,7 +116,7 @@ def findings_explorer(result: Review) -> w.VBox:
     def redraw(*_):
         frame = result.to_frame()
         frame = frame[frame["severity"].isin(severity.value) & frame["kind"].isin(kind.value)]
-        table.value = f"<p>{len(frame)} findings</p>" + frame.to_html(index=False, escape=True)
+        table.value = f"<p>{len(frame)} findings</p>" + table_html(frame)
 
     severity.observe(redraw, names="value")
     kind.observe(redraw, names="value")
@@ -100,10 +133,11 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
 
     from .charts import sankey_figure
     from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
+    from .fmt import money, table_html
 
     text = w.Textarea(value=json.dumps(instructions, indent=1), description="instructions",
                       layout=w.Layout(width="100%", height="160px"))
-    fee = w.Text(value=str(agent_fee), description="agent fee $")
+    fee = w.Text(value=str(agent_fee), description="agent fee $", style=_STYLE)
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
@@ -113,12 +147,13 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         try:
             rows = disburse_deal(deal, parse_instructions(text.value, deal), fee.value)
         except (InstructionError, ValueError) as exc:
-            status.value = f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}'
+            status.value = _no_math(f'<b style="color:#b00">Not disbursed:</b> {html.escape(str(exc))}')
             return
         total = sum(r.amount for r in rows)
-        status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
-                        + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
-        table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
+        status.value = _no_math(f"<b>Paid out {money(total)}</b> of {money(escrowed)} held: conserved to the cent."
+                                + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
+        table.value = table_html(disbursement_frame(rows).drop(columns=["shown"]), totals=["amount"],
+                                 total_label="Paid out")
         chart.show(_safe(sankey_figure(rows, escrowed)))
 
     text.observe(redraw, names="value")
@@ -133,30 +168,35 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     from decimal import Decimal
 
     from .charts import cap_figure
+    from .fmt import money, pct, table_html
     from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
 
     remaining, cap, strike = deal.option.shares.value, deal.option.max_exercise_cap.value, deal.option.exercise_price.value
-    price = w.FloatLogSlider(value=float(fmv), base=10, min=-5, max=0, step=0.05, description="FMV $",
-                             readout_format=".5f")
-    out = w.IntSlider(value=outstanding, min=100_000_000, max=10_000_000_000, step=50_000_000,
-                      description="outstanding")
-    own = w.IntSlider(value=owned, min=0, max=500_000_000, step=1_000_000, description="holder owns")
-    toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
-    info = w.HTML()
+    price = w.SelectionSlider(options=exact_options(fmv, strike, "1"), value=Decimal(str(fmv)), description="FMV",
+                              style=_STYLE, layout=_WIDE)
+    out = w.IntSlider(value=outstanding, min=min(100_000_000, outstanding), max=max(10_000_000_000, outstanding),
+                      step=50_000_000, description="shares outstanding", style=_STYLE, layout=_WIDE)
+    own = w.IntSlider(value=owned, min=0, max=max(500_000_000, owned), step=1_000_000, description="holder owns",
+                      style=_STYLE, layout=_WIDE)
+    toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading", style=_STYLE)
+    info = w.HTML(layout=w.Layout(min_width="300px", max_width="520px"))
     chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
-        fmv_d = Decimal(f"{price.value:.5f}")
-        info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
-                      + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
-                      .to_html(index=False))
+        fmv_d = price.value
+        diluted = Decimal(y) / Decimal(out.value + y) if out.value + y else Decimal(0)
+        info.value = _no_math(
+            f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares; dilution of the other holders on "
+            f"a cash exercise: <b>{pct(diluted)}</b>; value at FMV {money(fmv_d)} over the Exercise Price: "
+            f"<b>{money((fmv_d - strike) * y)}</b></p>"
+            + table_html(exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))))
         chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([price, out, own, toggle, info, chart])
+    return w.VBox([price, out, own, toggle, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])
 
 
 def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
@@ -165,6 +205,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     import plotly.graph_objects as go
 
     from .charts import obligations_timeline
+    from .fmt import table_html
     from .obligations import calendar_frame, party_label, trigger
 
     parties = ["(all)"] + sorted({party_label(deal, ob.obligor) for ob in deal.obligations}
@@ -180,7 +221,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
         party = None if who.value == "(all)" else who.value
         triggered = trigger(deal, events, date.value, promptly)
         frame = calendar_frame(deal, triggered, party)
-        table.value = f"<p>{len(frame)} obligations</p>" + frame.to_html(index=False)
+        table.value = f"<p>{len(frame)} obligations</p>" + table_html(frame)
         keep = set(frame["obligation"]) if party else None
         fresh = _safe(obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep],
                                            date.value))
@@ -197,43 +238,58 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     return w.VBox([w.HBox([who, date]), table, chart])
 
 
-def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None) -> w.VBox:
+def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None,
+                   demand=None) -> w.VBox:
     """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
     ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
-    the schedules' totals, the lender's XIRR and the total debt service chart are recomputed and
-    redrawn live."""
+    the schedules' totals, the lender's XIRR, the Default Payment (default on ``stop``, demanded on
+    ``demand``, by default the next day) and the dilution beside the total debt service chart,
+    recomputed and redrawn live. Every control starts at exactly the page's value."""
     import dataclasses
     import html
     from decimal import Decimal
 
-    from .charts import total_service_figure
-    from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, lender_cash_flows, option_value,
-                        xirr)
+    import datetime as dt
 
-    margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin %")
-    floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="floor %")
-    fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-3, max=0, step=0.05,
-                           description="conv. price $", readout_format=".4f")
-    shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×")
+    from .charts import total_service_figure
+    from .fmt import date as fmt_date
+    from .fmt import money, pct, yes_no
+    from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, default_scenario, lender_cash_flows,
+                        option_value, xirr)
+
+    pct_style = {"style": _STYLE, "layout": _WIDE, "readout_format": ".2f"}
+    margin = w.FloatSlider(value=float(a.margin) * 100, min=0, max=5, step=0.25, description="margin over prime %",
+                           **pct_style)
+    floor = w.FloatSlider(value=float(a.floor) * 100, min=0, max=12, step=0.25, description="rate floor %", **pct_style)
+    fcp = w.SelectionSlider(options=exact_options(a.fixed_conversion_price, "0.001", "1"), value=a.fixed_conversion_price,
+                            description="Fixed Conversion Price", style=_STYLE, layout=_WIDE)
+    shock = w.FloatSlider(value=float(market.shock), min=0.1, max=3, step=0.1, description="price shock ×",
+                          style=_STYLE, layout=_WIDE, readout_format=".1f")
     holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
-                        description="Option in")
-    info = w.HTML()
+                        description="Option in", style=_STYLE)
+    info = w.HTML(layout=w.Layout(min_width="300px", max_width="420px"))
 
     def compute():
         aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
-                                 fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
+                                 fixed_conversion_price=fcp.value)
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
         schedules = build_schedules(deal, aa, mm, term_b_maturity=term_b_maturity, stop=stop)
         flows = lender_cash_flows(list(schedules.values()), mm, deal.escrow.escrowed_payment.value,
                                   deal.deal.closing_date.value, deal.escrow.closing_payment.value,
                                   option_holder=holder.value, option=option_value(deal, mm))
         rate = xirr(flows)
-        info.value = "<ul>" + "".join(
-            f"<li><b>{html.escape(s.note)}</b>: interest ${s.interest:,.2f}; cash principal ${s.principal_cash:,.2f}; "
-            f"stock ${s.principal_stock:,.2f} ({s.shares:,} shares); conserved {s.conserved()}</li>"
-            for s in schedules.values()) + (
-            f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
-            f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
+        ds = default_scenario(schedules, stop, demand or stop + dt.timedelta(days=1), aa) if stop else None
+        issued = sum(s.shares for s in schedules.values())
+        base = mm.outstanding or 0
+        dilution = Decimal(issued) / Decimal(base + issued) if base + issued else None
+        side = (f"<p>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
+                f"<b>{'none' if rate is None else pct(rate, 2)}</b>; "
+                + (f"Default Payment <b>{money(ds.payment)}</b> on {fmt_date(ds.demand_date)}; " if ds else "no default; ")
+                + f"dilution <b>{pct(dilution) if dilution is not None else '—'}</b> ({issued:,} shares)</p>")
+        info.value = _no_math(side + "<ul>" + "".join(
+            f"<li><b>{html.escape(s.note)}</b>: interest {money(s.interest)}; cash principal {money(s.principal_cash)}; "
+            f"stock {money(s.principal_stock)} ({s.shares:,} shares); conserved {yes_no(s.conserved())}</li>"
+            for s in schedules.values()) + "</ul>")
         return _safe(total_service_figure(list(schedules.values())))
 
     chart = LiveChart(compute())
@@ -243,4 +299,4 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
 
     for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
-    return w.VBox([margin, floor, fcp, shock, holder, info, chart])
+    return w.VBox([margin, floor, fcp, shock, holder, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])

@@ -131,7 +131,7 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
                            timeout=60_000)
     _wait_changed(page, "notes")
     info_after = notes.locator("ul").inner_text()
-    assert info_after != info_before and "interest $" in info_after and "conserved True" in info_after
+    assert info_after != info_before and "interest $" in info_after and "conserved Yes" in info_after
     assert page.evaluate(f"() => {_snap('notes')}") != chart_before and "[" in chart_before
 
     # the escrow editor: a new agent's fee; the disbursement and the Sankey change, still conserved

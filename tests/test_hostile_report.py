@@ -148,7 +148,9 @@ def test_markdown_and_charts_escape_unit():
     assert "\\[click me\\](javascript:" in md  # no link can form
     assert "`file.csv`" in md and "\\$5" in md and "\\$6" in md and "**name**" in md
     # a backslash cannot un-escape a bracket: \[a\](x) stays text
-    assert markdown("\\[a\\](javascript:x)").data == "\\\\\\[a\\\\\\](javascript:x)"
+    # (inside the MathJax-ignore wrapper that keeps money from becoming LaTeX in JupyterLab)
+    assert markdown("\\[a\\](javascript:x)").data == \
+        '<div class="tex2jax_ignore mathjax_ignore">\n\n\\\\\\[a\\\\\\](javascript:x)\n\n</div>'
     assert safe_plotly_text("a<br>b <b>c</b> <a href='javascript:x'>y</a> </script> & d") == \
         "a<br>b <b>c</b> &lt;a href='javascript:x'&gt;y&lt;/a&gt; &lt;/script&gt; &amp; d"
     fig = sanitize_figure({"data": [{"customdata": [["<img src=x>", 1]], "hovertemplate": "%{x}<br><extra></extra>"}],

@@ -2,6 +2,7 @@
 notebooks through its API, offers the python3 kernel, and stops."""
 
 import json
+import re
 import os
 import socket
 import subprocess
@@ -64,3 +65,83 @@ def test_lab_server_lists_notebooks(tmp_path):
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+class _Lab:
+    """A real JupyterLab server on a free loopback port, in its own HOME/config/data folders."""
+
+    def __init__(self, root, home):
+        self.port, self.token = _free_port(), "dealkit-test-token"
+        (home / "settings" / "@jupyterlab" / "notebook-extension").mkdir(parents=True, exist_ok=True)
+        # render every cell (JupyterLab 4 only renders the cells in view by default)
+        (home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+            json.dumps({"windowingMode": "none"}))
+        self.env = {"HOME": str(home), "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+                    "JUPYTER_CONFIG_DIR": str(home / "cfg"), "JUPYTER_DATA_DIR": str(home / "data"),
+                    "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
+        self.cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                    f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+                    f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
+                    f"--ServerApp.runtime_dir={home / 'rt'}"] + (["--allow-root"] if os.geteuid() == 0 else [])
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.server = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"{self.base}/api/contents?token={self.token}")
+                return self
+            except OSError:
+                if self.server.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    pytest.fail("JupyterLab did not start")
+                time.sleep(0.3)
+
+    def __exit__(self, *exc):
+        self.server.terminate()
+        try:
+            self.server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+
+
+def test_lab_shows_money_as_text(report_run, tmp_path):
+    """The executed notebooks opened in the real JupyterLab: every dollar amount reads as text
+    (markdown cells and computed output alike), while real math still typesets (a control cell)."""
+    import nbformat
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    _, out = report_run
+    root = tmp_path / "nb"
+    root.mkdir()
+    home = tmp_path / "home"
+    names = ["00_overview", "01_notes", "02_escrow", "03_option"]
+    for name in names:
+        nb = nbformat.read(out / "ipynb" / f"{name}.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell("Control: $E = mc^2$"))
+        nbformat.write(nb, root / f"{name}.ipynb")
+    with _Lab(root, home) as lab:
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", *[str(root / f"{n}.ipynb") for n in names]],
+                       env=lab.env, check=True, capture_output=True)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            try:
+                for name in names:
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    page.goto(f"{lab.base}/lab/tree/{name}.ipynb?reset&token={lab.token}")
+                    page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60000)
+                    # the control cell typesets: MathJax is at work in this Lab
+                    page.wait_for_function("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')].length >= 1",
+                                           timeout=30000)
+                    page.wait_for_timeout(1500)
+                    math = page.evaluate("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')]"
+                                         ".map(e => e.closest('.jp-Cell').innerText.slice(0, 80))")
+                    wrong = [m for m in math if not m.startswith("Control")]
+                    assert not wrong, f"{name}: LaTeX where money should be: {wrong}"
+                    text = page.locator(".jp-NotebookPanel .jp-Notebook").inner_text()
+                    assert re.search(r"\$\d{1,3}(,\d{3})+", text), f"{name}: no dollar amount shown as text"
+                    page.close()
+            finally:
+                browser.close()

@@ -159,3 +159,21 @@ def test_loader_refuses_bad_obligations(write_deal):
         d["obligations"][0]["rule"] = {"kind": "business_days"}
     with pytest.raises(DealDataError, match="a business_days rule needs n"):
         load_deal(write_deal(bad_rule))
+
+
+def test_sample_exports_are_labelled_illustrative(tmp_path):
+    from dealkit import load_deal, obligations
+
+    deal = load_deal()
+    stream = obligations.load_events("sample", deal)
+    triggered = obligations.trigger(deal, stream, dt.date(2006, 7, 1), 2)
+    csv_path, calendar_path, ics_path = obligations.write_exports(deal, triggered, tmp_path, label=obligations.ILLUSTRATIVE)
+    ics = ics_path.read_text(encoding="utf-8")
+    due = sum(t.due is not None for t in triggered)
+    assert ics.count("SUMMARY:[Illustrative") == due > 0
+    import csv
+
+    rows = list(csv.DictReader(calendar_path.open(encoding="utf-8")))
+    assert rows and all(r["label"] == obligations.ILLUSTRATIVE for r in rows)
+    plain = obligations.write_exports(deal, triggered, tmp_path / "plain")[2].read_text(encoding="utf-8")
+    assert "Illustrative" not in plain

@@ -1,5 +1,7 @@
 """The JupyterLab explorer: built from the review, and its table follows the controls."""
 
+from decimal import Decimal
+
 from dealkit import load_deal, review
 from dealkit.widgets import findings_explorer
 
@@ -43,14 +45,17 @@ def test_option_explorer_redraws():
 
     deal = load_deal()
     box = option_explorer(deal, "0.02", 2_000_000_000, 0, "literal")
-    price, out, own, toggle, info, chart = box.children
+    price, out, own, toggle, side = box.children
+    chart, info = side.children
+    assert price.value == Decimal("0.02")  # exactly the page's value, no log-slider snapping
     assert "Exercisable now under §10 (literal): <b>99,800,000</b>" in info.value
+    assert "mathjax_ignore" in info.value and "dilution" in info.value
     toggle.value = "post_issuance"
     assert "(post_issuance): <b>105,041,574</b>" in info.value  # floor(99,800,000 / 0.9501)
     own.value = 200_000_000
     assert "<b>0</b>" in info.value
     assert chart.data[0].y[0] == 0 and chart.data[0].y[-1] == 140_250_000  # redrawn for 200,000,000 owned
-    price.value = 0.00001
+    price.value = Decimal("0.00001")
     assert "not available" in info.value
 
 
@@ -82,12 +87,15 @@ def test_notes_explorer_recomputes():
     a = notes.assumptions_from_deal(deal)
     market = notes.Market(notes.Decimal("0.06"), 5_000_000)
     box = notes_explorer(deal, a, market, dt.date(2008, 1, 31), dt.date(2008, 1, 31))
-    margin, floor, fcp, shock, holder, info, chart = box.children
+    margin, floor, fcp, shock, holder, side = box.children
+    chart, info = side.children
+    assert fcp.value == a.fixed_conversion_price and margin.value == float(a.margin) * 100  # the page's values
     assert holder.value == "gssf" and "Lender XIRR" in info.value
     before = info.value
-    assert "conserved True" in before and len(chart.data) == 3
+    assert "conserved Yes" in before and len(chart.data) == 3
+    assert "Default Payment" in before and "dilution" in before and "mathjax_ignore" in before
     margin.value = 4.0
-    assert info.value != before and "conserved True" in info.value
+    assert info.value != before and "conserved Yes" in info.value
     shock.value = 0.5  # $0.03 < 110% of $0.05: Term A paid in cash
     assert "Term A</b>: interest" in info.value and "stock $0.00 (0 shares)" in info.value
     without = info.value

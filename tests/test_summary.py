@@ -1,0 +1,63 @@
+"""The executive summary and the fully diluted cap table, against exact twins computed here."""
+
+import math
+from fractions import Fraction
+
+import dealkit
+from conftest import ROOT
+from dealkit import notes
+from dealkit.captable import cap_table, holder_view
+from dealkit.summary import NOTES_DEFAULTS, SECTIONS, executive_summary
+
+
+def test_defaults_are_the_notes_notebooks():
+    import papermill
+
+    declared = papermill.inspect_notebook(str(ROOT / "notebooks" / "01_notes.ipynb"))
+    for name, value in NOTES_DEFAULTS.items():
+        assert declared[name]["default"].strip("\"'") == value, name
+
+
+def test_summary_figures_are_exact():
+    deal = dealkit.load_deal()
+    s = executive_summary(deal)
+    e = s.exact
+    # dilution: shares issued / (outstanding + issued), exactly
+    o = deal.capitalization.outstanding_at_closing.value
+    assert Fraction(e["dilution"]).limit_denominator(10**12) == Fraction(e["shares_issued"], o + e["shares_issued"])
+    # stock vs cash from the schedules, the same numbers as 01_notes shows
+    a = notes.assumptions_from_deal(deal)
+    assert e["principal_stock"] + e["principal_cash"] <= sum(n.face.value for n in deal.notes.values())
+    # the back-solve brackets: each end times 1.30 is below the demand (interest and fees are on top)
+    demand = deal.default_demand.amount.value
+    assert e["principal_low"] * a.default_multiple <= demand and e["principal_high"] * a.default_multiple <= demand
+    assert e["principal_low"] <= e["principal_high"]
+    labels = [f.label for f in s.figures]
+    assert {"All-in annual cost to ATG", "What Laurus earns (XIRR)", "Modelled Default Payment"} <= set(labels)
+    assert all(f.key in SECTIONS for f in s.figures)
+    html = s.to_html("pages")
+    assert 'href="01_notes.html#Default:-the-2008-demand"' in html and "tex2jax_ignore" in html
+    assert 'href="#Default:-the-2008-demand"' in s.to_html("combined")
+    assert any(sev == "high" for sev, _, _ in s.findings)
+
+
+def test_holder_view_exact():
+    deal = dealkit.load_deal()
+    ct = cap_table(deal)
+    view = holder_view(deal, ct)
+    o = deal.capitalization.outstanding_at_closing.value
+    assert view.at_once == math.floor(Fraction(deal.option.max_exercise_cap.value) * o)
+    price = Fraction(deal.note_terms.fixed_conversion_price.value)
+    conv = sum(math.floor(Fraction(n.face.value) / price) for n in deal.notes.values() if n.convertible)
+    assert view.fully_diluted == deal.option.shares.value + conv  # the Warrant, unspecified, not counted
+    assert view.fully_diluted_share == Fraction(view.fully_diluted, o + deal.option.shares.value + conv)
+    assert holder_view(deal, ct, owned=10_000_000).at_once == view.at_once - 10_000_000
+
+
+def test_cap_table_renders_as_a_finished_model():
+    from dealkit import fmt
+
+    ct = cap_table(dealkit.load_deal())
+    html = fmt.table_html(ct.frame(), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
+    assert "unspecified" in html and "2,300,250,000" in html and "100.00%" in html
+    assert '<th class="num" scope="col">% after</th>' in html
