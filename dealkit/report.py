@@ -501,7 +501,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             raise ReportError(f"cannot write the report: {disk} (no half-written file is left)")
         summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
                                 failures=[r for r in ordered if not r.ok])
-        summary.executive = _executive(deal, plan, paths)
+        summary.executive = _executive(deal, plan, paths, out, ordered)
         try:
             _write_combined(summary)
             from .bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
@@ -542,14 +542,27 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             signal.signal(sig, handler)
 
 
-def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path]):
+def _risk_metrics(out: Path, results: list[NotebookResult]) -> dict | None:
+    """``05_risk.metrics.json`` if 05_risk ran, and succeeded, in *this* run (never an earlier run's)."""
+    import json
+
+    if not any(r.name == "05_risk" and r.ok for r in results):
+        return None
+    try:
+        return json.loads((out / "05_risk.metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path], out: Path,
+               results: list[NotebookResult]):
     """The executive summary on the parameters the notes notebook ran with (None if it fails:
     the pages still stand; the reason is logged)."""
     from .summary import executive_summary
 
     notes_params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
     try:
-        return executive_summary(deal, params=notes_params)
+        return executive_summary(deal, params=notes_params, risk=_risk_metrics(out, results))
     except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
         logging.getLogger("dealkit").warning("executive summary not computed:\n%s", traceback.format_exc())
         return None

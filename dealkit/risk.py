@@ -37,7 +37,7 @@ from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
            "TORNADO_TERMS", "TORNADO_POLICIES", "two_way", "run_chunked", "cumulative_shares",
-           "from_parameters", "write_metrics", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
+           "from_parameters", "write_metrics", "metric_percentiles", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
 METRICS = {
@@ -532,10 +532,22 @@ def daily_closes(s: Scenario, every: int = 1) -> tuple[list[dt.date], np.ndarray
     return list(s.paths.dates[::every]), s.paths.closes[:, ::every] / mk.PRICE_SCALE
 
 
+def metric_percentiles(s: Scenario, qs: tuple[int, ...] = (5, 50, 95)) -> dict[str, dict[str, float | None]]:
+    """The 5th, 50th and 95th percentiles of each metric over the paths where it exists (an IRR
+    does not exist on every path): ``{metric: {"p5": ..., "p50": ..., "p95": ...}}``."""
+    out: dict[str, dict[str, float | None]] = {}
+    for k, v in s.metrics.items():
+        v = np.asarray(v, dtype=np.float64)
+        v = v[np.isfinite(v)]
+        out[k] = {f"p{q}": (float(np.percentile(v, q)) if v.size else None) for q in qs}
+    return out
+
+
 def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
     """``NAME.metrics.json`` in ``out_dir``: the mean of each metric (IRR: the median of those that
-    exist; ``defaulted``: the default probability) and the paths' provenance, for ``dealkit
-    sweep``'s comparison. Written atomically."""
+    exist; ``defaulted``: the default probability), their percentiles (:func:`metric_percentiles`),
+    the path count and the paths' provenance, for ``dealkit sweep``'s comparison and the executive
+    summary's ranges. Written atomically."""
     import json
     from pathlib import Path
 
@@ -547,6 +559,8 @@ def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
         v = v[np.isfinite(v)]
         out[k if k != "lender_xirr" else "lender_xirr_median"] = (
             None if not v.size else float(np.median(v) if k == "lender_xirr" else v.mean()))
+    out["percentiles"] = metric_percentiles(s)
+    out["n_paths"] = int(np.asarray(s.metrics["lender_xirr"]).size)
     out["provenance"] = s.short_provenance()
     path = Path(out_dir) / f"{name}.metrics.json"
     write_atomic(path, json.dumps(out, indent=1))

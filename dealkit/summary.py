@@ -39,6 +39,7 @@ SECTIONS = {
     "captable": ("00_overview", "Fully-diluted-capitalization", "Fully diluted capitalization"),
     "findings": ("00_overview", "Review-findings", "Review findings"),
     "assumptions": ("00_overview", "Assumptions-in-force", "Assumptions in force"),
+    "risk": ("05_risk", "The-distribution-of-outcomes", "The distribution of outcomes"),
 }
 
 
@@ -150,7 +151,39 @@ def holder_of(p: Mapping[str, str], deal) -> str:
     return notes.parse_option_holder(p["option_holder"], deal)
 
 
-def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None) -> Summary:
+def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
+    """The ranges over simulated paths, from ``05_risk.metrics.json`` (:func:`dealkit.risk.write_metrics`):
+    Laurus's XIRR and the dilution from the 5th to the 95th percentile, and the default
+    probability. Labelled illustrative: the paths come from an assumed price model."""
+    pct = metrics.get("percentiles") or {}
+    n = metrics.get("n_paths")
+    model = str(metrics.get("provenance") or "an assumed price model")
+    out = []
+
+    def span(key: str, digits: int) -> str | None:
+        q = pct.get(key) or {}
+        lo, hi = q.get("p5"), q.get("p95")
+        if lo is None or hi is None:
+            return None
+        return f"{fmt.pct(Decimal(str(lo)), digits)} to {fmt.pct(Decimal(str(hi)), digits)}"
+
+    xirr = span("lender_xirr", 1)
+    if xirr:
+        med = (pct.get("lender_xirr") or {}).get("p50")
+        out.append(Figure("risk", "Laurus XIRR across price paths (illustrative)", xirr,
+                          f"5th to 95th percentile, median {fmt.pct(Decimal(str(med)), 1)}; "
+                          f"{fmt.shares(int(n)) if n else 'the'} simulated paths, {model[:120]}"))
+    dil = span("dilution", 2)
+    if dil:
+        defaulted = metrics.get("defaulted")
+        out.append(Figure("risk", "Dilution across price paths (illustrative)", dil,
+                          "5th to 95th percentile" + (f"; default on {fmt.pct(Decimal(str(defaulted)), 1)} of paths"
+                                                      if isinstance(defaulted, (int, float)) else "")))
+    return out
+
+
+def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None,
+                      risk: Mapping[str, object] | None = None) -> Summary:
     """The executive summary of ``deal`` (see the module docstring for what and where from).
 
     Formulas: dilution = shares issued ÷ (shares outstanding at closing + shares issued); stock
@@ -168,6 +201,9 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
         :data:`NOTES_DEFAULTS`.
     review : Review, optional
         The review findings, if already computed.
+    risk : mapping, optional
+        ``05_risk.metrics.json`` of the same run, for the ranges over simulated paths
+        (:func:`risk_figures`).
 
     Returns
     -------
@@ -215,6 +251,8 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
                f"{fmt.money(lo, cents=False)}–{fmt.money(hi, cents=False)}" if lo is not None else "none",
                f"back-solve over {int(solve['consistent'].sum())} combinations of unpaid interest and fees"),
     ]
+    if risk:
+        figures[2:2] = risk_figures(risk)
     result = review if review is not None else run_review(deal)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     top = sorted((f for f in result.findings if f.kind != "assumption"), key=lambda f: order.get(f.severity, 9))[:4]

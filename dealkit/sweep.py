@@ -163,14 +163,24 @@ def run_scenario(index: int, params: Mapping[str, str], notebooks: Sequence[str]
                 errors.append(f"{nb.stem}: {res.error}")
             metrics = out / f"{nb.stem}.metrics.json"
             if res.ok and metrics.exists():
-                for k, v in json.loads(metrics.read_text(encoding="utf-8")).items():
-                    row[f"{nb.stem}.{k}"] = v
+                row.update(_flatten(json.loads(metrics.read_text(encoding="utf-8")), nb.stem))
     except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the sweep
         errors.append(f"{type(exc).__name__}: {exc}")
     row["status"] = "failed" if errors else "ok"
     row["error"] = "; ".join(errors)[:500]
     row["seconds"] = round(time.perf_counter() - t0, 2)
     return row
+
+
+def _flatten(values: dict, prefix: str) -> dict:
+    """``{"a": 1, "b": {"p5": 2}}`` → ``{"PREFIX.a": 1, "PREFIX.b.p5": 2}``: one CSV column each."""
+    out: dict = {}
+    for k, v in values.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}.{k}"))
+        else:
+            out[f"{prefix}.{k}"] = v
+    return out
 
 
 def run_sweep(grid: Grid, out_dir: str | os.PathLike[str], *, scheduler: str | None = None, jobs: int | None = None,

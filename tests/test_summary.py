@@ -61,3 +61,28 @@ def test_cap_table_renders_as_a_finished_model():
     html = fmt.table_html(ct.frame(), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
     assert "unspecified" in html and "2,300,250,000" in html and "100.00%" in html
     assert '<th class="num" scope="col">% after</th>' in html
+
+
+def test_risk_ranges_in_the_summary_from_the_metrics_file():
+    """The 05_risk metrics (percentiles over paths) become labelled, illustrative ranges."""
+    from dealkit.summary import risk_figures
+
+    metrics = {"defaulted": 0.25, "n_paths": 1000, "provenance": "gbm, seed 7 <b>",
+               "percentiles": {"lender_xirr": {"p5": -0.05, "p50": 0.12, "p95": 0.4},
+                               "dilution": {"p5": 0.0, "p50": 0.01, "p95": 0.0476}}}
+    xirr, dil = risk_figures(metrics)
+    assert xirr.key == dil.key == "risk" and "illustrative" in xirr.label and "illustrative" in dil.label
+    assert xirr.value == "-5.0% to 40.0%" and "median 12.0%" in xirr.detail and "1,000 simulated paths" in xirr.detail
+    assert dil.value == "0.00% to 4.76%" and "25.0% of paths" in dil.detail
+    assert risk_figures({"percentiles": {}}) == []  # no ranges: no figure, never a made-up one
+    s = executive_summary(dealkit.load_deal(), risk=metrics)
+    assert [f.label for f in s.figures][2:4] == [xirr.label, dil.label]
+    assert "&lt;b&gt;" in s.to_html() and "<b>" not in s.to_html().split("dk-detail")[2]
+
+
+def test_report_summary_shows_the_risk_range_of_this_run(report_run):
+    proc, out = report_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Laurus XIRR across price paths (illustrative)" in index
+    assert 'href="05_risk.html#The-distribution-of-outcomes"' in index
