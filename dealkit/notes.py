@@ -37,7 +37,7 @@ __all__ = [
     "BorrowingBase", "optional_conversion", "Conversion", "default_payment", "apply_payment",
     "default_interest", "back_solve_demand", "lender_cash_flows", "xirr", "ZERO", "default_reports",
     "build_schedules", "DefaultScenario", "default_scenario", "borrower_cash_flows", "flows_frame",
-    "assumptions_frame", "schedule_display", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
+    "assumptions_frame", "schedule_display", "SCHEDULE_TOTALS", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
     "BACK_SOLVE_ROUNDING", "OPTION_HOLDERS", "default_option_holder", "option_value", "reconcile_demand",
     "business_day_convention", "principal_variants", "parse_option_holder", "reconciliation_summary",
 ]
@@ -904,17 +904,37 @@ _ASSUMPTION_FIELDS = {  # NoteAssumptions field -> note_terms key
 }
 
 
+_MONEY_TERMS = ("monthly_amount", "fixed_conversion_price")
+
+
+def _term_text(name: str, value) -> str:
+    """One note term as a reader reads it: money in $, a date in the one date format, every
+    rate, test, cap, premium and multiple as a percent (``1.10`` → ``110.00%``)."""
+    from . import fmt
+
+    if isinstance(value, dt.date):
+        return fmt.date(value)
+    if name in _MONEY_TERMS:
+        return fmt.money(value)
+    return fmt.pct(Decimal(str(value)), None)
+
+
 def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] = ()):
     """Every note term in force: its value in this run, whether a parameter changed it, the deal
-    file's value and range, and its source (an assumption's reason, or the public record)."""
+    file's value and range, and its source (an assumption's reason, or the public record);
+    values as a reader reads them (:func:`_term_text`)."""
     import pandas as pd
+
+    from . import fmt
 
     rows = []
     for name, key in _ASSUMPTION_FIELDS.items():
         cited = getattr(deal.note_terms, key)
-        rows.append({"term": name, "in this run": str(getattr(a, name)),
+        rows.append({"term": fmt.header(name), "in this run": _term_text(name, getattr(a, name)),
                      "set by": "parameter" if name in overrides else "deal file",
-                     "deal file": str(cited.value), "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
+                     "deal file": _term_text(name, cited.value),
+                     "range seen": (f"{_term_text(name, cited.range[0])} – {_term_text(name, cited.range[1])}"
+                                    if cited.range else ""),
                      "source": deal.cite(cited.source)})
     return pd.DataFrame(rows)
 
@@ -922,24 +942,21 @@ def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] 
 _SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
           "principal_cash", "principal_stock", "premium", "shares", "series_d", "limited_by", "closing"]
 _REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
+#: The columns a reader adds up: a schedule's totals row (:data:`dealkit.display.table`'s ``totals``).
+SCHEDULE_TOTALS = ("draw", "repaid", "interest", "principal_cash", "principal_stock", "premium", "shares", "series_d")
 
 
 def schedule_display(schedule: Schedule):
-    """The schedule's frame with the columns that apply, money formatted for reading."""
+    """The schedule's frame with the columns that apply, exact values (Decimal money, int shares):
+    the formatting layer (:mod:`dealkit.fmt`) shows them as money and thousands; add up
+    :data:`SCHEDULE_TOTALS` for a totals row."""
     frame = schedule.frame()
     if frame.empty:  # e.g. a default before the first payment date: no period has ended
         import pandas as pd
 
         return pd.DataFrame(columns=[c for c in _SHOWN if schedule.movements or c not in _REVOLVER_ONLY])
     cols = [c for c in _SHOWN if c in frame.columns]
-    frame = frame[cols].copy()
-    for c in ("opening", "draw", "repaid", "borrowing_base", "overadvance", "interest", "principal_cash",
-              "principal_stock", "premium", "closing"):
-        if c in frame.columns:
-            frame[c] = [f"{v:,.2f}" for v in frame[c]]
-    for c in ("shares", "series_d"):
-        frame[c] = [f"{v:,}" for v in frame[c]]
-    return frame
+    return frame[cols].copy()
 
 
 def write_csv(schedules: Mapping[str, Schedule], out_dir) -> list:

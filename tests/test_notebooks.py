@@ -25,7 +25,7 @@ EDGE_RUNS = [
     ("01_notes", ["margin=3.25%", "floor=0.06", "conversion_price=0.333", "stock_price=0.01", "rounding=daily",
                   "default_date=", "term_b_maturity=2007-03-06"], "Lender XIRR"),
     ("01_notes", ["price_shock=0.5", "monthly_amount=150000.00", "first_amortization=2005-12-01", "interactive=true"],
-     "conserved: <strong>True</strong>"),
+     "conserved: <strong>Yes</strong>"),
     ("01_notes", ["option_holder=laurus", "default_date=2005-09-30", "demand_date=2005-10-01"],
      "counted in Laurus's flows"),
     ("04_obligations", ["events=history", "as_of=2008-06-30", "party=Holder", "promptly_days=0", "interactive=true"],

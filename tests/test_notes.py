@@ -594,3 +594,23 @@ def test_an_exact_half_cent_rounds_half_up():
     assert row["overadvance_interest"] == D("4489.60")
     # contract interest across the 2005-11-01 prime change: 22,320 x (8.75% + 9.00%) / 360 = 11.005 -> 11.01
     assert n.accrued_interest(D("22320.00"), dt.date(2005, 10, 31), dt.date(2005, 11, 2), D("0.02"), D("0.08")) == D("11.01")
+
+
+def test_schedule_and_assumptions_tables_read_as_a_finished_model():
+    """Exact values reach the formatting layer: money in $, shares with thousands, an exact totals
+    row for Term A; the note terms as percents, $ and dates, in plain words."""
+    import numbers
+
+    from dealkit.fmt import table_html
+
+    s = n.term_a_schedule(D("3000000.00"), ISSUE, MATURITY, A, MARKET)
+    frame = n.schedule_display(s)
+    assert isinstance(frame["interest"].iloc[0], D) and isinstance(frame["shares"].iloc[0], numbers.Integral)
+    page = table_html(frame, totals=n.SCHEDULE_TOTALS)
+    total_interest = s.interest  # the schedule's own exact sum
+    assert f"${total_interest:,.2f}" in page.split("<tfoot>")[1]
+    assert f"{s.shares:,}" in page.split("<tfoot>")[1] and "Principal cash" in page
+    terms = n.assumptions_frame(DEAL, A).set_index("term")
+    assert terms.loc["Margin", "in this run"] == "2.00%" and terms.loc["Cash premium", "deal file"] == "102.00%"
+    assert terms.loc["Monthly amount", "in this run"] == "$100,000.00"
+    assert terms.loc["First amortization", "in this run"] == "1 Mar 2006"
