@@ -29,7 +29,7 @@ from typing import Literal, Mapping, Sequence
 from .calendar import PAYMENT_CALENDAR, PAYMENT_CONVENTION, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
 from .money import CENT, round_cents
-from .option import SERIES_D_RATIO, SERIES_D_UNTIL_AUTHORIZED, max_exercisable
+from .option import max_exercisable
 
 __all__ = [
     "NoteAssumptions", "assumptions_from_deal", "contract_rate", "interest_segments", "accrued_interest",
@@ -54,6 +54,20 @@ INTEREST_ROUNDING = ROUND_HALF_UP
 CREDIT_ROUNDING = ROUND_DOWN
 #: The principal back-solved from a demand: to the cent, half-up.
 BACK_SOLVE_ROUNDING = ROUND_HALF_UP
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded_deal():
+    """The embedded deal file (``data/deal.yaml``): the source of every keyword default of this
+    module that is a term of the deal (never a literal in code)."""
+    from .loader import load_deal
+
+    return load_deal()
+
+
+def _from_deal(read):
+    """A dataclass ``default_factory``: ``read(embedded deal)``, evaluated when the object is made."""
+    return lambda: read(_embedded_deal())
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -206,16 +220,39 @@ def payment_dates(issue: dt.date, maturity: dt.date, convention: str = PAYMENT_C
 @dataclass(frozen=True)
 class Market:
     """ATG's stock: a constant close and daily volume, or a date → close path (a missing day
-    takes the last known close), times ``shock``; and the share count for the 4.99% cap and the
-    Series D route."""
+    takes the last known close), times ``shock``; and the share counts for the 4.99% cap and the
+    Series D route.
+
+    Prices and volumes are market data (arguments). The share counts are terms of the deal: left
+    out, each comes from the embedded deal file (``outstanding``: ``capitalization.
+    outstanding_at_closing``, an assumption; ``authorized``: ``capitalization.
+    series_d_until_authorized``, i.e. common is authorized and no Series D substitution applies;
+    ``series_d_ratio`` and ``series_d_until_authorized``: the letter of Sept 6, 2005). Use
+    :meth:`for_deal` to take them from a loaded deal."""
 
     price: Decimal
     volume: int
     closes: Mapping[dt.date, Decimal] = field(default_factory=dict)
     shock: Decimal = Decimal(1)
-    outstanding: int = 2_000_000_000
+    outstanding: int = field(default_factory=_from_deal(lambda d: d.capitalization.outstanding_at_closing.value))
     holder_owns: int = 0
-    authorized: int = SERIES_D_UNTIL_AUTHORIZED
+    authorized: int = field(default_factory=_from_deal(lambda d: d.capitalization.series_d_until_authorized.value))
+    #: Letter of Sept 6, 2005 (Exhibit 4.13): common due to Laurus is issued as Series D preferred,
+    #: one preferred share per ``series_d_ratio`` common, while authorized common is below
+    #: ``series_d_until_authorized``.
+    series_d_ratio: int = field(default_factory=_from_deal(lambda d: d.capitalization.series_d_ratio.value))
+    series_d_until_authorized: int = field(
+        default_factory=_from_deal(lambda d: d.capitalization.series_d_until_authorized.value))
+
+    @classmethod
+    def for_deal(cls, deal, price: Decimal, volume: int, **kwargs) -> "Market":
+        """A market on ``deal``'s share counts: shares outstanding and authorized at closing (both
+        assumed in the deal file) and the Series D terms; ``kwargs`` (``closes``, ``shock``,
+        ``holder_owns``, or a count to override) pass through."""
+        c = deal.capitalization
+        terms = {"outstanding": c.outstanding_at_closing.value, "authorized": c.authorized_at_closing.value,
+                 "series_d_ratio": c.series_d_ratio.value, "series_d_until_authorized": c.series_d_until_authorized.value}
+        return cls(price, volume, **{**terms, **kwargs})
 
     def close(self, day: dt.date) -> Decimal:
         if not self.closes:
@@ -270,9 +307,9 @@ def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market
     if shares > limit:
         shares, why = limit, "4.99% cap"
     series_d = 0
-    if market.authorized < SERIES_D_UNTIL_AUTHORIZED:
-        series_d = shares // SERIES_D_RATIO
-        shares = series_d * SERIES_D_RATIO
+    if market.authorized < market.series_d_until_authorized:
+        series_d = shares // market.series_d_ratio
+        shares = series_d * market.series_d_ratio
     credited = (shares * fixed_conversion_price).quantize(CENT, rounding=CREDIT_ROUNDING)
     return Conversion(credited, shares, series_d, why)
 
@@ -565,13 +602,16 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
 
 
 # ============================================================================ default ======
-def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal = Decimal("1.30")) -> Decimal:
-    """The Default Payment: ``multiple`` (130%) × outstanding principal + accrued interest + fees
-    (cited to the ATG MBN, public record). The 130% part is rounded to the cent half-up
+def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal | None = None) -> Decimal:
+    """The Default Payment: ``multiple`` (130% in the deal file) × outstanding principal + accrued
+    interest + fees (cited to the ATG MBN, public record: ``note_terms.default_payment_multiple``;
+    ``None`` takes the embedded deal's). The multiple's part is rounded to the cent half-up
     (:data:`INTEREST_ROUNDING`).
 
-    .. math:: DP = \\mathrm{round}(1.30\\,P) + I + F
+    .. math:: DP = \\mathrm{round}(m\\,P) + I + F
     """
+    if multiple is None:
+        multiple = _embedded_deal().note_terms.default_payment_multiple.value
     return _cents(principal * multiple) + interest + fees
 
 
@@ -589,13 +629,16 @@ def apply_payment(payment: Decimal, fees: Decimal, interest: Decimal, principal_
     return out
 
 
-def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal = Decimal("0.015")) -> Decimal:
+def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal | None = None) -> Decimal:
     """Default interest: ``monthly`` × 12 per year on the principal, ACT/360, from ``start`` to
-    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption), rounded once
+    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption,
+    ``note_terms.default_interest_monthly``; ``None`` takes the embedded deal's), rounded once
     half-up (:data:`INTEREST_ROUNDING`).
 
     .. math:: I_d = \\mathrm{round}(P \\cdot 12\\,m \\cdot days / 360)
     """
+    if monthly is None:
+        monthly = _embedded_deal().note_terms.default_interest_monthly.value
     days = (end - start).days
     if days < 0:
         raise ValueError(f"end {end} is before start {start}")
@@ -604,7 +647,7 @@ def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: 
 
 def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
                       default_dates: Sequence[dt.date | None] = (None,), fee_rates: Sequence[Decimal] = (ZERO,),
-                      prime: PrimeSeries | None = None, max_principal: Decimal = Decimal("12000000.00"),
+                      prime: PrimeSeries | None = None, max_principal: Decimal | None = None,
                       principal_rounding: str = BACK_SOLVE_ROUNDING, months_from: dt.date | None = None):
     """Which outstanding principal balances are consistent with a demand, under the assumptions.
 
@@ -619,9 +662,13 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
     :func:`dealkit.calendar.add_months`, keeping month ends (31 January 2008 − 1 month = 31
     December; − 11 months = 28 February 2007). With no unpaid months, no default interest and no
     fees, ``P = round(demand / 1.30)`` exactly. Returns a table, one row per combination, flagging
-    balances above ``max_principal`` (more than the facility) as inconsistent. The answer is the
-    range, not one number."""
+    balances above ``max_principal`` (more than the facility: ``None`` takes the embedded deal's
+    :meth:`~dealkit.model.Deal.facility_total`) as inconsistent. The answer is the range, not one
+    number."""
     import pandas as pd
+
+    if max_principal is None:
+        max_principal = _embedded_deal().facility_total()
 
     anchor = months_from or due
     rows = []
@@ -787,11 +834,13 @@ def xirr(flows: Sequence[tuple[dt.date, Decimal, str]]) -> float | None:
 
 # ============================================================================ the whole deal
 def default_reports(deal) -> list[BorrowingBase]:
-    """The revolver as funded at closing: the $7,000,000 line drawn in full through the escrow
-    (the Escrowed Payment equals the facility), against an assumed borrowing base of $6,000,000
-    receivables and $4,000,000 inventory (not in the sources)."""
-    return [BorrowingBase(deal.deal.closing_date.value, Decimal("6000000.00"), Decimal("4000000.00"),
-                          deal.notes["revolving"].face.value)]
+    """The revolver as funded at closing: the line (``notes.revolving.face``, $7,000,000) drawn in
+    full through the escrow (the Escrowed Payment equals the facility), against the borrowing base
+    the deal file assumes (``note_terms.borrowing_base_receivables`` and
+    ``borrowing_base_inventory``: not in the sources; $6,000,000 and $4,000,000 by default)."""
+    t = deal.note_terms
+    return [BorrowingBase(deal.deal.closing_date.value, t.borrowing_base_receivables.value,
+                          t.borrowing_base_inventory.value, deal.notes["revolving"].face.value)]
 
 
 def build_schedules(deal, a: NoteAssumptions, market: Market, reports: Sequence[BorrowingBase] | None = None,
@@ -916,7 +965,16 @@ def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] 
                      "set by": "parameter" if name in overrides else "deal file",
                      "deal file": str(cited.value), "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
                      "source": deal.cite(cited.source)})
+    for key in _DEAL_ONLY_TERMS:  # used as the deal file gives them (no parameter changes them)
+        cited = getattr(deal.note_terms, key)
+        rows.append({"term": key, "in this run": str(cited.value), "set by": "deal file",
+                     "deal file": str(cited.value), "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
+                     "source": deal.cite(cited.source)})
     return pd.DataFrame(rows)
+
+
+#: note_terms used as the deal file gives them: the revolver's borrowing base at closing.
+_DEAL_ONLY_TERMS = ("borrowing_base_receivables", "borrowing_base_inventory")
 
 
 _SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",

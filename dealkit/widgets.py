@@ -88,10 +88,11 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
                              readout_format=".5f")
     out = w.IntSlider(value=outstanding, min=100_000_000, max=10_000_000_000, step=50_000_000,
                       description="outstanding")
-    own = w.IntSlider(value=owned, min=0, max=500_000_000, step=1_000_000, description="holder owns")
+    # the Holder's own shares: up to a twentieth of the largest count outstanding (the §10 cap's scale)
+    own = w.IntSlider(value=owned, min=0, max=max(owned, out.max // 20), step=1_000_000, description="holder owns")
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
     info = w.HTML()
-    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining, cap))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
@@ -99,7 +100,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
                       + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
                       .to_html(index=False))
-        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining)
+        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining, cap)
         with chart.batch_update():
             for trace, fresh in zip(chart.data, new.data):
                 trace.y = fresh.y

@@ -1,0 +1,188 @@
+"""Issue 11, first bullet: no constant in dealkit repeats a value of the deal file.
+
+Every numeric value of ``data/deal.yaml`` (money, rates, multiples, prices, share counts, day
+counts and dates, with the ends of every assumed range) is collected from the raw YAML; the AST
+of every ``dealkit/*.py`` module is walked, and a literal equal to one of them fails the test:
+an ``int`` or ``float`` constant, ``Decimal("...")`` / ``Fraction("...")`` of a constant, and
+``date(y, m, d)`` / ``date.fromisoformat("...")`` of constants. Only the values in
+:data:`ALLOWED` (each justified below) may appear.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEAL = ROOT / "data" / "deal.yaml"
+PACKAGE = ROOT / "dealkit"
+
+#: Numbers that happen to equal a value of the deal file but are used in code as what they
+#: generically are, never as the deal's term. Each entry says why. (The Series D ratio, 10,000,
+#: IS a deal term and is not allowed; nor are 360-day rates, multiples, faces, counts, dates.)
+ALLOWED: dict[Decimal, str] = {
+    Decimal(0): "zero: empty sums and starting balances (no deal value is 0 anyway)",
+    Decimal(1): "one: unit steps, `range(1, ...)`, a whole share, identity ratios; the deal's "
+                "`schema_version: 1` and the §5.2 one day (read from the deal where it is used)",
+    Decimal(2): "two: decimal places of a cent, halving; equals `promptly_days` only by chance "
+                "(an assumption kept as a parameter, not a deal value)",
+    Decimal(3): "three: the Option §2.1's 3 business days are read from the deal; 3 in code is "
+                "a count of items / a column index",
+    Decimal(5): "five: the §4.1(d) 5 business days are read from the deal; 5 in code is a "
+                "5-day average window of the Laurus form's price test and display widths",
+    Decimal(100): "a hundred: percent conversion (fraction x 100) and plausibility bounds",
+    Decimal("0.01"): "the cent (money quantum) and percent step; it equals the low end of the "
+                     "assumed prime-margin range only by coincidence",
+    Decimal(12): "months in a year (the 12% of the parallel lender is text, not a term here)",
+}
+
+
+#: Float literals of the presentation modules (plotly layout and ipywidgets slider settings) that
+#: equal a deal value by coincidence: positions in plotly's paper coordinates, arrow sizes,
+#: slider steps. The rule modules compute with Decimal and Fraction only, so a float is never a
+#: term there; a float anywhere else, or any other literal in these modules, is still checked.
+PRESENTATION_FLOATS: dict[tuple[str, Decimal], str] = {
+    ("charts.py", Decimal("0.5")): "half a unit: the centre of a node in the state diagram, axis padding",
+    ("charts.py", Decimal("1.2")): "plotly arrowsize of the state diagram's arrows",
+    ("charts.py", Decimal("1.15")): "plotly paper y of the buttons above a chart",
+    ("charts.py", Decimal("0.25")): "plotly paper y of a legend below a chart (-0.25; the sign is an operator)",
+    ("charts.py", Decimal("1.02")): "plotly paper y of an annotation just above a chart",
+    ("widgets.py", Decimal("0.05")): "log10 step of the FMV and conversion-price sliders",
+    ("widgets.py", Decimal("0.25")): "step of the margin and floor sliders, in percentage points",
+    ("widgets.py", Decimal("0.1")): "low end and step of the price-shock slider (a multiplier of market prices)",
+}
+
+
+def _numeric(value) -> Decimal | dt.date | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            d = Decimal(value)
+        except InvalidOperation:
+            return None
+        return d if d.is_finite() else None
+    return None
+
+
+def deal_values(raw) -> dict[object, str]:
+    """Every numeric value of the deal file with the field path of its first occurrence: ``value``
+    and ``range`` entries of cited values, share counts, day counts and dates anywhere."""
+    found: dict[object, str] = {}
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            for key, val in node.items():
+                if key in ("doc", "sec", "url", "assumed", "note", "as_written", "seed", "id",
+                           "exhibit", "purchaser_fax", "schema_version"):
+                    continue
+                walk(val, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, val in enumerate(node):
+                walk(val, f"{path}[{i}]")
+        else:
+            num = _numeric(node)
+            if num is not None:
+                found.setdefault(num, path)
+
+    walk(raw, "")
+    return found
+
+
+def _const(node):
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _call_name(node: ast.Call) -> str:
+    f = node.func
+    if isinstance(f, ast.Name):
+        return f.id
+    if isinstance(f, ast.Attribute):
+        base = f.value
+        prefix = (base.id + ".") if isinstance(base, ast.Name) else (
+            (base.attr + ".") if isinstance(base, ast.Attribute) else "")
+        return prefix + f.attr
+    return ""
+
+
+def literals(tree: ast.AST):
+    """(line, source form, value) of every numeric or date literal in a module."""
+    inside_calls: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _call_name(node)
+            args = [_const(a) for a in node.args]
+            if name in ("Decimal", "Fraction", "decimal.Decimal", "fractions.Fraction") and len(args) == 1 \
+                    and isinstance(args[0], str):
+                try:
+                    yield node.lineno, f'{name}("{args[0]}")', Decimal(args[0])
+                except InvalidOperation:
+                    pass
+            elif name in ("date", "dt.date", "datetime.date") and len(args) == 3 \
+                    and all(isinstance(a, int) for a in args):
+                inside_calls.update(id(a) for a in node.args)
+                try:
+                    yield node.lineno, f"{name}{tuple(args)}", dt.date(*args)
+                except ValueError:
+                    pass
+            elif name.endswith("date.fromisoformat") and len(args) == 1 and isinstance(args[0], str):
+                try:
+                    yield node.lineno, f'{name}("{args[0]}")', dt.date.fromisoformat(args[0])
+                except ValueError:
+                    pass
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and id(node) not in inside_calls \
+                and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            value = Decimal(repr(node.value)) if isinstance(node.value, float) else Decimal(node.value)
+            yield node.lineno, repr(node.value), value
+
+
+def offending_literals(values: dict[object, str]) -> list[str]:
+    problems = []
+    for module in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
+        for line, form, value in literals(tree):
+            if isinstance(value, Decimal) and value in ALLOWED:
+                continue
+            if "." in form and not form.startswith(("Decimal", "Fraction", "date", "dt.", "datetime")) \
+                    and (module.name, value) in PRESENTATION_FLOATS:
+                continue
+            if value in values:
+                problems.append(f"dealkit/{module.name}:{line}: {form} repeats deal value "
+                                f"{values[value]}")
+    return problems
+
+
+def test_collects_the_deal_terms():
+    """The collector sees money, rates, multiples, share counts, day counts and dates."""
+    values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
+    for expected in (Decimal("12000000.00"), Decimal("450000.00"), Decimal("0.0499"), Decimal("1.30"),
+                     Decimal("0.015"), Decimal(140250000), Decimal("0.00001"), Decimal(10000),
+                     Decimal(75), Decimal(2000000000), Decimal("13580810.00"), dt.date(2008, 9, 6),
+                     dt.date(2005, 9, 7), Decimal("0.0325")):
+        assert expected in values, expected
+
+
+def test_finder_catches_each_literal_form():
+    """The AST walk flags every form of literal it claims to (guards the test itself)."""
+    src = ("from decimal import Decimal\nimport datetime as dt\nfrom fractions import Fraction\n"
+           "a = Decimal('1.30')\nb = 0.015\nc = 2_000_000_000\nd = dt.date(2008, 9, 6)\n"
+           "e = dt.date.fromisoformat('2005-09-07')\nf = Fraction('0.0499')\ng = 10_000\nh = 12000000.0\n")
+    found = {(line, value) for line, _, value in literals(ast.parse(src))}
+    assert {line for line, _ in found} >= {4, 5, 6, 7, 8, 9, 10, 11}
+    values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
+    assert all(v in values for _, v in found if not (isinstance(v, Decimal) and v in ALLOWED))
+
+
+def test_no_constant_in_dealkit_repeats_a_deal_value():
+    values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
+    problems = offending_literals(values)
+    assert not problems, "deal values repeated in code:\n" + "\n".join(problems)
