@@ -28,7 +28,7 @@ from typing import Literal, Mapping, Sequence
 
 from .calendar import PAYMENT_CALENDAR, PAYMENT_CONVENTION, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
-from .money import CENT, round_cents
+from .money import CENT, format_rate, round_cents
 from .option import max_exercisable
 
 __all__ = [
@@ -68,6 +68,12 @@ def _embedded_deal():
 def _from_deal(read):
     """A dataclass ``default_factory``: ``read(embedded deal)``, evaluated when the object is made."""
     return lambda: read(_embedded_deal())
+
+
+def _multiple_label(a: "NoteAssumptions") -> str:
+    """The column of the Default Payment's multiple × principal, named by the multiple in force
+    (``"130% of principal"`` on the deal file's 1.30)."""
+    return f"{format_rate(a.default_multiple)} of principal"
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -305,7 +311,7 @@ def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market
     limit = max_exercisable(market.outstanding, market.holder_owns, cap, reading)
     why = ""
     if shares > limit:
-        shares, why = limit, "4.99% cap"
+        shares, why = limit, f"{format_rate(cap)} cap"  # the cap in force, e.g. "4.99% cap"
     series_d = 0
     if market.authorized < market.series_d_until_authorized:
         series_d = shares // market.series_d_ratio
@@ -685,7 +691,7 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
                 rows.append({"months of interest unpaid": months, "interest from": start,
                              "default interest from": ddate or "none",
                              "fees (% of principal)": f"{fee * 100:.1f}%", "principal": p,
-                             "130% of principal": _cents(p * a.default_multiple), "interest": interest,
+                             _multiple_label(a): _cents(p * a.default_multiple), "interest": interest,
                              "fees": _cents(p * fee), "total (rounding ±1¢ a part)": parts,
                              "consistent": bool(0 < p <= max_principal)})
     return pd.DataFrame(rows)
@@ -1066,7 +1072,7 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
         default_from = (None, scenario.default_date, deal.notes["term_b"].maturity.value)
     first = {"principal": "this run's default scenario", "months of interest unpaid": "since the last payment",
              "default interest from": scenario.default_date, "principal at default": scenario.principal,
-             "130% of principal": _cents(scenario.principal * a.default_multiple),
+             _multiple_label(a): _cents(scenario.principal * a.default_multiple),
              "contract interest": scenario.accrued_interest, "default interest": scenario.default_interest,
              "fees": scenario.fees, "payment": scenario.payment,
              "difference (demand − payment)": demand - scenario.payment,
@@ -1086,7 +1092,7 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
                                            + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
                 rows.append({"principal": label, "months of interest unpaid": months,
                              "default interest from": dfrom or "none", "principal at default": p,
-                             "130% of principal": _cents(p * a.default_multiple), "contract interest": contract,
+                             _multiple_label(a): _cents(p * a.default_multiple), "contract interest": contract,
                              "default interest": dint, "fees": ZERO, "payment": pay,
                              "difference (demand − payment)": demand - pay,
                              "reproduces": abs(demand - pay) <= tolerance,
