@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping, Sequence
 
-from .calendar import PAYMENT_CALENDAR, PAYMENT_CONVENTION, add_business_days, add_months, adjust, is_business_day
+from .calendar import PAYMENT_CALENDAR, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
 from .money import CENT, format_rate, round_cents
 from .option import max_exercisable
@@ -200,13 +200,14 @@ def business_day_convention(deal) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def payment_dates(issue: dt.date, maturity: dt.date, convention: str = PAYMENT_CONVENTION) -> tuple[dt.date, ...]:
+def payment_dates(issue: dt.date, maturity: dt.date, convention: str | None = None) -> tuple[dt.date, ...]:
     """Interest dates: the first business day of each month after ``issue`` (monthly in arrears,
     an assumption: note_terms.interest_payment), and the maturity date *as paid*: moved by the
-    business-day ``convention`` when it is a weekend or U.S. federal holiday (default
-    ``following``, N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day",
+    business-day ``convention`` when it is a weekend or U.S. federal holiday (``None``: the
+    embedded deal's ``note_terms.business_day_convention``, ``following``, N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day",
     interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
     Saturday 2008-09-06 is paid Monday 2008-09-08, and interest accrues to it."""
+    convention = convention or _embedded_deal().note_terms.business_day_convention.value
     final = adjust(maturity, convention, PAYMENT_CALENDAR)
     out = []
     y, m = issue.year, issue.month
@@ -435,7 +436,7 @@ def _stock_payment(amount: Decimal, day: dt.date, a: NoteAssumptions, market: Ma
 
 def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
     """Term Note A (inferred: the amortizing note). Interest monthly in arrears; from the first
     amortization date each payment date a Monthly Amount of principal is due, and all that is left
     is due at maturity — also when the first amortization date falls after the maturity (issue 10,
@@ -473,7 +474,7 @@ def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAss
 
 def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
     """Term Note B (inferred: the bullet note). Interest monthly; at maturity (paid on the business
     day ``convention`` gives) the holder converts what is due when the 5-day average close is at
     least ``maturity_conversion_test`` × FCP, within ``maturity_volume_cap`` of 22-day dollar volume
@@ -530,7 +531,7 @@ def _check_reports(limit: Decimal, events: Sequence[BorrowingBase], issue: dt.da
 def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions,
                       reports: Sequence[BorrowingBase], prime: PrimeSeries | None = None,
                       rounding: Literal["period", "daily"] = "period", stop: dt.date | None = None,
-                      *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                      *, convention: str | None = None) -> Schedule:
     """The Secured Revolving Note with the Minimum Borrowing Note inside it, on the **daily
     balance** (issue 10, item 1).
 
