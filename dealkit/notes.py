@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping, Sequence
 
+from .errors import DealDataError
 from .calendar import PAYMENT_CALENDAR, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
 from .money import CENT, format_rate, round_cents
@@ -788,7 +789,9 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
     - optionally a default recovery (+) on ``recovery_date``.
 
     A schedule cut at a default date (``stop=``) contributes the draws up to that date. ``funded``
-    (the Escrowed Payment) bounds what is lent at ``closing``: more is refused.
+    (the Escrowed Payment, FEA §1.1(d)) bounds what is lent at ``closing``: more is refused with a
+    :class:`~dealkit.errors.DealDataError` naming the field (a deal file whose note faces exceed
+    its Escrowed Payment).
     """
     if option_holder not in OPTION_HOLDERS:
         raise ValueError(f"option_holder must be one of {', '.join(OPTION_HOLDERS)} (got {option_holder!r})")
@@ -810,7 +813,9 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
                               f"{s.note}: {r['shares']:,} shares at market"))
     lent_at_closing = -sum((amt for d, amt, w in flows if d == closing and amt < 0), ZERO)
     if lent_at_closing > funded:
-        raise ValueError(f"the schedules lend {lent_at_closing} at closing, more than the {funded} funded")
+        raise DealDataError(f"deal file: escrow.escrowed_payment.value: the notes lend {lent_at_closing:,.2f} at closing, "
+                            f"more than the {funded:,.2f} escrowed (FEA §1.1(d); Schedule A)",
+                            field="escrow.escrowed_payment.value", value=str(funded))
     if option_holder == "laurus" and option is not None:
         flows.append((closing, option, "the Option at intrinsic value (option_holder = laurus)"))
     if recovery is not None and recovery_date is not None:
