@@ -186,3 +186,20 @@ def test_no_constant_in_dealkit_repeats_a_deal_value():
     values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
     problems = offending_literals(values)
     assert not problems, "deal values repeated in code:\n" + "\n".join(problems)
+
+
+def test_no_notebook_code_repeats_a_deal_value():
+    """The notebooks' code cells (the ``parameters`` cell aside: its defaults are strings, market
+    data or "deal") take every term from the loaded deal too."""
+    import json
+
+    values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
+    problems = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
+                continue
+            for line, form, value in literals(ast.parse("".join(cell["source"]))):
+                if not (isinstance(value, Decimal) and value in ALLOWED) and value in values:
+                    problems.append(f"{path.name} cell {i} line {line}: {form} repeats deal value {values[value]}")
+    assert not problems, "deal values repeated in notebooks:\n" + "\n".join(problems)

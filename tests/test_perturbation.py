@@ -58,6 +58,9 @@ TERMS: list[tuple[str, tuple, object, tuple[str, ...]]] = [
     ("borrowing base, receivables", ("note_terms", "borrowing_base_receivables"), "3000000.00", ("01_notes",)),
     ("borrowing base, inventory", ("note_terms", "borrowing_base_inventory"), "1000000.00", ("01_notes",)),
     ("demand of record", ("default_demand", "amount"), "14000000.00", ("01_notes",)),
+    ("notice of default", ("default_demand", "notice_date"), dt.date(2008, 1, 15), ("01_notes",)),
+    ("demand due date", ("default_demand", "due_date"), dt.date(2008, 2, 15), ("01_notes",)),
+    ("Option Issue Date", ("option", "issue_date"), dt.date(2005, 10, 3), ("03_option",)),
 ]
 #: A note's Schedule A line (index in escrow.schedule_a.notes).
 SCHEDULE_A_LINE = {"revolving": 0, "term_a": 1, "term_b": 2}
