@@ -25,19 +25,20 @@ PACKAGE = ROOT / "dealkit"
 #: generically are, never as the deal's term. Each entry says why. (The Series D ratio, 10,000,
 #: IS a deal term and is not allowed; nor are 360-day rates, multiples, faces, counts, dates.)
 ALLOWED: dict[Decimal, str] = {
-    Decimal(0): "zero: empty sums and starting balances (no deal value is 0 anyway)",
-    Decimal(1): "one: unit steps, `range(1, ...)`, a whole share, identity ratios; the deal's "
-                "`schema_version: 1` and the §5.2 one day (read from the deal where it is used)",
-    Decimal(2): "two: decimal places of a cent, halving; equals `promptly_days` only by chance "
-                "(an assumption kept as a parameter, not a deal value)",
-    Decimal(3): "three: the Option §2.1's 3 business days are read from the deal; 3 in code is "
-                "a count of items / a column index",
-    Decimal(5): "five: the §4.1(d) 5 business days are read from the deal; 5 in code is a "
-                "5-day average window of the Laurus form's price test and display widths",
+    Decimal(0): "zero: empty sums, starting balances, slider minimums (it is only a range's low end "
+                "in the deal file, never a term)",
+    Decimal(1): "one: unit steps, a whole share, identity ratios, `range(1, ...)`; the §5.2 one day "
+                "is read from the deal (escrow.notice_deemed_given_days) where it is used",
+    Decimal(2): "two: decimal places of a cent, halving (half-up rounding, bid/ask mean), pairs; "
+                "equals no deal value except by coincidence of small counts",
+    Decimal(3): "three: plot coordinates, scenario spacing in business days, the last three words "
+                "of a title; the Option §2.1 three business days are read from the deal",
+    Decimal(5): "five: `weekday() < 5` (Monday-Friday), the 5-day average-close window of the "
+                "Laurus form, scenario spacing; the §4.1(d) five business days are read from the deal",
+    Decimal(12): "twelve: months in a year (monthly rate x 12), plotly marker sizes, slider bounds",
     Decimal(100): "a hundred: percent conversion (fraction x 100) and plausibility bounds",
-    Decimal("0.01"): "the cent (money quantum) and percent step; it equals the low end of the "
+    Decimal("0.01"): "the cent (the money quantum) and a percent step; it equals the low end of the "
                      "assumed prime-margin range only by coincidence",
-    Decimal(12): "months in a year (the 12% of the parallel lender is text, not a term here)",
 }
 
 
