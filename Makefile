@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/option_bench.py
 	$(BIN)/python benchmarks/notes_bench.py
+	$(BIN)/python benchmarks/risk_bench.py
 
 check: $(STAMP)
 	$(BIN)/dealkit check

@@ -1,4 +1,4 @@
-"""``dealkit`` command line: ``dealkit check`` and ``dealkit report``.
+"""``dealkit`` command line: ``dealkit check``, ``dealkit report`` and ``dealkit sweep``.
 
 Exit codes: 0 success; 1 a notebook failed (the others still ran); 2 bad input (deal file,
 parameter, notebook name), with a one-paragraph message on stderr and no traceback.
@@ -38,7 +38,38 @@ def _parser() -> argparse.ArgumentParser:
                              "clears its namespace between notebooks)")
     report.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                         help="execution timeout per cell (default: 300)")
+
+    sweep = sub.add_parser("sweep", help="run every combination of a grid of parameters and compare the scenarios")
+    sweep.add_argument("grid", metavar="GRID.yaml", help="notebooks: [...], parameters: {name: [values, ...]}")
+    sweep.add_argument("--out", metavar="DIR", default="sweep", help="output folder (default: sweep)")
+    sweep.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on this Dask distributed scheduler (e.g. tcp://host:8786); default: local processes")
+    sweep.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="local processes (default: the number of cores)")
+    sweep.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                       help="execution timeout per cell (default: 300)")
     return parser
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .loader import load_deal
+    from .sweep import load_grid, run_sweep
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
+    if args.deal:
+        load_deal(args.deal)   # a bad deal file is refused before anything runs
+    grid = load_grid(args.grid)
+    rows = run_sweep(grid, args.out, scheduler=args.scheduler, jobs=args.jobs, deal_path=args.deal,
+                     timeout=args.timeout or 300)
+    ok = sum(r["status"] == "ok" for r in rows)
+    for r in rows:
+        if r["status"] != "ok":
+            params = ", ".join(f"{k}={r[k]}" for k in grid.parameters)
+            print(f"scenario {r['scenario']} failed ({params}): {r['error']}")
+    print(f"{ok} of {len(rows)} scenarios ok; {args.out}/sweep.html, {args.out}/sweep.csv")
+    return 0 if ok == len(rows) else 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -69,6 +100,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
+    if args.timeout is not None and args.timeout < 1:
+        raise ParameterError(f"--timeout: must be at least 1 second (got {args.timeout})")
     summary = run_report(deal_path=args.deal, out_dir=args.out, parameters=parse_assignments(args.param),
                          jobs=args.jobs, notebooks=args.notebook,
                          execution_timeout=args.timeout or EXECUTION_TIMEOUT,
@@ -81,7 +114,7 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _check(args) if args.command == "check" else _report(args)
+        return {"check": _check, "report": _report, "sweep": _sweep}[args.command](args)
     except (DealDataError, ParameterError, ReportError) as exc:
         print(f"dealkit {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -91,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. an output folder that cannot be written
         print(f"dealkit {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("dealkit: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (report.Terminated)
+        print("dealkit: interrupted; workers and kernels stopped, temporary files removed", file=sys.stderr)
+        return 143 if type(exc).__name__ == "Terminated" else 130
 
 
 if __name__ == "__main__":

@@ -3,8 +3,14 @@ the file (or parameter), the field and the bad value."""
 
 from __future__ import annotations
 
+__all__ = ["DealkitError", "DealDataError", "ParameterError", "ReportError"]
 
-class DealDataError(ValueError):
+
+class DealkitError(Exception):
+    """The root of every error dealkit raises on purpose: catch this one to catch them all."""
+
+
+class DealDataError(DealkitError, ValueError):
     """A deal file, or a data file beside it, is invalid.
 
     The message names the file, the field path and the bad value, e.g.
@@ -19,9 +25,9 @@ class DealDataError(ValueError):
         self.value = value
 
 
-class ParameterError(ValueError):
+class ParameterError(DealkitError, ValueError):
     """A notebook or report parameter has a bad name or value; the message names both."""
 
 
-class ReportError(RuntimeError):
+class ReportError(DealkitError, RuntimeError):
     """The report run could not start (e.g. no such notebook)."""

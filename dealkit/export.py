@@ -19,12 +19,57 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["PLOTLY_MIME", "inline_plotly_outputs", "notebook_to_html", "combined_html",
-           "write_atomic", "plotlyjs_banner"]
+__all__ = ["PLOTLY_MIME", "CSP", "csp_meta", "safe_plotly_text", "sanitize_figure", "inline_plotly_outputs",
+           "notebook_to_html", "combined_html", "write_atomic", "plotlyjs_banner"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+#: The Content-Security-Policy every page carries (a ``<meta>`` at the top of its head): nothing
+#: loads from the network or from other files. Scripts and styles are inline (plotly.js is
+#: inlined once; plotly builds its styles at run time and needs 'unsafe-eval' for its
+#: number-format and template code); images and fonts only as ``data:``/``blob:`` (plotly's
+#: own); no fetch/XHR/WebSocket, frames, plugins, forms or ``<base>``.
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+       "img-src data: blob:; font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
+       "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def csp_meta() -> str:
+    """The ``<meta>`` elements that put :data:`CSP` (and a no-referrer policy) on a page."""
+    return (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP, quote=False)}">'
+            '<meta name="referrer" content="no-referrer">')
+
+
+#: Plotly's formatting tags without attributes (``<br>``, ``<b>``, ``<i>``, ``<extra>``, ...): the
+#: only markup kept in chart text; anything else (``<a href>``, ``<img>``, ``<script>``) is text.
+_PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*/?&gt;", re.IGNORECASE)
+
+
+def safe_plotly_text(text: str) -> str:
+    """Chart text with every ``<``, ``>`` and ``&`` escaped except plotly's attribute-less
+    formatting tags. Plotly decodes the entities when it draws, so the reader sees the text as
+    written; a ``</script>`` can no longer close the script block the figure's JSON sits in."""
+    escaped = html.escape(text, quote=False)
+    if "&lt;" not in escaped:
+        return escaped
+    return _PLOTLY_TAGS.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>", escaped)
+
+
+def sanitize_figure(fig: dict) -> dict:
+    """A copy of a plotly figure dict with :func:`safe_plotly_text` applied to every string
+    (labels, hover text, custom data, titles, annotations, category values alike)."""
+    def walk(node):
+        if isinstance(node, str):
+            return safe_plotly_text(node) if ("<" in node or ">" in node or "&" in node) else node
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(fig)
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,7 +131,7 @@ def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and PLOTLY_MIME in data:
-                div = pio.to_html(data[PLOTLY_MIME], include_plotlyjs=False, full_html=False,
+                div = pio.to_html(sanitize_figure(data[PLOTLY_MIME]), include_plotlyjs=False, full_html=False,
                                   validate=False, config={"displaylogo": False, "responsive": True})
                 out["data"] = {"text/html": div}
                 figures += 1
@@ -100,9 +145,10 @@ def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, banner: str = "") -> str:
-    """Export an executed notebook to one self-contained HTML page (inputs hidden)."""
+    """Export an executed notebook to one self-contained HTML page (inputs hidden), carrying the
+    :data:`CSP` meta; ``banner`` is text (escaped)."""
     nb, figures = inline_plotly_outputs(nb)
-    resources = {"plotlyjs": _plotlyjs() if figures else "", "dealkit_banner": banner,
+    resources = {"plotlyjs": _plotlyjs() if figures else "", "dealkit_banner": banner, "dealkit_csp": csp_meta(),
                  "metadata": {"name": nb.metadata.get("title", "dealkit report")}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body

@@ -11,14 +11,47 @@ a fresh kernel. ``dealkit report --fresh-kernels`` starts a new kernel for every
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["ipc_kernel_manager", "WarmKernel", "KERNEL"]
+__all__ = ["ipc_kernel_manager", "WarmKernel", "KERNEL", "configure"]
 
 KERNEL = "python3"
+_COUNTER = itertools.count(1)
+
+#: The run the kernels of this process belong to (set by the report runner, inherited by its
+#: forked workers): its private folder (sockets, pid records) and the pid of ``dealkit report``.
+_RUN: dict = {"dir": None, "root": None}
+
+
+def configure(run_dir: str | os.PathLike[str] | None, root_pid: int | None) -> None:
+    """Kernels started from now on put their sockets in ``run_dir``, record their pid there and
+    exit when ``root_pid`` or the process that started them ends (:mod:`dealkit.runguard`)."""
+    _RUN["dir"] = str(run_dir) if run_dir is not None else None
+    _RUN["root"] = root_pid
+
+
+def _guarded_command(kernel_cmd: list[str], pids: list[int]) -> list[str]:
+    """``python -m ipykernel_launcher ARGS`` → ``python -c "<watchdog>; run ipykernel_launcher"
+    ARGS``: the kernel exits as soon as a process it depends on is gone, even by SIGKILL."""
+    from .runguard import watchdog_code
+
+    cmd = list(kernel_cmd)
+    for i in range(len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
+            code = watchdog_code(pids) + ("import runpy\nrunpy.run_module('ipykernel_launcher', "
+                                          "run_name='__main__', alter_sys=True)\n")
+            return cmd[:i] + ["-c", code] + cmd[i + 2:]
+    return cmd
+
+
+def _open_log(log_path: Path) -> int:
+    """The kernel's log, opened for appending without following a symlink planted at its name."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.open(log_path, flags, 0o644)
 
 
 def ipc_kernel_manager(socket_dir: str, log_path: Path):
@@ -34,6 +67,9 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", os.path.join(socket_dir, "kernel"))
+            # the connection file beside the sockets (jupyter_client's default is a mkstemp file
+            # in $TMPDIR, left behind when the process is killed)
+            kwargs.setdefault("connection_file", os.path.join(socket_dir, f"connection-{next(_COUNTER)}.json"))
             super().__init__(**kwargs)
             self.handed_out = []
 
@@ -43,12 +79,19 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
             return kc
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            log = open(log_path, "ab")  # noqa: SIM115 - the child holds it; closed below
+            from .runguard import record_pid
+
+            pids = sorted({os.getpid(), *([_RUN["root"]] if _RUN["root"] else [])})
+            log = _open_log(log_path)  # the child holds it; closed below
             try:
                 kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                info = await super()._async_launch_kernel(_guarded_command(kernel_cmd, pids), **kw)
             finally:
-                log.close()
+                os.close(log)
+            process = getattr(getattr(self, "provisioner", None), "process", None)
+            if process is not None:
+                record_pid(_RUN["dir"], process.pid, "kernel")
+            return info
 
     return IPCKernelManager
 
@@ -56,7 +99,7 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
 #: Modules every report notebook imports, imported while the kernel boots (which overlaps the
 #: runner's own start-up), into ``sys.modules`` only: no name is bound in the user namespace.
 PRELOAD = ("numpy", "pandas", "plotly.graph_objects", "plotly.io._json", "dealkit", "dealkit.charts",
-           "dealkit.display", "dealkit.params")
+           "dealkit.display", "dealkit.params", "dealkit.risk", "dealkit.risk_charts")
 _PRELOAD_LINE = ("import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {mods!r}]; del _dk_i"
                  .format(mods=PRELOAD))
 
@@ -73,7 +116,7 @@ class WarmKernel:
 
     def __init__(self, log_dir: Path | None, start_timeout: int = 60) -> None:
         """``log_dir``: where the kernels' logs go (``None``: the temporary socket folder)."""
-        self.socket_dir = tempfile.mkdtemp(prefix="dealkit-kernel-")
+        self.socket_dir = tempfile.mkdtemp(prefix="k-" if _RUN["dir"] else "dealkit-kernel-", dir=_RUN["dir"])
         self.log_dir = Path(log_dir) if log_dir is not None else Path(self.socket_dir)
         self.start_timeout = start_timeout
         self.km = None

@@ -170,15 +170,30 @@ def scenario_path(name: str) -> Path:
     return SCENARIOS_DIR / f"{name}.yaml"
 
 
+#: An events file must be a small regular file (the recorded history is about 3 KB).
+EVENTS_MAX_BYTES = 256 * 1024
+
+
 def load_events(spec: str | os.PathLike[str], deal: Deal) -> list[ObligationEvent]:
-    """Events from a named scenario (``history``, ``sample``) or a YAML file of events."""
+    """Events from a named scenario (``history``, ``sample``) or a YAML file of events.
+
+    The file must be a small regular UTF-8 file (:data:`EVENTS_MAX_BYTES`); it is read and parsed
+    with the deal file's limits (:func:`dealkit.loader.read_text_file`,
+    :func:`dealkit.loader.parse_yaml`): any problem is one :class:`DealDataError` line.
+    """
+    from .loader import _display_path, parse_yaml, read_text_file
+
     path = scenario_path(str(spec)) if str(spec) in SCENARIOS else Path(spec)
+    shown = _display_path(path)
+    if not str(spec).strip():
+        raise DealDataError(f"parameter events: a scenario ({', '.join(SCENARIOS)}) or a YAML file (got '')")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DealDataError(f"{path}: no such events file (or scenario: {', '.join(SCENARIOS)})", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise DealDataError(f"{path}: malformed YAML: {exc}", file=str(path)) from None
+        text = read_text_file(path, "events file", limit=EVENTS_MAX_BYTES)
+    except DealDataError as exc:
+        if str(exc).endswith("no such events file"):
+            raise DealDataError(f"{exc} (or scenario: {', '.join(SCENARIOS)})", file=shown) from None
+        raise
+    raw = parse_yaml(text, shown)
     return parse_events(raw, deal, str(path.name))
 
 

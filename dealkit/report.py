@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import errno
 import html
 import logging
 import multiprocessing
 import os
+import re
+import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -24,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ParameterError, ReportError
-from .export import combined_html, notebook_to_html, write_atomic
+from .export import combined_html, csp_meta, notebook_to_html, write_atomic
 from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from .loader import DEFAULT_DEAL, load_deal
+from .params import _shown, validate_parameters
 
-__all__ = ["NOTEBOOK_DIR", "NotebookResult", "ReportSummary", "discover", "declared_parameters",
+__all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
            "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -51,6 +56,10 @@ class NotebookResult:
     ipynb: Path | None
     figures: int = 0
     error: str | None = None
+    #: data files (CSV, .ics) this notebook wrote beside its page, in this run
+    files: list[str] = field(default_factory=list)
+    #: the output folder refused a write (full disk, read-only, no permission)
+    disk_error: str | None = None
 
 
 @dataclass
@@ -101,7 +110,10 @@ def declared_parameters(path: Path) -> dict[str, dict]:
     """The names the notebook's ``parameters`` cell declares (papermill's own inference)."""
     import papermill
 
-    params = papermill.inspect_notebook(str(path))
+    try:
+        params = papermill.inspect_notebook(str(path))
+    except Exception as exc:  # noqa: BLE001 - a hostile or broken .ipynb: one line, no traceback
+        raise ReportError(f"{path.name}: not a readable notebook ({type(exc).__name__})") from None
     if not params:
         raise ReportError(f"{path.name}: no cell tagged 'parameters'")
     return params
@@ -116,11 +128,11 @@ def plan_parameters(notebooks: list[Path], params: dict[str, str],
     for name, value in params.items():
         if name in RUNNER_PARAMETERS:
             raise ParameterError(f"parameter {name}: set by the runner (--deal, --out); not a -p parameter "
-                                 f"(got {value!r})")
+                                 f"(got {_shown(value)})")
         if not any(name in d for d in declared.values()):
             known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
             raise ParameterError(f"parameter {name}: not declared by any of "
-                                 f"{', '.join(nb.name for nb in notebooks)} (got {value!r}); "
+                                 f"{', '.join(nb.name for nb in notebooks)} (got {_shown(value)}); "
                                  f"declared: {', '.join(known)}")
     merged = {**params, **(runner or {})}
     return {nb: {k: v for k, v in merged.items() if k in d} for nb, d in declared.items()}
@@ -144,33 +156,60 @@ def _error_text(exc: BaseException) -> str:
     return (lines[-1] if lines else type(exc).__name__)[:500]
 
 
+#: errno values that mean the output folder cannot take the report: the run stops with one
+#: clear error (exit 2) instead of reporting each notebook as failed.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _disk_error(exc: BaseException) -> OSError | None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: str = "",
                  execution_timeout: int = EXECUTION_TIMEOUT, start_timeout: int = START_TIMEOUT,
-                 kernel: WarmKernel | None = None) -> NotebookResult:
+                 kernel: WarmKernel | None = None, stage_dir: Path | None = None) -> NotebookResult:
     """Execute one notebook with papermill on the ``python3`` kernel and export it to HTML.
 
     ``kernel``: a warm kernel to reuse (:mod:`dealkit.kernels`); ``None`` starts a fresh one.
-    The executed notebook goes to ``out_dir/ipynb/NAME.ipynb`` (partial on failure), the page to
-    ``out_dir/NAME.html`` (written atomically, only on success; removed on failure, so a stale
-    page of an earlier run never passes for this one).
+    ``stage_dir``: the run's private staging folder inside ``out_dir`` (``None``: one is made
+    for this call). The executed notebook is written there, then moved to
+    ``out_dir/ipynb/NAME.ipynb`` (partial on failure); data files the notebook writes to its
+    ``output_dir`` (a folder in the staging folder) are moved beside the page on success only.
+    The page goes to ``out_dir/NAME.html`` (written atomically, only on success; removed on
+    failure, so a stale page of an earlier run never passes for this one). Every move is an
+    :func:`os.replace`: a symlink planted at a target is replaced, never followed.
     """
     kernel = kernel if kernel is not None else _WORKER_KERNEL
     import nbformat
     import papermill
 
+    from .runguard import STAGE_PREFIX, make_private_dir
+
     name = path.stem
     ipynb = out_dir / "ipynb" / f"{name}.ipynb"
     page = out_dir / f"{name}.html"
-    ipynb.parent.mkdir(parents=True, exist_ok=True)
-    tmp_ipynb = ipynb.with_name(f".{name}.running.ipynb")
+    own_stage = stage_dir is None
     t0 = time.perf_counter()
     title = name
     try:
+        _safe_mkdir(ipynb.parent)
+        if own_stage:
+            stage_dir = make_private_dir(out_dir, STAGE_PREFIX)
+        tmp_ipynb = stage_dir / f"{name}.ipynb"
+        data_dir = Path(parameters["output_dir"]) if parameters.get("output_dir") else None
+        if data_dir is not None:
+            data_dir.mkdir(parents=True, exist_ok=True)
         if kernel is not None:
             _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout,
                      km=kernel.acquire(path.parent))
         else:
-            with tempfile.TemporaryDirectory(prefix="dealkit-kernel-") as socket_dir:
+            with tempfile.TemporaryDirectory(prefix="k-", dir=_run_dir()) as socket_dir:
                 _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout,
                          kernel_manager_class=ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log")))
         nb = nbformat.read(str(ipynb), as_version=4)
@@ -178,16 +217,43 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
         html_text = notebook_to_html(nb, banner=banner)
         write_atomic(page, html_text)
         figures = html_text.count('class="plotly-graph-div"')
-        return NotebookResult(name, title, True, time.perf_counter() - t0, page, ipynb, figures)
+        files = _publish_data_files(data_dir, out_dir) if data_dir is not None else []
+        return NotebookResult(name, title, True, time.perf_counter() - t0, page, ipynb, figures, files=files)
     except BaseException as exc:  # noqa: BLE001 - one notebook's failure must not stop the others
         if isinstance(exc, KeyboardInterrupt):
             raise
         if kernel is not None:
             kernel.discard()  # whatever state the failure left: the next notebook gets a fresh kernel
-        page.unlink(missing_ok=True)
+        try:
+            page.unlink(missing_ok=True)
+        except OSError:
+            pass
         logging.getLogger("dealkit").debug("notebook %s failed:\n%s", name, traceback.format_exc())
+        disk = _disk_error(exc)
         return NotebookResult(name, title, False, time.perf_counter() - t0, None,
-                              ipynb if ipynb.exists() else None, error=_error_text(exc))
+                              ipynb if ipynb.is_file() and not ipynb.is_symlink() else None,
+                              error=_error_text(exc),
+                              disk_error=f"{disk.filename or out_dir}: {disk.strerror}" if disk else None)
+    finally:
+        if own_stage and stage_dir is not None:
+            shutil.rmtree(stage_dir, ignore_errors=True)
+
+
+def _safe_mkdir(folder: Path) -> None:
+    """``mkdir -p`` that refuses a symlink planted in place of the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_symlink():
+        raise ReportError(f"{folder.name}: a symbolic link where the report's folder should be; refusing to follow it")
+
+
+def _publish_data_files(data_dir: Path, out_dir: Path) -> list[str]:
+    """Move the files a notebook wrote to its staging data folder beside its page."""
+    names = []
+    for src in sorted(data_dir.iterdir()):
+        if src.is_file() and not src.is_symlink():
+            os.replace(src, out_dir / src.name)
+            names.append(src.name)
+    return names
 
 
 def _execute(papermill, path: Path, tmp_ipynb: Path, ipynb: Path, parameters: dict[str, str],
@@ -206,16 +272,42 @@ def _execute(papermill, path: Path, tmp_ipynb: Path, ipynb: Path, parameters: di
 _WORKER_KERNEL: WarmKernel | None = None
 
 
-def _init_worker(log_dir: Path, cwd: Path, start_timeout: int) -> None:
-    """In each worker process: start its kernel at once (it boots while the worker waits for its
-    first notebook), warm the exporter in a thread, and shut the kernel down when the worker
-    exits (multiprocessing runs Finalize callbacks, not atexit, in its children)."""
+def _run_dir() -> str | None:
+    from .kernels import _RUN
+
+    return _RUN["dir"]
+
+
+def _guard_worker(root: int, run_dir: str) -> None:
+    """In each worker process: leave SIGINT to the runner (a terminal's Ctrl-C reaches the whole
+    process group), exit as soon as the runner is gone (even by SIGKILL), and note this process
+    in the run folder."""
+    from .runguard import record_pid, watch
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    watch([root])
+    record_pid(run_dir, os.getpid(), "worker")
+
+
+def _init_worker(log_dir: Path, cwd: Path, start_timeout: int, root: int, run_dir: str) -> None:
+    """In each worker process: guard it (:func:`_guard_worker`), start its kernel at once (it
+    boots while the worker waits for its first notebook), warm the exporter in a thread, and
+    shut the kernel down when the worker exits (multiprocessing runs Finalize callbacks, not
+    atexit, in its children)."""
     global _WORKER_KERNEL
     from multiprocessing.util import Finalize
 
+    _guard_worker(root, run_dir)
     _WORKER_KERNEL = WarmKernel(log_dir, start_timeout)
     _WORKER_KERNEL.start(cwd)
     Finalize(_WORKER_KERNEL, _WORKER_KERNEL.close, exitpriority=10)
+    _warm_in_background()
+
+
+def _init_fresh_worker(root: int, run_dir: str) -> None:
+    """A worker that starts a fresh kernel for every notebook (``--fresh-kernels``)."""
+    _guard_worker(root, run_dir)
     _warm_in_background()
 
 
@@ -235,6 +327,19 @@ def _warm_in_background() -> threading.Thread:
     return thread
 
 
+_ABS_PATH = re.compile(r"""(?<![\w.:/])(?:/[^\s/'"(),;:]+)+/([^\s/'"(),;:]+)""")
+
+
+def _strip_paths(text: str) -> str:
+    """An error message as a page shows it: absolute paths cut to their last part."""
+    return _ABS_PATH.sub(lambda m: m.group(1), text)
+
+
+def _no_path(value: str) -> str:
+    """A parameter as the index shows it: a file's name, never its local path."""
+    return Path(value).name if (os.path.isabs(value) or os.path.exists(value)) else value
+
+
 def _index_html(summary: ReportSummary) -> str:
     esc = html.escape
     rows = []
@@ -245,24 +350,24 @@ def _index_html(summary: ReportSummary) -> str:
         else:
             rel = os.path.relpath(r.ipynb, summary.out_dir) if r.ipynb else "—"
             link = f"{esc(r.title)} <small>(partial notebook: {esc(rel)})</small>"
-            status = f'<b style="color:#b00">FAILED</b>: {esc(r.error or "")}'
+            status = f'<b style="color:#b00">FAILED</b>: {esc(_strip_paths(r.error or ""))}'
         rows.append(f"<tr><td>{esc(r.name)}</td><td>{link}</td><td>{status}</td>"
                     f"<td>{r.seconds:.1f} s</td><td>{r.figures}</td></tr>")
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(v)}</code></td></tr>"
+    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(_no_path(v))}</code></td></tr>"
                      for k, v in summary.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
     combined = (f'<p><a href="{esc(summary.combined.name)}"><b>deal-report.html</b></a>: every section '
                 "in one self-contained file, for e-mail.</p>") if summary.combined else ""
-    extras = sorted(p.name for p in summary.out_dir.iterdir() if p.is_file() and p.suffix in (".csv", ".ics"))
+    extras = sorted({n for r in summary.results if r.ok for n in r.files})  # this run's files only
     files = ("<h2>Data files written by the notebooks</h2><ul>"
              + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in extras) + "</ul>") if extras else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>dealkit reports</title>
+<html lang="en"><head><meta charset="utf-8">{csp_meta()}<title>dealkit reports</title>
 <style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style>
 </head><body>
 <h1>dealkit reports</h1>
 <p>Run started {esc(summary.started.isoformat(timespec='seconds'))} UTC, {summary.seconds:.1f} s.
-Deal: <code>{esc(summary.deal_path)}</code>.</p>
+Deal file: <code>{esc(Path(summary.deal_path).name)}</code>.</p>
 {combined}
 <table><tr><th>notebook</th><th>report</th><th>status</th><th>time</th><th>charts</th></tr>
 {''.join(rows)}</table>
@@ -270,6 +375,40 @@ Deal: <code>{esc(summary.deal_path)}</code>.</p>
 <h2>Parameters</h2><table><tr><th>name</th><th>value</th></tr>{params}</table>
 </body></html>
 """
+
+
+def _socket_base() -> str:
+    """Where the run folder goes: ``$TMPDIR``, unless it is too long for the kernels' IPC socket
+    paths (107 bytes on Linux; the run folder adds about 40), then ``/tmp``."""
+    base = tempfile.gettempdir()
+    if len(os.fsencode(base)) > 60 and os.path.isdir("/tmp"):
+        return "/tmp"
+    return base
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) reached the report run: handled like Ctrl-C (workers and kernels
+    ended, temporary folders removed), then exit 143."""
+
+
+def _on_terminate(signum, frame):  # noqa: ARG001 - a signal handler's signature
+    raise Terminated(signum)
+
+
+def _kill_pool(pool: cf.ProcessPoolExecutor) -> None:
+    """End every worker now (SIGKILL): their kernels follow through their watchdogs."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.join(timeout=5)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
 
 
 def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | os.PathLike[str] = "reports",
@@ -281,8 +420,20 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
 
     Raises :class:`~dealkit.errors.DealDataError` (bad deal), :class:`ParameterError` (an
     undeclared name) or :class:`ReportError` (no such notebook) before anything runs; a notebook
-    that fails is reported in the summary (``summary.ok`` is then ``False``).
+    that fails is reported in the summary (``summary.ok`` is then ``False``). An output folder
+    that cannot take the report (full disk, read-only, no permission) raises
+    :class:`ReportError` naming it; nothing half-written is left.
+
+    ``index.html`` and ``deal-report.html`` (and the pages of the chosen notebooks) of an earlier
+    run are removed when the run starts and written, atomically, only when it ends. SIGINT and
+    SIGTERM end the workers and kernels and remove the run's temporary folders before the
+    exception propagates (:class:`KeyboardInterrupt`, :class:`Terminated`); after a SIGKILL the
+    workers and kernels exit by themselves and the next run reaps the folders
+    (:mod:`dealkit.runguard`).
     """
+    from . import kernels
+    from .runguard import RUN_PREFIX, STAGE_PREFIX, kill_recorded, make_private_dir, reap, reap_stale_temp_files
+
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
     parameters = dict(parameters or {})
@@ -295,51 +446,68 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     # default: one more worker than cores: a worker mostly waits while its kernel computes
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets the kernel's debugger warning
-    kernel = None
-    if jobs == 1 and not fresh_kernels:
-        # one process: start its kernel now, so it boots while papermill is imported and the
-        # parameters are checked (its log stays in a temporary folder until out_dir exists)
-        kernel = WarmKernel(None, start_timeout)
-        kernel.start(paths[0].parent)
+
+    handlers = {}
+    run_dir = stage = kernel = pool = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                handlers[sig] = signal.signal(sig, _on_terminate)
+        base = _socket_base()
+        reap(*{tempfile.gettempdir(), base})
+        run_dir = make_private_dir(base, RUN_PREFIX)
+        kernels.configure(run_dir, os.getpid())
+        if jobs == 1 and not fresh_kernels:
+            # one process: start its kernel now, so it boots while papermill is imported and the
+            # parameters are checked (its log stays in the run folder until out_dir exists)
+            kernel = WarmKernel(None, start_timeout)
+            kernel.start(paths[0].parent)
         plan = plan_parameters(paths, parameters, {"deal_path": str(deal_file), "output_dir": str(out)})
-        out.mkdir(parents=True, exist_ok=True)
-    except BaseException:
-        if kernel is not None:
-            kernel.close()
-        raise
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
-              f"{started.isoformat(timespec='seconds')} UTC by dealkit")
-    tasks = plan
-
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
-    results: dict[Path, NotebookResult] = {}
-    log_dir = out / "ipynb"
-    if jobs == 1:
+        validate_parameters(parameters, deal)  # every value, as its notebook will parse it
         try:
+            out.mkdir(parents=True, exist_ok=True)
+            _safe_mkdir(out / "ipynb")
+            reap(out)
+            reap_stale_temp_files(out)
+            stage = make_private_dir(out, STAGE_PREFIX)
+            # an earlier run's index and combined report go now: until this run ends there is
+            # none, so nothing of an earlier run is ever linked as this run's
+            for stale in [out / "index.html", out / "deal-report.html", *(out / f"{p.stem}.html" for p in paths)]:
+                stale.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ReportError(f"{out}: cannot write the report there ({exc.strerror})") from None
+        for p in paths:
+            if "output_dir" in plan[p]:
+                plan[p]["output_dir"] = str(stage / f"data-{p.stem}")
+        logging.getLogger("papermill").setLevel(logging.WARNING)
+        banner = (f"{deal.deal.name.value} · deal file {deal_file.name} · generated "
+                  f"{started.isoformat(timespec='seconds')} UTC by dealkit")
+
+        from tqdm import tqdm
+
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
+        results: dict[Path, NotebookResult] = {}
+        log_dir = out / "ipynb"
+        if jobs == 1:
             if kernel is not None:
                 kernel.log_dir = log_dir  # later kernels (after a failure) log beside the notebooks
             _warm_in_background()
             for p in paths:
                 bar.set_postfix_str(p.stem)
-                results[p] = run_notebook(p, out, tasks[p], banner, execution_timeout, start_timeout, kernel)
+                results[p] = run_notebook(p, out, plan[p], banner, execution_timeout, start_timeout, kernel, stage)
                 bar.update(1)
-        finally:
-            if kernel is not None:
-                kernel.close()
-    else:
-        _warm_imports()
-        # fork the workers before any thread starts here; each worker starts its kernel and warms
-        # its exporter
-        init = (_warm_in_background, ()) if fresh_kernels else (_init_worker, (log_dir, paths[0].parent, start_timeout))
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                    initializer=init[0], initargs=init[1]) as pool:
-            futures = {pool.submit(run_notebook, p, out, tasks[p], banner, execution_timeout, start_timeout): p
-                       for p in paths}
+        else:
+            _warm_imports()
+            # fork the workers before any thread starts here; each worker guards itself, starts
+            # its kernel and warms its exporter
+            root = os.getpid()
+            init = ((_init_fresh_worker, (root, str(run_dir))) if fresh_kernels else
+                    (_init_worker, (log_dir, paths[0].parent, start_timeout, root, str(run_dir))))
+            pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                          initializer=init[0], initargs=init[1])
+            futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
+                                   None, stage): p for p in paths}
             for fut in cf.as_completed(futures):
                 p = futures[fut]
                 try:
@@ -348,15 +516,50 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                     results[p] = NotebookResult(p.stem, p.stem, False, 0.0, None, None, error=_error_text(exc))
                 bar.set_postfix_str(p.stem)
                 bar.update(1)
-    bar.close()
-    ordered = [results[p] for p in paths]
-    summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
-                            failures=[r for r in ordered if not r.ok])
-    _write_combined(summary)
-    summary.seconds = time.perf_counter() - t0
-    summary.index = out / "index.html"
-    write_atomic(summary.index, _index_html(summary))
-    return summary
+            pool.shutdown(wait=True)
+            pool = None
+        bar.close()
+        ordered = [results[p] for p in paths]
+        disk = next((r.disk_error for r in ordered if r.disk_error), None)
+        if disk:
+            raise ReportError(f"cannot write the report: {disk} (no half-written file is left)")
+        summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
+                                failures=[r for r in ordered if not r.ok])
+        try:
+            _write_combined(summary)
+            summary.seconds = time.perf_counter() - t0
+            summary.index = out / "index.html"
+            write_atomic(summary.index, _index_html(summary))
+        except OSError as exc:
+            for written in (out / "deal-report.html", out / "index.html"):
+                written.unlink(missing_ok=True)
+            raise ReportError(f"{exc.filename or out}: cannot write the report ({exc.strerror}); "
+                              "no half-written file is left") from None
+        return summary
+    except BaseException as exc:
+        if pool is not None:
+            _kill_pool(pool)
+        if isinstance(exc, KeyboardInterrupt):
+            # the kernel client's pending task dies with its kernel: asyncio would log its
+            # "exception was never retrieved" at exit, a traceback after the clean message
+            logging.getLogger("asyncio").disabled = True
+        raise
+    finally:
+        if kernel is not None:
+            try:
+                kernel.close()
+            except BaseException:  # noqa: BLE001 - an interrupted shutdown: the kill below ends it
+                pass
+        if run_dir is not None:
+            kill_recorded(run_dir)  # any worker or kernel of this run still alive
+            shutil.rmtree(run_dir, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+            # a worker killed in the middle of an atomic write leaves its temporary file
+            reap_stale_temp_files(out)
+        kernels.configure(None, None)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 def _write_combined(summary: ReportSummary) -> None:
@@ -365,7 +568,7 @@ def _write_combined(summary: ReportSummary) -> None:
     if not good:
         return
     sections = [(f"sec-{r.name}", r.title, r.html.read_text(encoding="utf-8")) for r in good]
-    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(r.error or '')})</li>"
+    failed = "".join(f"<li>{html.escape(r.title)}: failed in this run ({html.escape(_strip_paths(r.error or ''))})</li>"
                      for r in summary.failures)
     preface = ("<p>The whole deal report in one self-contained file: open it in any browser, offline.</p>"
                + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else ""))

@@ -7,12 +7,24 @@ Report runs build none of these (a report has no kernel, so callbacks could neve
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
 __all__ = ["findings_explorer"]
 
+
+
+def _safe(fig):
+    """The figure with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
+    labels from the deal file or the instructions stay text in the widget too."""
+    import plotly.graph_objects as go
+
+    from .export import sanitize_figure
+
+    return go.Figure(sanitize_figure(fig.to_dict()))
 
 def findings_explorer(result: Review) -> w.VBox:
     """Filter the review findings by severity and kind; the table redraws on every change."""
@@ -50,7 +62,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
-    chart = go.FigureWidget(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed))
+    chart = go.FigureWidget(_safe(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed)))
 
     def redraw(*_):
         try:
@@ -62,7 +74,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
                         + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
-        new = sankey_figure(rows, escrowed)
+        new = _safe(sankey_figure(rows, escrowed))
         with chart.batch_update():
             chart.data[0].node.label = new.data[0].node.label
             chart.data[0].link.update(new.data[0].link)
@@ -125,7 +137,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     who = w.Dropdown(options=parties, value="(all)", description="party")
     date = w.DatePicker(value=as_of, description="as of")
     table = w.HTML()
-    chart = go.FigureWidget(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of))
+    chart = go.FigureWidget(_safe(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of)))
 
     def redraw(*_):
         if date.value is None:
@@ -135,7 +147,8 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
         frame = calendar_frame(deal, triggered, party)
         table.value = f"<p>{len(frame)} obligations</p>" + frame.to_html(index=False)
         keep = set(frame["obligation"]) if party else None
-        fresh = obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep], date.value)
+        fresh = _safe(obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep],
+                                           date.value))
         with chart.batch_update():
             chart.data = []
             for trace in fresh.data:
@@ -189,7 +202,7 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
             for s in schedules.values()) + (
             f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
             f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
-        fresh = total_service_figure(list(schedules.values()))
+        fresh = _safe(total_service_figure(list(schedules.values())))
         with chart.batch_update():
             chart.data = []
             for trace in fresh.data:

@@ -68,3 +68,14 @@ def test_report_into_an_unwritable_place_is_a_clear_error(tmp_path):
     proc = run_cli("report", "--notebook", "00_overview", "--out", str(blocker / "reports"))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and str(blocker) in proc.stderr
+
+
+def test_report_refuses_a_broken_notebook_and_bad_options(tmp_path):
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    (nbdir / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    proc = run_cli("report", "--notebook-dir", str(nbdir), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "broken.ipynb: not a readable notebook" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "o").exists()
+    proc = run_cli("report", "--timeout", "-5", "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "--timeout: must be at least 1 second (got -5)" in proc.stderr

@@ -154,7 +154,7 @@ def test_many_errors_are_summarised(write_deal):
             d["notes"][key]["face"]["value"] = "-1.00"
         d["escrow"]["expense_cap"]["value"] = "-1.00"
         d["escrow"]["closing_payment"]["value"] = "-1.00"
-    with pytest.raises(DealDataError, match=r"and 1 more errors") as info:
+    with pytest.raises(DealDataError, match=r"and 5 more errors") as info:
         load_deal(write_deal(edit))
     assert info.value.field == "notes.revolving.face.value"
 
@@ -195,5 +195,5 @@ def test_bad_prime_file(tmp_path, body, expected):
 
 
 def test_missing_prime_file(tmp_path):
-    with pytest.raises(DealDataError, match="cannot read the prime-rate file"):
+    with pytest.raises(DealDataError, match="no such prime-rate file"):
         load_prime(tmp_path / "none.csv")

@@ -47,20 +47,30 @@ def test_edge_parameters_run(tmp_path, notebook, params, expected):
 @pytest.mark.parametrize("notebook, param, message", [
     ("02_escrow", 'instructions=[{"payee": "A", "amount": "99000000.00"}]', "over-allocated"),
     ("02_escrow", "instructions=not json", "instructions: not valid JSON"),
-    ("02_escrow", "scenario=meteor_strike", "unknown scenario 'meteor_strike'"),
+    ("02_escrow", "scenario=meteor_strike", "parameter scenario: expected one of"),
     ("02_escrow", "agent_fee=-5", "parameter agent_fee: must not be negative"),
     ("02_escrow", "hold_days=-1", "parameter hold_days: must be at least 0"),
     ("03_option", "fmv=-0.01", "parameter fmv: must not be negative"),
-    ("03_option", "reading=generous", "reading must be one of literal, post_issuance"),
+    ("03_option", "reading=generous", "parameter reading: expected one of literal, post_issuance"),
     ("03_option", "as_of=yesterday", "parameter as_of: expected an ISO date"),
     ("04_obligations", "events=/nonexistent/events.yaml", "no such events file"),
     ("01_notes", "margin=150%", "parameter margin: a rate must lie between 0 and 1"),
-    ("01_notes", "rounding=weekly", "rounding must be 'period' or 'daily'"),
-    ("01_notes", "option_holder=gryphon", "parameter option_holder: one of laurus, gssf, excluded or deal"),
+    ("01_notes", "rounding=weekly", "parameter rounding: expected one of period, daily"),
+    ("01_notes", "option_holder=gryphon", "parameter option_holder: expected one of laurus, gssf, excluded"),
+    ("05_risk", "volatility=nan", "parameter volatility"),
+    ("05_risk", "model=heston", "parameter model: expected one of gbm, bootstrap, csv"),
+    ("05_risk", "price_csv=/nonexistent.csv", "price_csv"),
     ("04_obligations", "events=moonlanding", "no such events file"),
 ])
 def test_bad_parameters_fail_clearly(tmp_path, notebook, param, message):
+    """A value the runner can check is refused before anything runs (exit 2, one line on stderr);
+    one only the notebook can judge (an over-allocation) fails that notebook (exit 1)."""
     proc = run_cli("report", "--notebook", notebook, "--out", str(tmp_path), "-p", param)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert message in proc.stdout
+    if message == "over-allocated":
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert message in proc.stdout
+    else:
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
     assert not (tmp_path / f"{notebook}.html").exists()

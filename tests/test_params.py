@@ -60,3 +60,63 @@ def test_parse_assignments():
         parse_assignments(["1bad=2"])
     with pytest.raises(ParameterError, match="given twice"):
         parse_assignments(["a=1", "a=2"])
+
+
+# ------------------------------------------------------------------ before a report runs -----
+def test_validate_parameters_before_a_run():
+    from dealkit.loader import load_deal
+    from dealkit.params import validate_parameters
+
+    deal = load_deal()
+    validate_parameters({"margin": "deal", "default_date": "", "events": "history", "party": "<anything>",
+                         "reading": "literal", "instructions": "default", "outstanding": "deal"}, deal)
+    cases = [
+        ({"demand_date": "2008-01-01", "default_date": "2008-01-31"}, "parameter demand_date: the demand falls before"),
+        ({"term_b_maturity": "2005-01-01"}, "parameter term_b_maturity: not after the closing date"),
+        ({"first_amortization": "2005-02-30"}, "parameter first_amortization: not a date of the calendar"),
+        ({"rounding": "sometimes"}, "parameter rounding: expected one of period, daily"),
+        ({"scenario": "<script>"}, "parameter scenario: expected one of"),
+        ({"agent_fee": "1e400"}, "parameter agent_fee:"),
+        ({"instructions": "[" * 5000}, "parameter instructions:"),
+        ({"instructions": "not json"}, "parameter instructions:"),
+        ({"events": "/dev/zero"}, "parameter events: /dev/zero: not a regular file"),
+        ({"party": "x" * 100_000}, "parameter party: longer than"),
+    ]
+    for values, expected in cases:
+        with pytest.raises(ParameterError) as info:
+            validate_parameters(values, deal)
+        message = str(info.value)
+        assert message.startswith(expected), message
+        assert len(message) < 400 and "\n" not in message, message
+
+
+def _hostile_values():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.text(max_size=40), st.sampled_from([
+        "1e400", "9" * 40, "١٢٣", "²", "2005-02-30", "-0", "nan", "inf", "deal", "", " ", "%", "150%", "1,000",
+        "[" * 2000, '[{"payee": "A", "amount": "1e9"}]', '{"a": 1}', "/dev/zero", "/", "history", "\x00", "\n"]))
+
+
+def test_validate_parameters_fuzz_only_parameter_errors():
+    """Any name and any value: accepted, or one ParameterError line naming the parameter."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from conftest import full_or
+    from dealkit.loader import load_deal
+    from dealkit.params import _parsers, validate_parameters
+
+    deal = load_deal()
+    names = st.sampled_from(sorted(_parsers()) + ["instructions", "events", "party"])
+
+    @settings(max_examples=full_or(300, 5000), deadline=None)
+    @given(values=st.dictionaries(names, _hostile_values(), min_size=1, max_size=4))
+    def run(values):
+        try:
+            validate_parameters(values, deal)
+        except ParameterError as exc:
+            message = str(exc)
+            assert message.startswith("parameter ") and "\n" not in message and len(message) < 600, message
+
+    run()

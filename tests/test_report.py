@@ -107,12 +107,12 @@ def test_interactive_parameter_runs_under_papermill(tmp_path):
     assert "interactive" in html  # the parameter is shown in the injected-parameters record
 
 
-def test_bad_parameter_value_fails_that_notebook_clearly(tmp_path):
-    proc = run_cli("report", "--notebook", "00_overview", "-p", "interactive=maybe", "--out", str(tmp_path))
-    assert proc.returncode == 1
-    assert "parameter interactive: expected true or false (got 'maybe')" in proc.stdout
-    assert not (tmp_path / "00_overview.html").exists()
-    assert (tmp_path / "ipynb" / "00_overview.ipynb").exists()
+def test_bad_parameter_value_is_refused_before_running(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("report", "--notebook", "00_overview", "-p", "interactive=maybe", "--out", str(out))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "dealkit report: parameter interactive: expected true or false (got 'maybe')"
+    assert not out.exists()  # nothing ran, nothing was written
 
 
 def _write_nb(path: Path, source: str) -> None:
