@@ -42,11 +42,11 @@ ALLOWED: dict[Decimal, str] = {
 }
 
 
-#: Float literals of the presentation modules (plotly layout and ipywidgets slider settings) that
-#: equal a deal value by coincidence: positions in plotly's paper coordinates, arrow sizes,
-#: slider steps. The rule modules compute with Decimal and Fraction only, so a float is never a
-#: term there; a float anywhere else, or any other literal in these modules, is still checked.
-PRESENTATION_FLOATS: dict[tuple[str, Decimal], str] = {
+#: Bare numbers (not ``Decimal``/``Fraction``/``date`` of a constant) that equal a deal value by
+#: coincidence, per module: plotly layout positions, slider steps, numerical constants of the
+#: float engines. Rule modules compute terms with Decimal and Fraction only; any other literal, in
+#: these modules too, is still checked. Each entry says what the number is.
+COINCIDENCES: dict[tuple[str, Decimal], str] = {
     ("charts.py", Decimal("0.5")): "half a unit: the centre of a node in the state diagram, axis padding",
     ("charts.py", Decimal("1.2")): "plotly arrowsize of the state diagram's arrows",
     ("charts.py", Decimal("1.15")): "plotly paper y of the buttons above a chart",
@@ -55,6 +55,17 @@ PRESENTATION_FLOATS: dict[tuple[str, Decimal], str] = {
     ("widgets.py", Decimal("0.05")): "log10 step of the FMV and conversion-price sliders",
     ("widgets.py", Decimal("0.25")): "step of the margin and floor sliders, in percentage points",
     ("widgets.py", Decimal("0.1")): "low end and step of the price-shock slider (a multiplier of market prices)",
+    ("loader.py", Decimal("0.5")): "a square root (`** 0.5`) in the YAML alias-expansion bound",
+    ("market.py", Decimal("0.5")): "rounding offset and the Ito correction (mu - sigma^2 / 2) of the price paths",
+    ("market.py", Decimal("1E+9")): "bytes per gigabyte in the memory-limit message",
+    ("risk.py", Decimal("1.1")): "the IRR solver's Newton start, log(1 + 10%)",
+    ("risk.py", Decimal("0.5")): "the bisection midpoint of the IRR solver",
+    ("risk.py", Decimal(75)): "the 75th percentile (with the 5th, 25th, 50th and 95th)",
+    ("risk.py", Decimal(10000)): "the default number of simulated price paths (n_paths), not the Series D ratio",
+    ("risk_charts.py", Decimal(75)): "the 25-75% percentile band",
+    ("risk_widgets.py", Decimal("0.02")): "log10 step of the conversion-price slider",
+    ("risk_widgets.py", Decimal("0.05")): "log10 step of the cash-capacity slider and step of the recovery slider",
+    ("05_risk.ipynb", Decimal("0.5")): "a volatility multiplier of the two-way table (0.5, 1.0, 1.5, 2.0)",
 }
 
 
@@ -146,6 +157,11 @@ def literals(tree: ast.AST):
             yield node.lineno, repr(node.value), value
 
 
+def _coincidence(where: str, form: str, value) -> bool:
+    """A bare number listed in :data:`COINCIDENCES` for this module or notebook."""
+    return "(" not in form and (where, value) in COINCIDENCES
+
+
 def offending_literals(values: dict[object, str]) -> list[str]:
     problems = []
     for module in sorted(PACKAGE.glob("*.py")):
@@ -153,8 +169,7 @@ def offending_literals(values: dict[object, str]) -> list[str]:
         for line, form, value in literals(tree):
             if isinstance(value, Decimal) and value in ALLOWED:
                 continue
-            if "." in form and not form.startswith(("Decimal", "Fraction", "date", "dt.", "datetime")) \
-                    and (module.name, value) in PRESENTATION_FLOATS:
+            if _coincidence(module.name, form, value):
                 continue
             if value in values:
                 problems.append(f"dealkit/{module.name}:{line}: {form} repeats deal value "
@@ -201,6 +216,7 @@ def test_no_notebook_code_repeats_a_deal_value():
             if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
                 continue
             for line, form, value in literals(ast.parse("".join(cell["source"]))):
-                if not (isinstance(value, Decimal) and value in ALLOWED) and value in values:
+                if not (isinstance(value, Decimal) and value in ALLOWED) and value in values \
+                        and not _coincidence(path.name, form, value):
                     problems.append(f"{path.name} cell {i} line {line}: {form} repeats deal value {values[value]}")
     assert not problems, "deal values repeated in notebooks:\n" + "\n".join(problems)
