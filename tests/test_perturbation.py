@@ -22,7 +22,7 @@ import yaml
 from conftest import FULL, full_or
 from dealkit.report import run_report
 
-NOTEBOOKS = ("00_overview", "01_notes", "02_escrow", "03_option", "04_obligations")
+NOTEBOOKS = tuple(sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb")))
 
 #: (name, path in the deal file to a cited value, the value it is changed to, the notebooks whose
 #: output must change). A value moves within its assumed range where the deal file gives one;
@@ -50,7 +50,7 @@ TERMS: list[tuple[str, tuple, object, tuple[str, ...]]] = [
     ("rate floor", ("note_terms", "rate_floor"), "0.095", ("01_notes",)),
     ("Term A Monthly Amount", ("note_terms", "term_a_monthly_amount"), "110000.00", ("01_notes",)),
     ("Term A first amortization", ("note_terms", "term_a_first_amortization"), dt.date(2006, 6, 1), ("01_notes",)),
-    ("Fixed Conversion Price", ("note_terms", "fixed_conversion_price"), "0.0400", ("01_notes",)),
+    ("Fixed Conversion Price", ("note_terms", "fixed_conversion_price"), "0.0400", ("01_notes", "05_risk")),
     ("amortization share test", ("note_terms", "amortization_share_test"), "1.25", ("01_notes",)),
     ("Default Payment multiple", ("note_terms", "default_payment_multiple"), "1.25", ("01_notes",)),
     ("default interest", ("note_terms", "default_interest_monthly"), "0.02", ("01_notes",)),
