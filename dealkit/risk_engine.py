@@ -48,7 +48,7 @@ import numpy as np
 from . import notes
 from .errors import ParameterError
 from .market import PRICE_SCALE, Assumption, PricePaths
-from .option import SERIES_D_RATIO, SERIES_D_UNTIL_AUTHORIZED, max_exercisable
+from .option import max_exercisable
 
 __all__ = ["DEFAULT_RULES", "RiskTerms", "risk_terms", "NotePlan", "Plan", "build_plan", "Windows", "windows",
            "NoteResult", "Result", "run", "decimal_reference", "LIMITED_BY"]
@@ -148,6 +148,9 @@ class Plan:
     default_payment: np.ndarray        # per k, cents (notes.default_scenario)
     recovery: np.ndarray               # per k, cents
     capacity: int                      # cents
+    #: Common per Series D preferred share while ``series_d`` (letter of Sept 6, 2005: the deal's
+    #: ``capitalization.series_d_ratio``).
+    series_d_ratio: int = 1
 
 
 def _threshold(test: Decimal, fcp: Fraction) -> int:
@@ -231,9 +234,11 @@ def build_plan(deal, a: notes.NoteAssumptions, terms: RiskTerms | None = None, *
     limit = max_exercisable(outstanding, holder_owns, a.conversion_cap, "literal")
     dd, dem, dprin, dpay, drec = defaults
     funded = sum(_cents(s.face) for s in sched.values())
-    return Plan(a, terms, issue, funded, grid, plans, fcp, limit, authorized < SERIES_D_UNTIL_AUTHORIZED, outstanding,
+    cap_d = deal.capitalization  # the Series D route: the loaded deal's threshold and ratio
+    return Plan(a, terms, issue, funded, grid, plans, fcp, limit, authorized < cap_d.series_d_until_authorized.value,
+                outstanding,
                 tuple(dd), tuple(dem), np.array(dprin, dtype=np.int64), np.array(dpay, dtype=np.int64),
-                np.array(drec, dtype=np.int64), _cents(terms.cash_capacity))
+                np.array(drec, dtype=np.int64), _cents(terms.cash_capacity), cap_d.series_d_ratio.value)
 
 
 # ============================================================================ windows =====
@@ -333,8 +338,8 @@ def _note_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
     capped = shares > plan.limit
     np.minimum(shares, plan.limit, out=shares)
     if plan.series_d:
-        sd = shares // SERIES_D_RATIO
-        shares = sd * SERIES_D_RATIO
+        sd = shares // plan.series_d_ratio
+        shares = sd * plan.series_d_ratio
     else:
         sd = np.zeros_like(shares)
     _guard(int(shares.max(initial=0)) * f_num * 100, f"{p.name} principal credited")
