@@ -106,6 +106,8 @@ def outputs(out_dir: Path, notebook: str) -> list[str]:
         if cell["cell_type"] != "code" or "injected-parameters" in cell["metadata"].get("tags", []):
             continue
         for out in cell.get("outputs", []):
+            if out.get("name") == "stderr":   # kernel noise (e.g. IPython's history database), not a result
+                continue
             if "text" in out:
                 shown.append("".join(out["text"]))
             for mime, data in sorted(out.get("data", {}).items()):
