@@ -205,8 +205,8 @@ def payment_dates(issue: dt.date, maturity: dt.date, convention: str | None = No
     """Interest dates: the first business day of each month after ``issue`` (monthly in arrears,
     an assumption: note_terms.interest_payment), and the maturity date *as paid*: moved by the
     business-day ``convention`` when it is a weekend or U.S. federal holiday (``None``: the
-    embedded deal's ``note_terms.business_day_convention``, ``following``, N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day",
-    interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
+    embedded deal's ``note_terms.business_day_convention``, ``following``, N.Y. Gen. Constr. Law
+    §25-a: "payable on the next succeeding business day", interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
     Saturday 2008-09-06 is paid Monday 2008-09-08, and interest accrues to it."""
     convention = convention or _embedded_deal().note_terms.business_day_convention.value
     final = adjust(maturity, convention, PAYMENT_CALENDAR)
