@@ -2,6 +2,8 @@
 #   make report   every notebook on the embedded deal -> reports/ (HTML, index, deal-report.html)
 #   make test     the whole test suite (installs Debian's chromium for the browser test if missing)
 #   make lab      JupyterLab on notebooks/ in the project's environment
+#   make app      the explorers as a Voila app on localhost:8866 (PORT=N make app)
+#   make export   deal.xlsx, ocf/, CSV and .ics into exports/ (no notebook runs)
 #   make bench    the benchmarks (on demand; not part of the tests)
 # Each target creates and reuses the virtual environment .venv (Python 3.11, pip).
 
@@ -10,12 +12,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dealkit-installed
 
-.PHONY: report test lab bench check chromium clean fuzz
+.PHONY: report test lab bench check chromium libreoffice app export clean fuzz
 
 report: $(STAMP)
 	$(BIN)/dealkit report --out reports
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -26,12 +28,21 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/option_bench.py
 	$(BIN)/python benchmarks/notes_bench.py
 	$(BIN)/python benchmarks/risk_bench.py
+	$(BIN)/python benchmarks/export_bench.py
 
 check: $(STAMP)
 	$(BIN)/dealkit check
 
+# The explorers (notes, escrow, option, ...) as a Voila app: widgets and charts, no code.
+PORT ?= 8866
+app: $(STAMP)
+	$(BIN)/dealkit app --port $(PORT)
+
+export: $(STAMP)
+	$(BIN)/dealkit export --format xlsx,ocf,csv,ics --out exports
+
 # The full property, fuzz and kill runs (the suite runs a sample of each).
-fuzz: $(STAMP) chromium
+fuzz: $(STAMP) chromium libreoffice
 	DEALKIT_FULL=1 $(BIN)/python -m pytest
 
 # The environment is rebuilt when pyproject.toml changes.
@@ -56,5 +67,15 @@ chromium:
 		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
 
+# Debian's LibreOffice Calc (headless) for the workbook test: it recalculates deal.xlsx.
+libreoffice:
+	@if command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's libreoffice-calc-nogui (once)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	else echo "LibreOffice is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
+
 clean:
-	rm -rf $(VENV) reports .pytest_cache
+	rm -rf $(VENV) reports exports .pytest_cache

@@ -1,4 +1,4 @@
-"""``dealkit`` command line: ``dealkit check``, ``dealkit report`` and ``dealkit sweep``.
+"""``dealkit`` command line: ``dealkit check``, ``report``, ``sweep``, ``export`` and ``app``.
 
 Exit codes: 0 success; 1 a notebook failed (the others still ran); 2 bad input (deal file,
 parameter, notebook name), with a one-paragraph message on stderr and no traceback.
@@ -49,6 +49,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="local processes (default: the number of cores)")
     sweep.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                        help="execution timeout per cell (default: 300)")
+
+    export = sub.add_parser("export", help="write the workbook, Open Cap Format, CSV or iCalendar files "
+                                           "(no notebook runs)")
+    export.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
+    export.add_argument("--format", metavar="FORMAT", action="append", default=[],
+                        help="xlsx, ocf, csv or ics; comma-separated or repeated (e.g. --format xlsx,ocf)")
+    export.add_argument("--out", metavar="DIR", default="exports", help="output folder (default: exports)")
+
+    app = sub.add_parser("app", help="serve the explorers as a Voila app on localhost")
+    app.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    app.add_argument("--deal", metavar="PATH", help="deal YAML (default: the embedded data/deal.yaml)")
     return parser
 
 
@@ -70,6 +81,24 @@ def _sweep(args: argparse.Namespace) -> int:
             print(f"scenario {r['scenario']} failed ({params}): {r['error']}")
     print(f"{ok} of {len(rows)} scenarios ok; {args.out}/sweep.html, {args.out}/sweep.csv")
     return 0 if ok == len(rows) else 1
+
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .bundle import export, parse_formats
+    from .loader import load_deal
+
+    formats = parse_formats(args.format)  # an unknown format fails before the deal is read
+    written = export(load_deal(args.deal), args.out, formats)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    return serve(port=args.port, deal_path=args.deal)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -114,7 +143,7 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _check, "report": _report, "sweep": _sweep}[args.command](args)
+        return {"check": _check, "report": _report, "sweep": _sweep, "export": _export, "app": _app}[args.command](args)
     except (DealDataError, ParameterError, ReportError) as exc:
         print(f"dealkit {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -103,6 +103,8 @@ def gbm_assumptions(start_price: str | Decimal = "0.06", volatility: str | float
 
 
 def _finite(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
+    if not str(value).isascii():  # float() would read other scripts' digits ('²', '١')
+        raise ParameterError(f"parameter {name}: expected a number in ASCII digits (got {str(value)[:40]!r})")
     try:
         x = float(str(value).strip())
     except ValueError:
@@ -117,9 +119,11 @@ def _finite(value, name: str, *, positive: bool = False, minimum: float | None =
 
 
 def _positive_decimal(value, name: str) -> Decimal:
+    from .model import _strict_decimal  # the deal file's decimal syntax: ASCII, ≤ 28 digits, no exponent
+
     try:
-        d = Decimal(str(value).strip())
-    except InvalidOperation:
+        d = _strict_decimal(str(value).strip(), "a decimal")
+    except (InvalidOperation, ValueError):
         raise ParameterError(f"parameter {name}: expected a decimal number (got {str(value)[:40]!r})") from None
     if not d.is_finite() or d <= 0:
         raise ParameterError(f"parameter {name}: must be a positive finite number (got {str(value)[:40]!r})")
@@ -128,7 +132,7 @@ def _positive_decimal(value, name: str) -> Decimal:
 
 def _whole(value, name: str) -> int:
     text = str(value).strip().replace(",", "").replace("_", "")
-    if isinstance(value, bool) or not text.isdigit():
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ParameterError(f"parameter {name}: expected a whole number of shares (got {str(value)[:40]!r})")
     return int(text)
 
@@ -217,6 +221,9 @@ class PathMarket(notes.Market):
 
 
 # ============================================================================ CSV =========
+#: The largest price file read (16 MiB: some 500,000 daily rows).
+MAX_PRICE_FILE_BYTES = 16 * 2**20
+
 def load_price_csv(path: str | Path) -> PricePaths:
     """A user's daily path: a CSV with the header ``date,close,volume``, one row per NYSE trading
     day, sorted, no gaps, no duplicates; close a positive dollar amount with at most 6 decimals,
@@ -229,12 +236,13 @@ def load_price_csv(path: str | Path) -> PricePaths:
         shown = "" if value is None else f" (got {str(value)[:40]!r})"
         return MarketDataError(f"{name}: row {row}: {what}{shown}", file=str(path), field=f"row {row}", value=value)
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MarketDataError(f"{name}: no such price file ({path})", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MarketDataError(f"{name}: cannot be read as UTF-8 text ({exc.__class__.__name__})", file=str(path)) from None
+    from .errors import DealDataError
+    from .loader import read_text_file
+
+    try:  # a small regular UTF-8 file: never /dev/zero, a FIFO or a directory; nothing of it echoed
+        text = read_text_file(path, "price file", limit=MAX_PRICE_FILE_BYTES).removeprefix("\ufeff")
+    except DealDataError as exc:
+        raise MarketDataError(str(exc), file=str(path)) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or [c.strip().lower() for c in rows[0]] != ["date", "close", "volume"]:
         raise fail(1, "the header must be date,close,volume", ",".join(rows[0]) if rows else "")

@@ -73,6 +73,8 @@ class ReportSummary:
     combined: Path | None = None
     index: Path | None = None
     failures: list[NotebookResult] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
+    exports_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -85,6 +87,8 @@ class ReportSummary:
                      f"in {self.seconds:.1f} s; index: {self.index}; combined: {self.combined}")
         for r in self.failures:
             lines.append(f"FAILED {r.name}: {r.error}\n  partial executed notebook: {r.ipynb}")
+        if self.exports_note:  # the workbook and OCF exports (dealkit.bundle.report_exports)
+            lines.append(self.exports_note)
         return "\n".join(lines)
 
 
@@ -360,6 +364,9 @@ def _index_html(summary: ReportSummary) -> str:
     extras = sorted({n for r in summary.results if r.ok for n in r.files})  # this run's files only
     files = ("<h2>Data files written by the notebooks</h2><ul>"
              + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in extras) + "</ul>") if extras else ""
+    exported = [os.path.relpath(p, summary.out_dir) for p in summary.exports]
+    files += ("<h2>Exports</h2><ul>" + "".join(f'<li><a href="{esc(n)}">{esc(n)}</a></li>' for n in exported)
+              + "</ul>" if exported else "") + (f"<p>{esc(summary.exports_note)}</p>" if summary.exports_note else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{csp_meta()}<title>dealkit reports</title>
 <style>body{{font:14px sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
@@ -527,6 +534,9 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                                 failures=[r for r in ordered if not r.ok])
         try:
             _write_combined(summary)
+            from .bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
+
+            summary.exports, summary.exports_note = report_exports(deal, out, parameters)
             summary.seconds = time.perf_counter() - t0
             summary.index = out / "index.html"
             write_atomic(summary.index, _index_html(summary))

@@ -13,7 +13,53 @@ import ipywidgets as w
 
 from .review import SEVERITIES, Review
 
-__all__ = ["findings_explorer"]
+__all__ = ["findings_explorer", "LiveChart"]
+
+
+class LiveChart(w.Box):
+    """A plotly chart that redraws by replacing its ``FigureWidget`` with a new one built from the
+    new figure. Editing a displayed FigureWidget sends update messages that plotly's front end
+    sometimes loses (a redraw that never shows; traces removed and re-added race: "indices must be
+    valid indices for gd.data"); a new widget carries its whole figure in its first state."""
+
+    def __init__(self, figure):
+        import plotly.graph_objects as go
+
+        self._go = go
+        super().__init__([go.FigureWidget(figure)])
+
+    @property
+    def figure(self):
+        """The FigureWidget shown now."""
+        return self.children[0]
+
+    @property
+    def data(self):
+        return self.children[0].data
+
+    @property
+    def layout(self):
+        return self.children[0].layout
+
+    #: seconds a replaced FigureWidget lives on before it is closed: closing a widget whose front
+    #: end is still initializing makes anywidget throw ("Failed to initialize model")
+    RETIRE_AFTER = 30.0
+
+    def show(self, figure) -> None:
+        """Show ``figure`` in place of the current chart."""
+        import time
+
+        now = time.monotonic()
+        retired = getattr(self, "_retired", [])
+        keep = []
+        for when, widget in retired:
+            if now - when > self.RETIRE_AFTER:
+                widget.close()
+            else:
+                keep.append((when, widget))
+        keep.append((now, self.children[0]))
+        self._retired = keep
+        self.children = [self._go.FigureWidget(figure)]
 
 
 
@@ -51,7 +97,6 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     import html
     import json
 
-    import plotly.graph_objects as go
 
     from .charts import sankey_figure
     from .escrow import InstructionError, disburse_deal, disbursement_frame, parse_instructions
@@ -62,7 +107,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     status = w.HTML()
     table = w.HTML()
     escrowed = deal.escrow.escrowed_payment.value
-    chart = go.FigureWidget(_safe(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed)))
+    chart = LiveChart(_safe(sankey_figure(disburse_deal(deal, instructions, agent_fee), escrowed)))
 
     def redraw(*_):
         try:
@@ -74,10 +119,7 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
         status.value = (f"<b>Paid out ${total:,.2f}</b> of ${escrowed:,.2f} held: conserved to the cent."
                         + "".join(f"<br><b>Finding:</b> {html.escape(f)}" for f in rows.findings))
         table.value = disbursement_frame(rows).drop(columns=["amount"]).to_html(index=False)
-        new = _safe(sankey_figure(rows, escrowed))
-        with chart.batch_update():
-            chart.data[0].node.label = new.data[0].node.label
-            chart.data[0].link.update(new.data[0].link)
+        chart.show(_safe(sankey_figure(rows, escrowed)))
 
     text.observe(redraw, names="value")
     fee.observe(redraw, names="value")
@@ -89,8 +131,6 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     """Sliders for FMV, shares outstanding and the Holder's shares, and a §10 reading toggle; the
     exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
     from decimal import Decimal
-
-    import plotly.graph_objects as go
 
     from .charts import cap_figure
     from .option import READINGS, cashless_exercisable, exercise_comparison, max_exercisable
@@ -104,7 +144,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     own = w.IntSlider(value=owned, min=0, max=max(owned, out.max // 20), step=1_000_000, description="holder owns")
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading")
     info = w.HTML()
-    chart = go.FigureWidget(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining, cap))
+    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining, cap))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
@@ -112,11 +152,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         info.value = (f"<p>Exercisable now under §10 ({toggle.value}): <b>{y:,}</b> shares</p>"
                       + exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))
                       .to_html(index=False))
-        new = cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining, cap)
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, new.data):
-                trace.y = fresh.y
-            chart.layout.title.text = new.layout.title.text
+        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining, cap))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")
@@ -171,8 +207,6 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
     import html
     from decimal import Decimal
 
-    import plotly.graph_objects as go
-
     from .charts import total_service_figure
     from .notes import (OPTION_HOLDERS, build_schedules, default_option_holder, lender_cash_flows, option_value,
                         xirr)
@@ -185,9 +219,8 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
     holder = w.Dropdown(options=list(OPTION_HOLDERS), value=option_holder or default_option_holder(deal),
                         description="Option in")
     info = w.HTML()
-    chart = go.FigureWidget(total_service_figure([]))
 
-    def redraw(*_):
+    def compute():
         aa = dataclasses.replace(a, margin=Decimal(f"{margin.value:.2f}") / 100, floor=Decimal(f"{floor.value:.2f}") / 100,
                                  fixed_conversion_price=Decimal(f"{fcp.value:.4f}"))
         mm = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
@@ -202,13 +235,13 @@ def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | 
             for s in schedules.values()) + (
             f"<li>Lender XIRR (no default recovery; the Option {html.escape(OPTION_HOLDERS[holder.value])}): "
             f"<b>{'none' if rate is None else f'{rate:.2%}'}</b></li>") + "</ul>"
-        fresh = _safe(total_service_figure(list(schedules.values())))
-        with chart.batch_update():
-            chart.data = []
-            for trace in fresh.data:
-                chart.add_trace(trace)
+        return _safe(total_service_figure(list(schedules.values())))
+
+    chart = LiveChart(compute())
+
+    def redraw(*_):
+        chart.show(compute())
 
     for control in (margin, floor, fcp, shock, holder):
         control.observe(redraw, names="value")
-    redraw()
     return w.VBox([margin, floor, fcp, shock, holder, info, chart])
