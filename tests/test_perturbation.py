@@ -106,10 +106,15 @@ def outputs(out_dir: Path, notebook: str) -> list[str]:
         if cell["cell_type"] != "code" or "injected-parameters" in cell["metadata"].get("tags", []):
             continue
         for out in cell.get("outputs", []):
-            if out.get("name") == "stderr":   # kernel noise (e.g. IPython's history database), not a result
+            if out.get("name") == "stderr":   # kernel noise, not a result
                 continue
             if "text" in out:
-                shown.append("".join(out["text"]))
+                text = "".join(out["text"])
+                # IPython's history database on a reused kernel prints this on stdout: noise
+                text = "".join(line for line in text.splitlines(keepends=True)
+                               if not line.startswith("ERROR! Session/line number was not unique"))
+                if text:
+                    shown.append(text)
             for mime, data in sorted(out.get("data", {}).items()):
                 shown.append(mime + ":" + (data if isinstance(data, str) else json.dumps(data, sort_keys=True)
                                            if not isinstance(data, list) else "".join(data)))
