@@ -170,15 +170,16 @@ def _coincidence(where: str, form: str, value) -> bool:
 
 def offending_literals(values: dict[object, str]) -> list[str]:
     problems = []
-    for module in sorted(PACKAGE.glob("*.py")):
+    for module in sorted(PACKAGE.rglob("*.py")):       # subpackages too
+        name = module.relative_to(PACKAGE).as_posix()
         tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
         for line, form, value in literals(tree):
             if isinstance(value, Decimal) and value in ALLOWED:
                 continue
-            if _coincidence(module.name, form, value):
+            if _coincidence(name, form, value):
                 continue
             if value in values:
-                problems.append(f"dealkit/{module.name}:{line}: {form} repeats deal value "
+                problems.append(f"dealkit/{name}:{line}: {form} repeats deal value "
                                 f"{values[value]}")
     return problems
 
@@ -217,7 +218,11 @@ def test_no_notebook_code_repeats_a_deal_value():
 
     values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
     problems = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    from dealkit.report import NOTEBOOK_DIR
+
+    paths = sorted(Path(NOTEBOOK_DIR).glob("*.ipynb"))
+    assert paths, f"no notebooks in {NOTEBOOK_DIR}"
+    for path in paths:
         for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
             if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
                 continue

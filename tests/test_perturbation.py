@@ -22,7 +22,10 @@ import yaml
 from conftest import FULL, full_or
 from dealkit.report import run_report
 
-NOTEBOOKS = tuple(sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb")))
+from dealkit.report import NOTEBOOK_DIR  # noqa: E402 - where the report runner finds them
+
+NOTEBOOKS = tuple(sorted(p.stem for p in Path(NOTEBOOK_DIR).glob("*.ipynb")))
+assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
 
 #: (name, path in the deal file to a cited value, the value it is changed to, the notebooks whose
 #: output must change). A value moves within its assumed range where the deal file gives one;
