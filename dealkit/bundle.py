@@ -57,7 +57,9 @@ class ExportInputs:
     daily_volume: int = 5_000_000
     price_shock: str = "1"
     term_b_maturity: dt.date | None = dt.date(2008, 1, 31)
-    default_date: dt.date | None = dt.date(2008, 1, 31)
+    #: ``"deal"``: the notice of default of record (``default_demand.notice_date``), as in 01_notes;
+    #: ``None``: no default.
+    default_date: dt.date | str | None = "deal"
     rounding: str = "period"
     agent_fee: str = "0.00"
     instructions: str = "default"
@@ -70,7 +72,13 @@ class ExportInputs:
 
     #: FMVs and outstanding counts of the option-scenario sheet (both §10 readings).
     scenario_fmv: tuple[str, ...] = ("0.00001", "0.0002", "0.002", "0.02", "0.2")
-    scenario_outstanding: tuple[int, ...] = (500_000_000, 1_000_000_000, 2_000_000_000, 5_000_000_000)
+    #: ``None``: the deal file's assumed range of shares outstanding at closing, its double low end
+    #: and its value (500,000,000, 1,000,000,000, 2,000,000,000 and 5,000,000,000 on the deal file).
+    scenario_outstanding: tuple[int, ...] | None = None
+
+    def default_day(self, deal) -> dt.date | None:
+        """The default date in force: ``"deal"`` is the deal's notice of default of record."""
+        return deal.default_demand.notice_date.value if self.default_date == "deal" else self.default_date
 
 
 @dataclass(frozen=True)
@@ -96,15 +104,17 @@ def compute(deal, inputs: ExportInputs = ExportInputs(), prime=None) -> Figures:
     from .params import as_money, as_price
 
     a = notes.assumptions_from_deal(deal)
-    market = notes.Market(as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
-                          shock=as_price(inputs.price_shock, "price_shock"),
-                          outstanding=deal.capitalization.outstanding_at_closing.value,
-                          authorized=deal.capitalization.authorized_at_closing.value)
+    market = notes.Market.for_deal(deal, as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
+                                   shock=as_price(inputs.price_shock, "price_shock"))
+    stop = inputs.default_day(deal)
     schedules = notes.build_schedules(deal, a, market, term_b_maturity=inputs.term_b_maturity,
-                                      stop=inputs.default_date, prime=prime, rounding=inputs.rounding)
+                                      stop=stop, prime=prime, rounding=inputs.rounding)
+    cap_base = deal.capitalization.outstanding_at_closing
+    low, high = cap_base.range or (cap_base.value, cap_base.value)
+    outstanding = inputs.scenario_outstanding or tuple(sorted({low, 2 * low, cap_base.value, high}))
     joint = escrow.parse_instructions(inputs.instructions, deal)
     rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
-    grid = scenario_grid([as_price(f, "scenario_fmv") for f in inputs.scenario_fmv], list(inputs.scenario_outstanding),
+    grid = scenario_grid([as_price(f, "scenario_fmv") for f in inputs.scenario_fmv], list(outstanding),
                          [inputs.holdings], exercise_price=deal.option.exercise_price.value,
                          option_shares=deal.option.shares.value, cap=deal.option.max_exercise_cap.value)
     cash = {}
@@ -241,7 +251,7 @@ def inputs_from_parameters(parameters: Mapping[str, str]) -> tuple[ExportInputs,
         "stock_price": lambda v, n: str(as_price(v, n)), "daily_volume": lambda v, n: as_int(v, n, minimum=0),
         "price_shock": lambda v, n: str(as_price(v, n)),
         "term_b_maturity": lambda v, n: as_date_or_deal(v, n) if str(v).strip() else None,
-        "default_date": lambda v, n: as_date(v, n) if str(v).strip() else None,
+        "default_date": lambda v, n: (as_date_or_deal(v, n) or "deal") if str(v).strip() else None,
         "rounding": lambda v, n: str(v), "agent_fee": lambda v, n: str(as_money(v, n)),
         "instructions": lambda v, n: str(v), "fmv": lambda v, n: str(as_price(v, n)),
         "holdings": lambda v, n: as_int(v, n, minimum=0), "reading": lambda v, n: str(v),

@@ -209,17 +209,19 @@ def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
     return fig
 
 
-def cap_figure(outstanding_values, owned: int, readings: dict, remaining: int) -> go.Figure:
-    """§10: the most shares exercisable now against shares outstanding, one line per reading."""
+def cap_figure(outstanding_values, owned: int, readings: dict, remaining: int, cap) -> go.Figure:
+    """§10: the most shares exercisable now against shares outstanding, one line per reading, under
+    ``cap`` (the loaded deal's ``option.max_exercise_cap``: ``option.deal_terms(deal)["cap"]``)."""
     from .option import max_exercisable
 
     fig = go.Figure()
     for reading in readings:
         fig.add_trace(go.Scatter(x=list(outstanding_values),
-                                 y=[max_exercisable(int(o), owned, reading=reading, remaining=remaining)
+                                 y=[max_exercisable(int(o), owned, cap, reading=reading, remaining=remaining)
                                     for o in outstanding_values], mode="lines", name=reading,
                                  hovertemplate="outstanding %{x:,}<br>%{y:,} shares<extra>" + reading + "</extra>"))
-    fig.update_layout(title=f"§10: shares exercisable now (holder owns {owned:,})", height=380,
+    fig.update_layout(title=f"§10: shares exercisable now under the {(cap * 100).normalize():f}% cap "
+                            f"(holder owns {owned:,})", height=380,
                       xaxis_title="shares outstanding", yaxis_title="shares exercisable",
                       legend={"orientation": "h", "y": -0.25}, margin={"l": 70, "r": 20, "t": 50, "b": 40})
     return fig

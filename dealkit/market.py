@@ -182,14 +182,15 @@ class PricePaths:
             head += f", seed {self.seed}"
         return head + ". " + "; ".join(a.line() for a in self.assumptions.values()) + "."
 
-    def market(self, i: int, outstanding: int, authorized: int, holder_owns: int = 0) -> "PathMarket":
+    def market(self, i: int, outstanding: int, authorized: int, holder_owns: int = 0, **terms) -> "PathMarket":
         """Path ``i`` as a :class:`dealkit.notes.Market` with exact ``Decimal`` closes and each
-        day's volume (the Decimal twin of the engine)."""
+        day's volume (the Decimal twin of the engine). ``terms``: the Series D terms of a loaded
+        deal (``series_d_ratio``, ``series_d_until_authorized``; default the embedded deal's)."""
         closes = {d: Decimal(int(c)).scaleb(-6) for d, c in zip(self.dates, self.closes[i])}
         volumes = {d: int(v) for d, v in zip(self.dates, self.volumes[i])}
         first = closes[self.dates[0]]
         return PathMarket(first, int(self.volumes[i, 0]), closes, outstanding=outstanding, holder_owns=holder_owns,
-                          authorized=authorized, volumes=volumes)
+                          authorized=authorized, volumes=volumes, **terms)
 
     def slice(self, start: int, stop: int) -> "PricePaths":
         return PricePaths(self.dates, self.closes[start:stop], self.volumes[start:stop], self.model, self.assumptions, self.seed)

@@ -280,6 +280,10 @@ class NoteTerms(_Model):
     overadvance_monthly: Cited[Rate]
     advance_rate_receivables: Cited[Rate]
     advance_rate_inventory: Cited[Rate]
+    #: The borrowing base reported at closing (assumed: not in the sources), the revolver's
+    #: default report (dealkit.notes.default_reports).
+    borrowing_base_receivables: Cited[Money]
+    borrowing_base_inventory: Cited[Money]
     #: How a payment or maturity date that is not a business day moves (dealkit.calendar.adjust).
     business_day_convention: Cited[Literal["following", "modified_following", "preceding", "unadjusted"]]
 

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping, Sequence
 
-from .calendar import PAYMENT_CALENDAR, PAYMENT_CONVENTION, add_business_days, add_months, adjust, is_business_day
+from .errors import DealDataError
+from .calendar import PAYMENT_CALENDAR, add_business_days, add_months, adjust, is_business_day
 from .loader import PrimeSeries, load_prime
-from .money import CENT, round_cents
-from .option import SERIES_D_RATIO, SERIES_D_UNTIL_AUTHORIZED, max_exercisable
+from .money import CENT, format_rate, round_cents
+from .option import max_exercisable
 
 __all__ = [
     "NoteAssumptions", "assumptions_from_deal", "contract_rate", "interest_segments", "accrued_interest",
@@ -54,6 +55,26 @@ INTEREST_ROUNDING = ROUND_HALF_UP
 CREDIT_ROUNDING = ROUND_DOWN
 #: The principal back-solved from a demand: to the cent, half-up.
 BACK_SOLVE_ROUNDING = ROUND_HALF_UP
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded_deal():
+    """The embedded deal file (``data/deal.yaml``): the source of every keyword default of this
+    module that is a term of the deal (never a literal in code)."""
+    from .loader import load_deal
+
+    return load_deal()
+
+
+def _from_deal(read):
+    """A dataclass ``default_factory``: ``read(embedded deal)``, evaluated when the object is made."""
+    return lambda: read(_embedded_deal())
+
+
+def _multiple_label(a: "NoteAssumptions") -> str:
+    """The column of the Default Payment's multiple × principal, named by the multiple in force
+    (``"130% of principal"`` on the deal file's 1.30)."""
+    return f"{format_rate(a.default_multiple)} of principal"
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -180,13 +201,14 @@ def business_day_convention(deal) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def payment_dates(issue: dt.date, maturity: dt.date, convention: str = PAYMENT_CONVENTION) -> tuple[dt.date, ...]:
+def payment_dates(issue: dt.date, maturity: dt.date, convention: str | None = None) -> tuple[dt.date, ...]:
     """Interest dates: the first business day of each month after ``issue`` (monthly in arrears,
     an assumption: note_terms.interest_payment), and the maturity date *as paid*: moved by the
-    business-day ``convention`` when it is a weekend or U.S. federal holiday (default
-    ``following``, N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day",
-    interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
+    business-day ``convention`` when it is a weekend or U.S. federal holiday (``None``: the
+    embedded deal's ``note_terms.business_day_convention``, ``following``, N.Y. Gen. Constr. Law
+    §25-a: "payable on the next succeeding business day", interest running to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of
     Saturday 2008-09-06 is paid Monday 2008-09-08, and interest accrues to it."""
+    convention = convention or _embedded_deal().note_terms.business_day_convention.value
     final = adjust(maturity, convention, PAYMENT_CALENDAR)
     out = []
     y, m = issue.year, issue.month
@@ -206,16 +228,39 @@ def payment_dates(issue: dt.date, maturity: dt.date, convention: str = PAYMENT_C
 @dataclass(frozen=True)
 class Market:
     """ATG's stock: a constant close and daily volume, or a date → close path (a missing day
-    takes the last known close), times ``shock``; and the share count for the 4.99% cap and the
-    Series D route."""
+    takes the last known close), times ``shock``; and the share counts for the 4.99% cap and the
+    Series D route.
+
+    Prices and volumes are market data (arguments). The share counts are terms of the deal: left
+    out, each comes from the embedded deal file (``outstanding``: ``capitalization.
+    outstanding_at_closing``, an assumption; ``authorized``: ``capitalization.
+    series_d_until_authorized``, i.e. common is authorized and no Series D substitution applies;
+    ``series_d_ratio`` and ``series_d_until_authorized``: the letter of Sept 6, 2005). Use
+    :meth:`for_deal` to take them from a loaded deal."""
 
     price: Decimal
     volume: int
     closes: Mapping[dt.date, Decimal] = field(default_factory=dict)
     shock: Decimal = Decimal(1)
-    outstanding: int = 2_000_000_000
+    outstanding: int = field(default_factory=_from_deal(lambda d: d.capitalization.outstanding_at_closing.value))
     holder_owns: int = 0
-    authorized: int = SERIES_D_UNTIL_AUTHORIZED
+    authorized: int = field(default_factory=_from_deal(lambda d: d.capitalization.series_d_until_authorized.value))
+    #: Letter of Sept 6, 2005 (Exhibit 4.13): common due to Laurus is issued as Series D preferred,
+    #: one preferred share per ``series_d_ratio`` common, while authorized common is below
+    #: ``series_d_until_authorized``.
+    series_d_ratio: int = field(default_factory=_from_deal(lambda d: d.capitalization.series_d_ratio.value))
+    series_d_until_authorized: int = field(
+        default_factory=_from_deal(lambda d: d.capitalization.series_d_until_authorized.value))
+
+    @classmethod
+    def for_deal(cls, deal, price: Decimal, volume: int, **kwargs) -> "Market":
+        """A market on ``deal``'s share counts: shares outstanding and authorized at closing (both
+        assumed in the deal file) and the Series D terms; ``kwargs`` (``closes``, ``shock``,
+        ``holder_owns``, or a count to override) pass through."""
+        c = deal.capitalization
+        terms = {"outstanding": c.outstanding_at_closing.value, "authorized": c.authorized_at_closing.value,
+                 "series_d_ratio": c.series_d_ratio.value, "series_d_until_authorized": c.series_d_until_authorized.value}
+        return cls(price, volume, **{**terms, **kwargs})
 
     def close(self, day: dt.date) -> Decimal:
         if not self.closes:
@@ -268,11 +313,11 @@ def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market
     limit = max_exercisable(market.outstanding, market.holder_owns, cap, reading)
     why = ""
     if shares > limit:
-        shares, why = limit, "4.99% cap"
+        shares, why = limit, f"{format_rate(cap)} cap"  # the cap in force, e.g. "4.99% cap"
     series_d = 0
-    if market.authorized < SERIES_D_UNTIL_AUTHORIZED:
-        series_d = shares // SERIES_D_RATIO
-        shares = series_d * SERIES_D_RATIO
+    if market.authorized < market.series_d_until_authorized:
+        series_d = shares // market.series_d_ratio
+        shares = series_d * market.series_d_ratio
     credited = (shares * fixed_conversion_price).quantize(CENT, rounding=CREDIT_ROUNDING)
     return Conversion(credited, shares, series_d, why)
 
@@ -392,7 +437,7 @@ def _stock_payment(amount: Decimal, day: dt.date, a: NoteAssumptions, market: Ma
 
 def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
     """Term Note A (inferred: the amortizing note). Interest monthly in arrears; from the first
     amortization date each payment date a Monthly Amount of principal is due, and all that is left
     is due at maturity — also when the first amortization date falls after the maturity (issue 10,
@@ -430,7 +475,7 @@ def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAss
 
 def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
                     prime: PrimeSeries | None = None, rounding: Literal["period", "daily"] = "period",
-                    stop: dt.date | None = None, *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
     """Term Note B (inferred: the bullet note). Interest monthly; at maturity (paid on the business
     day ``convention`` gives) the holder converts what is due when the 5-day average close is at
     least ``maturity_conversion_test`` × FCP, within ``maturity_volume_cap`` of 22-day dollar volume
@@ -487,7 +532,7 @@ def _check_reports(limit: Decimal, events: Sequence[BorrowingBase], issue: dt.da
 def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions,
                       reports: Sequence[BorrowingBase], prime: PrimeSeries | None = None,
                       rounding: Literal["period", "daily"] = "period", stop: dt.date | None = None,
-                      *, convention: str = PAYMENT_CONVENTION) -> Schedule:
+                      *, convention: str | None = None) -> Schedule:
     """The Secured Revolving Note with the Minimum Borrowing Note inside it, on the **daily
     balance** (issue 10, item 1).
 
@@ -565,13 +610,16 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
 
 
 # ============================================================================ default ======
-def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal = Decimal("1.30")) -> Decimal:
-    """The Default Payment: ``multiple`` (130%) × outstanding principal + accrued interest + fees
-    (cited to the ATG MBN, public record). The 130% part is rounded to the cent half-up
+def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal | None = None) -> Decimal:
+    """The Default Payment: ``multiple`` (130% in the deal file) × outstanding principal + accrued
+    interest + fees (cited to the ATG MBN, public record: ``note_terms.default_payment_multiple``;
+    ``None`` takes the embedded deal's). The multiple's part is rounded to the cent half-up
     (:data:`INTEREST_ROUNDING`).
 
-    .. math:: DP = \\mathrm{round}(1.30\\,P) + I + F
+    .. math:: DP = \\mathrm{round}(m\\,P) + I + F
     """
+    if multiple is None:
+        multiple = _embedded_deal().note_terms.default_payment_multiple.value
     return _cents(principal * multiple) + interest + fees
 
 
@@ -589,13 +637,16 @@ def apply_payment(payment: Decimal, fees: Decimal, interest: Decimal, principal_
     return out
 
 
-def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal = Decimal("0.015")) -> Decimal:
+def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal | None = None) -> Decimal:
     """Default interest: ``monthly`` × 12 per year on the principal, ACT/360, from ``start`` to
-    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption), rounded once
+    ``end`` (the Laurus form adds 1.5% per month; ATG's figure is an assumption,
+    ``note_terms.default_interest_monthly``; ``None`` takes the embedded deal's), rounded once
     half-up (:data:`INTEREST_ROUNDING`).
 
     .. math:: I_d = \\mathrm{round}(P \\cdot 12\\,m \\cdot days / 360)
     """
+    if monthly is None:
+        monthly = _embedded_deal().note_terms.default_interest_monthly.value
     days = (end - start).days
     if days < 0:
         raise ValueError(f"end {end} is before start {start}")
@@ -604,7 +655,7 @@ def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: 
 
 def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
                       default_dates: Sequence[dt.date | None] = (None,), fee_rates: Sequence[Decimal] = (ZERO,),
-                      prime: PrimeSeries | None = None, max_principal: Decimal = Decimal("12000000.00"),
+                      prime: PrimeSeries | None = None, max_principal: Decimal | None = None,
                       principal_rounding: str = BACK_SOLVE_ROUNDING, months_from: dt.date | None = None):
     """Which outstanding principal balances are consistent with a demand, under the assumptions.
 
@@ -619,9 +670,13 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
     :func:`dealkit.calendar.add_months`, keeping month ends (31 January 2008 − 1 month = 31
     December; − 11 months = 28 February 2007). With no unpaid months, no default interest and no
     fees, ``P = round(demand / 1.30)`` exactly. Returns a table, one row per combination, flagging
-    balances above ``max_principal`` (more than the facility) as inconsistent. The answer is the
-    range, not one number."""
+    balances above ``max_principal`` (more than the facility: ``None`` takes the embedded deal's
+    :meth:`~dealkit.model.Deal.facility_total`) as inconsistent. The answer is the range, not one
+    number."""
     import pandas as pd
+
+    if max_principal is None:
+        max_principal = _embedded_deal().facility_total()
 
     anchor = months_from or due
     rows = []
@@ -638,7 +693,7 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
                 rows.append({"months of interest unpaid": months, "interest from": start,
                              "default interest from": ddate or "none",
                              "fees (% of principal)": f"{fee * 100:.1f}%", "principal": p,
-                             "130% of principal": _cents(p * a.default_multiple), "interest": interest,
+                             _multiple_label(a): _cents(p * a.default_multiple), "interest": interest,
                              "fees": _cents(p * fee), "total (rounding ±1¢ a part)": parts,
                              "consistent": bool(0 < p <= max_principal)})
     return pd.DataFrame(rows)
@@ -734,7 +789,9 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
     - optionally a default recovery (+) on ``recovery_date``.
 
     A schedule cut at a default date (``stop=``) contributes the draws up to that date. ``funded``
-    (the Escrowed Payment) bounds what is lent at ``closing``: more is refused.
+    (the Escrowed Payment, FEA §1.1(d)) bounds what is lent at ``closing``: more is refused with a
+    :class:`~dealkit.errors.DealDataError` naming the field (a deal file whose note faces exceed
+    its Escrowed Payment).
     """
     if option_holder not in OPTION_HOLDERS:
         raise ValueError(f"option_holder must be one of {', '.join(OPTION_HOLDERS)} (got {option_holder!r})")
@@ -756,7 +813,9 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
                               f"{s.note}: {r['shares']:,} shares at market"))
     lent_at_closing = -sum((amt for d, amt, w in flows if d == closing and amt < 0), ZERO)
     if lent_at_closing > funded:
-        raise ValueError(f"the schedules lend {lent_at_closing} at closing, more than the {funded} funded")
+        raise DealDataError(f"deal file: escrow.escrowed_payment.value: the notes lend {lent_at_closing:,.2f} at closing, "
+                            f"more than the {funded:,.2f} escrowed (FEA §1.1(d); Schedule A)",
+                            field="escrow.escrowed_payment.value", value=str(funded))
     if option_holder == "laurus" and option is not None:
         flows.append((closing, option, "the Option at intrinsic value (option_holder = laurus)"))
     if recovery is not None and recovery_date is not None:
@@ -787,11 +846,13 @@ def xirr(flows: Sequence[tuple[dt.date, Decimal, str]]) -> float | None:
 
 # ============================================================================ the whole deal
 def default_reports(deal) -> list[BorrowingBase]:
-    """The revolver as funded at closing: the $7,000,000 line drawn in full through the escrow
-    (the Escrowed Payment equals the facility), against an assumed borrowing base of $6,000,000
-    receivables and $4,000,000 inventory (not in the sources)."""
-    return [BorrowingBase(deal.deal.closing_date.value, Decimal("6000000.00"), Decimal("4000000.00"),
-                          deal.notes["revolving"].face.value)]
+    """The revolver as funded at closing: the line (``notes.revolving.face``, $7,000,000) drawn in
+    full through the escrow (the Escrowed Payment equals the facility), against the borrowing base
+    the deal file assumes (``note_terms.borrowing_base_receivables`` and
+    ``borrowing_base_inventory``: not in the sources; $6,000,000 and $4,000,000 by default)."""
+    t = deal.note_terms
+    return [BorrowingBase(deal.deal.closing_date.value, t.borrowing_base_receivables.value,
+                          t.borrowing_base_inventory.value, deal.notes["revolving"].face.value)]
 
 
 def build_schedules(deal, a: NoteAssumptions, market: Market, reports: Sequence[BorrowingBase] | None = None,
@@ -936,7 +997,16 @@ def assumptions_frame(deal, a: NoteAssumptions, overrides: Mapping[str, object] 
                      "range seen": (f"{_term_text(name, cited.range[0])} – {_term_text(name, cited.range[1])}"
                                     if cited.range else ""),
                      "source": deal.cite(cited.source)})
+    for key in _DEAL_ONLY_TERMS:  # used as the deal file gives them (no parameter changes them)
+        cited = getattr(deal.note_terms, key)
+        rows.append({"term": key, "in this run": str(cited.value), "set by": "deal file",
+                     "deal file": str(cited.value), "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
+                     "source": deal.cite(cited.source)})
     return pd.DataFrame(rows)
+
+
+#: note_terms used as the deal file gives them: the revolver's borrowing base at closing.
+_DEAL_ONLY_TERMS = ("borrowing_base_receivables", "borrowing_base_inventory")
 
 
 _SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
@@ -1025,7 +1095,7 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
         default_from = (None, scenario.default_date, deal.notes["term_b"].maturity.value)
     first = {"principal": "this run's default scenario", "months of interest unpaid": "since the last payment",
              "default interest from": scenario.default_date, "principal at default": scenario.principal,
-             "130% of principal": _cents(scenario.principal * a.default_multiple),
+             _multiple_label(a): _cents(scenario.principal * a.default_multiple),
              "contract interest": scenario.accrued_interest, "default interest": scenario.default_interest,
              "fees": scenario.fees, "payment": scenario.payment,
              "difference (demand − payment)": demand - scenario.payment,
@@ -1045,7 +1115,7 @@ def reconcile_demand(deal, a: NoteAssumptions, scenario: DefaultScenario, schedu
                                            + _per_dollar_default(dfrom, due, a))).quantize(CENT, rounding=BACK_SOLVE_ROUNDING)
                 rows.append({"principal": label, "months of interest unpaid": months,
                              "default interest from": dfrom or "none", "principal at default": p,
-                             "130% of principal": _cents(p * a.default_multiple), "contract interest": contract,
+                             _multiple_label(a): _cents(p * a.default_multiple), "contract interest": contract,
                              "default interest": dint, "fees": ZERO, "payment": pay,
                              "difference (demand − payment)": demand - pay,
                              "reproduces": abs(demand - pay) <= tolerance,

@@ -216,7 +216,7 @@ def _parsers() -> dict:
         "margin": _deal_or(as_rate), "floor": _deal_or(as_rate), "monthly_amount": _deal_or(as_money),
         "first_amortization": _deal_or(as_date), "conversion_price": _deal_or(as_price),
         "stock_price": as_price, "price_shock": as_price, "daily_volume": _at_least(0),
-        "term_b_maturity": _deal_or(as_date), "default_date": _empty_or(as_date), "demand_date": as_date,
+        "term_b_maturity": _deal_or(as_date), "default_date": _deal_or(_empty_or(as_date)), "demand_date": _deal_or(as_date),
         "rounding": _choice("period", "daily"),
         "option_holder": _deal_or(_choice(*OPTION_HOLDERS)),
         # 02_escrow
@@ -225,7 +225,7 @@ def _parsers() -> dict:
         # 03_option
         "fmv": as_price, "outstanding": _deal_or(_at_least(1)), "holdings": _at_least(0),
         "reading": _choice(*READINGS), "event_before": _at_least(1), "event_after": _at_least(1),
-        "sell_per_day": _at_least(0), "method": _choice("cash", "cashless"), "as_of": as_date,
+        "sell_per_day": _at_least(0), "method": _choice("cash", "cashless"), "as_of": _deal_or(as_date),
         "default_notice": _empty_or(as_date),
         # 04_obligations
         "promptly_days": _at_least(0),

@@ -263,12 +263,19 @@ def _instrument_names(deal: Deal) -> list[Finding]:
 
 
 def _contradictions(deal: Deal) -> list[Finding]:
+    """Escrow §5.3 contradicts itself; the finding names the two readings that
+    :func:`dealkit.escrow.interest_readings` implements, ``no_interest_payable`` and
+    ``interest_follows_funds``."""
     e = deal.escrow
     if e.interest_bearing_account.value and not e.interest_payable.value:
         return [Finding("contradiction", "medium", "Escrow §5.3 both requires interest and denies it",
-                        f"As written: “{e.interest_bearing_account.as_written}” Reading A: an interest-bearing "
-                        "account whose interest is not paid out to the parties; reading B: no interest at all "
-                        "(“held in a non-interest bearing account”, the likely intent).",
+                        f"As written: “{e.interest_bearing_account.as_written}” Two named readings "
+                        "(dealkit.escrow.INTEREST_READINGS): `no_interest_payable` (the default) — the "
+                        "operative words “nor will interest be payable in connection therewith”: no interest "
+                        "is paid to anyone, and the “nor” marks a dropped “not” (“held in a non-interest "
+                        "bearing account”, the likely intent); `interest_follows_funds` — the first half "
+                        "alone, “shall be held in an interest bearing account”, the interest following the "
+                        "funds to their recipients, against the second half.",
                         (_c(deal, e.interest_bearing_account), _c(deal, e.interest_payable)),
                         ("escrow.interest_bearing_account", "escrow.interest_payable"))]
     return []

@@ -90,7 +90,7 @@ import numpy as np
 from . import notes
 from .errors import ParameterError
 from .market import PRICE_SCALE, Assumption, PricePaths
-from .option import READINGS, SERIES_D_RATIO, SERIES_D_UNTIL_AUTHORIZED, max_exercisable
+from .option import READINGS, max_exercisable
 
 __all__ = ["DEFAULT_RULES", "REVOLVER_RULES", "HOLDER_RULES", "HolderPolicy", "holder_policy", "RiskTerms", "risk_terms", "NotePlan", "Plan", "build_plan", "Windows", "windows",
            "NoteResult", "Result", "run", "decimal_reference", "decimal_policy_schedules", "decimal_flows",
@@ -293,6 +293,9 @@ class Plan:
     revolver: RevolverPlan | None = None
     holder_owns: int = 0
     cap: Fraction = Fraction(0)        # the 4.99% cap as a fraction
+    #: Common per Series D preferred share while ``series_d`` (letter of Sept 6, 2005: the deal's
+    #: ``capitalization.series_d_ratio``).
+    series_d_ratio: int = 1
 
 
 def _threshold(test: Decimal, fcp: Fraction) -> int:
@@ -440,11 +443,12 @@ def build_plan(deal, a: notes.NoteAssumptions, terms: RiskTerms | None = None, *
     dd, dem, dprin, dpay, drec, rprin, rint = defaults
     funded = sum(_cents(s.face) for s in sched.values())
     legacy = h.legacy
-    return Plan(a, terms, issue, funded, grid, plans, fcp, limit, authorized < SERIES_D_UNTIL_AUTHORIZED, outstanding,
+    cap_d = deal.capitalization  # the Series D route: the loaded deal's threshold and ratio
+    return Plan(a, terms, issue, funded, grid, plans, fcp, limit, authorized < cap_d.series_d_until_authorized.value, outstanding,
                 tuple(dd), tuple(dem), np.array(dprin if legacy else rprin, dtype=np.int64),
                 np.array(dpay if legacy else rint, dtype=np.int64), np.array(drec, dtype=np.int64),
                 _cents(terms.cash_capacity), _revolver_plan(rev, grid, issue, terms.revolver) if rev else None,
-                holder_owns, Fraction(a.conversion_cap))
+                holder_owns, Fraction(a.conversion_cap), cap_d.series_d_ratio.value)
 
 
 # ============================================================================ windows =====
@@ -570,8 +574,8 @@ def _note_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
     capped = shares > plan.limit
     np.minimum(shares, plan.limit, out=shares)
     if plan.series_d:
-        sd = shares // SERIES_D_RATIO
-        shares = sd * SERIES_D_RATIO
+        sd = shares // plan.series_d_ratio
+        shares = sd * plan.series_d_ratio
     else:
         sd = np.zeros_like(shares)
     _guard(int(shares.max(initial=0)) * f_num * 100, f"{p.name} principal credited")
@@ -663,9 +667,9 @@ def _policy_rows(plan: Plan, w: Windows):
         limit = _cap_limit(O, H, plan.cap, h.reading)
         capped = shares > limit
         shares = np.minimum(shares, limit)
-        sd = shares // SERIES_D_RATIO if plan.series_d else np.zeros_like(shares)
+        sd = shares // plan.series_d_ratio if plan.series_d else np.zeros_like(shares)
         if plan.series_d:
-            shares = sd * SERIES_D_RATIO
+            shares = sd * plan.series_d_ratio
         return shares, sd, (shares * f_num * 100) // f_den, capped
 
     for k in range(g):

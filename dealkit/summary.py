@@ -27,7 +27,7 @@ __all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS
 #: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.
 NOTES_DEFAULTS: dict[str, str] = {
     "stock_price": "0.06", "price_shock": "1", "daily_volume": "5000000", "term_b_maturity": "2008-01-31",
-    "default_date": "2008-01-31", "demand_date": "2008-02-01", "rounding": "period", "option_holder": "deal",
+    "default_date": "deal", "demand_date": "deal", "rounding": "period", "option_holder": "deal",
 }
 
 #: Where each figure is derived: (page, heading anchor as nbconvert writes it, section title).
@@ -110,22 +110,24 @@ SUMMARY_CSS = """<style>
 def _notes_run(deal, prime, params: Mapping[str, str]):
     """The notes notebook's run (cells "overrides" to "What the lender earned"), default inputs."""
     from . import notes
-    from .params import as_date, as_date_or_deal, as_int, as_price, as_rate
+    from .params import as_date_or_deal, as_int, as_price, as_rate
 
     p = {**NOTES_DEFAULTS, **{k: v for k, v in params.items() if k in NOTES_DEFAULTS}}
     a = notes.assumptions_from_deal(deal)
-    market = notes.Market(as_price(p["stock_price"], "stock_price"), as_int(p["daily_volume"], "daily_volume", minimum=0),
-                          shock=as_price(p["price_shock"], "price_shock"),
-                          outstanding=deal.capitalization.outstanding_at_closing.value,
-                          authorized=deal.capitalization.authorized_at_closing.value)
-    stop = as_date(p["default_date"], "default_date") if p["default_date"] else None
+    market = notes.Market.for_deal(deal, as_price(p["stock_price"], "stock_price"),
+                                   as_int(p["daily_volume"], "daily_volume", minimum=0),
+                                   shock=as_price(p["price_shock"], "price_shock"))
+    stop = ((as_date_or_deal(p["default_date"], "default_date") or deal.default_demand.notice_date.value)
+            if p["default_date"].strip() else None)
+    demand = as_date_or_deal(p["demand_date"], "demand_date") or deal.default_demand.due_date.value
     schedules = notes.build_schedules(deal, a, market,
                                       term_b_maturity=as_date_or_deal(p["term_b_maturity"], "term_b_maturity"),
                                       stop=stop, prime=prime, rounding=p["rounding"])
     holder = notes.parse_option_holder(p["option_holder"], deal)
-    ds = notes.default_scenario(schedules, stop, as_date(p["demand_date"], "demand_date"), a, prime=prime) if stop else None
+    ds = notes.default_scenario(schedules, stop, demand, a, prime=prime) if stop else None
     solve = notes.back_solve_demand(deal.default_demand.amount.value, deal.default_demand.due_date.value, a,
-                                    months_unpaid=(0, 1, 3, 6), default_dates=(None, dt.date(2007, 3, 6), dt.date(2008, 1, 31)),
+                                    months_unpaid=(0, 1, 3, 6), default_dates=(None, deal.notes["term_b"].maturity.value,
+                                                                              deal.default_demand.notice_date.value),
                                     fee_rates=(notes.ZERO, as_rate("2%", "fees")), prime=prime,
                                     max_principal=deal.facility_total())
     flows = notes.lender_cash_flows(list(schedules.values()), market, deal.escrow.escrowed_payment.value,
@@ -266,8 +268,8 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
         ("ATG share price (market data)", fmt.money(market.close(deal.deal.closing_date.value))),
     ]
     inputs = {"stock_price": f"${p['stock_price']}", "daily_volume": fmt.shares(int(p["daily_volume"])),
-              "default_date": fmt.date(p["default_date"]) if p["default_date"] else "none",
-              "demand_date": fmt.date(p["demand_date"])}
+              "default_date": fmt.date(ds.default_date) if ds else "none",
+              "demand_date": fmt.date(ds.demand_date) if ds else "none"}
     exact = {"lender_xirr": lender, "borrower_xirr": borrower, "shares_issued": issued, "dilution": dilution,
              "principal_stock": stock, "principal_cash": cash, "default_payment": ds.payment if ds else None,
              "principal_low": lo, "principal_high": hi, "fully_diluted": ct.total_after}

@@ -176,11 +176,11 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
                               style=_STYLE, layout=_WIDE)
     out = w.IntSlider(value=outstanding, min=min(100_000_000, outstanding), max=max(10_000_000_000, outstanding),
                       step=50_000_000, description="shares outstanding", style=_STYLE, layout=_WIDE)
-    own = w.IntSlider(value=owned, min=0, max=max(500_000_000, owned), step=1_000_000, description="holder owns",
+    own = w.IntSlider(value=owned, min=0, max=max(owned, max(10_000_000_000, outstanding) // 20), step=1_000_000, description="holder owns",
                       style=_STYLE, layout=_WIDE)
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading", style=_STYLE)
     info = w.HTML(layout=w.Layout(min_width="300px", max_width="520px"))
-    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining))
+    chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining, cap))
 
     def redraw(*_):
         y = max_exercisable(out.value, own.value, cap, reading=toggle.value, remaining=remaining)
@@ -191,7 +191,7 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
             f"a cash exercise: <b>{pct(diluted)}</b>; value at FMV {money(fmv_d)} over the Exercise Price: "
             f"<b>{money((fmv_d - strike) * y)}</b></p>"
             + table_html(exercise_comparison(y, fmv_d, strike, cashless_exercisable(y, fmv_d, strike, remaining))))
-        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining))
+        chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining, cap))
 
     for control in (price, out, own, toggle):
         control.observe(redraw, names="value")

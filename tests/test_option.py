@@ -480,8 +480,11 @@ def test_item10_engine_beyond_int64_takes_the_exact_path():
        holdings=st.lists(st.integers(0, 10**24), min_size=1, max_size=3))
 def test_property_item10_engine_exact_at_any_size(fmv, outstanding, holdings):
     g = scenario_grid(fmv, outstanding, holdings)
+    # prices are scaled by 10^k, k their decimals without trailing zeros (at least the strike's 5),
+    # as the engine does: 843.93304650 is 8439330465 units of 10^-7, not 84393304650 of 10^-8
+    k = max([5] + [max(0, -f.normalize().as_tuple().exponent) for f in fmv])
     assert g.exact_path == (max(max(outstanding) * 499, max(holdings) * 10_000,
-                                op.OPTION_SHARES * max(int(f * 10**8) for f in fmv) + 10**8) >= INT64_SAFE) or g.exact_path
+                                op.OPTION_SHARES * max(int(f * 10**k) for f in fmv) + 10**k) >= INT64_SAFE) or g.exact_path
     for i, j, k, r in itertools.product(range(len(fmv)), range(len(outstanding)), range(len(holdings)), range(2)):
         assert _engine_point(g, i, j, k, r) == _decimal_twin(fmv[i], outstanding[j], holdings[k], g.readings[r])
 

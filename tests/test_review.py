@@ -151,3 +151,14 @@ def test_parallel_lender_record_refuses_unknown_keys(write_deal):
         d["parallel_lender"]["rate"] = {"value": "0.12", "assumed": "x"}
     with pytest.raises(DealDataError, match="parallel_lender"):
         load_deal(write_deal(extra))
+
+
+def test_escrow_5_3_finding_names_the_implemented_readings():
+    """The §5.3 finding speaks of the readings dealkit.escrow implements, by their names."""
+    from dealkit.escrow import INTEREST_READINGS
+
+    (finding,) = review(load_deal()).by_kind("contradiction")
+    for name in INTEREST_READINGS:
+        assert f"`{name}`" in finding.detail
+    assert "reading a" not in finding.detail.lower() and "reading b" not in finding.detail.lower()
+    assert "nor will interest be payable in connection therewith" in finding.detail

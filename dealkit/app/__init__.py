@@ -46,11 +46,9 @@ def _notes(deal, inputs: ExportInputs):
     from ..widgets import notes_explorer
 
     a = notes.assumptions_from_deal(deal)
-    market = notes.Market(as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
-                          shock=as_price(inputs.price_shock, "price_shock"),
-                          outstanding=deal.capitalization.outstanding_at_closing.value,
-                          authorized=deal.capitalization.authorized_at_closing.value)
-    return notes_explorer(deal, a, market, inputs.term_b_maturity, inputs.default_date)
+    market = notes.Market.for_deal(deal, as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
+                                   shock=as_price(inputs.price_shock, "price_shock"))
+    return notes_explorer(deal, a, market, inputs.term_b_maturity, inputs.default_day(deal))
 
 
 def _escrow(deal, inputs: ExportInputs):
