@@ -20,21 +20,60 @@ _STYLE = {"description_width": "initial"}
 _WIDE = w.Layout(width="460px")
 
 
+def _plain(value):
+    """A plotly property value as plain JSON-comparable Python (arrays become lists)."""
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
+
+
+def _changes(old: dict, new: dict, prefix: str = "") -> dict:
+    """The property paths (``"link.value"``) whose values differ from ``old`` to ``new``: nested
+    objects (a Sankey's ``link``/``node``, a ``marker``) are diffed key by key, never replaced whole;
+    a property ``old`` has and ``new`` lacks is reset to ``None``."""
+    out = {}
+    for key in set(old) | set(new):
+        if key in ("type", "uid"):
+            continue
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out.update(_changes(a, b, f"{prefix}{key}."))
+        elif a != b:
+            out[f"{prefix}{key}"] = b
+    return out
+
+
 class LiveChart(w.Box):
-    """A plotly chart that redraws by replacing its ``FigureWidget`` with a new one built from the
-    new figure. Editing a displayed FigureWidget sends update messages that plotly's front end
-    sometimes loses (a redraw that never shows; traces removed and re-added race: "indices must be
-    valid indices for gd.data"); a new widget carries its whole figure in its first state."""
+    """A plotly ``FigureWidget`` that redraws in place: :meth:`show` sends only the properties that
+    changed, in one ``batch_update`` (one restyle + one relayout message), with the trace count
+    fixed (a figure with fewer traces hides the rest: ``visible=False`` and empty data; more
+    traces than ever shown are appended once, outside the batch).
+
+    Why in-place edits used to be lost: ``chart.data = []`` followed by ``add_trace`` inside one
+    ``batch_update`` sends a delete and adds that plotly's front end applies out of order ("indices
+    must be valid indices for gd.data"), and assigning a whole ``link``/``node`` dict to a Sankey
+    replaces nested objects the front end then redraws from stale state. Neither happens here:
+    traces are never deleted, and nested properties are set path by path (``link.value``)."""
 
     def __init__(self, figure):
         import plotly.graph_objects as go
 
         self._go = go
         super().__init__([go.FigureWidget(figure)])
+        self._shown = [_plain(t.to_plotly_json()) for t in self.children[0].data]
+        self._shown_layout = self._layout_json(self.children[0].layout)
+
+    @staticmethod
+    def _layout_json(layout) -> dict:
+        d = _plain(layout.to_plotly_json())
+        d.pop("template", None)  # the same theme on every redraw; never re-sent
+        return d
 
     @property
     def figure(self):
-        """The FigureWidget shown now."""
+        """The FigureWidget shown (always the same one)."""
         return self.children[0]
 
     @property
@@ -45,26 +84,36 @@ class LiveChart(w.Box):
     def layout(self):
         return self.children[0].layout
 
-    #: seconds a replaced FigureWidget lives on before it is closed: closing a widget whose front
-    #: end is still initializing makes anywidget throw ("Failed to initialize model")
-    RETIRE_AFTER = 30.0
+    @property
+    def shown(self) -> list:
+        """The visible traces (hidden padding left out)."""
+        return [t for t in self.children[0].data if t.visible is not False]
 
     def show(self, figure) -> None:
-        """Show ``figure`` in place of the current chart."""
-        import time
-
-        now = time.monotonic()
-        retired = getattr(self, "_retired", [])
-        keep = []
-        for when, widget in retired:
-            if now - when > self.RETIRE_AFTER:
-                widget.close()
-            else:
-                keep.append((when, widget))
-        keep.append((now, self.children[0]))
-        self._retired = keep
-        self.children = [self._go.FigureWidget(figure)]
-
+        """Redraw as ``figure`` by editing the displayed traces and layout in place."""
+        fig = self.children[0]
+        want = [_plain(t.to_plotly_json()) for t in figure.data]
+        extra = want[len(fig.data):]
+        for t in extra:  # rare: more traces than ever shown; appended once, outside any batch
+            fig.add_trace(self._go.Figure({"data": [t]}).data[0])
+            self._shown.append(_plain(fig.data[-1].to_plotly_json()))
+        layout = self._layout_json(figure.layout)
+        with fig.batch_update():
+            for i, trace in enumerate(fig.data):
+                old = self._shown[i]
+                if i < len(want) and want[i].get("type", "scatter") == old.get("type", "scatter"):
+                    target = {"visible": None, **want[i]}
+                else:  # padding: the same trace type, hidden and emptied
+                    target = {"type": old.get("type"), "visible": False}
+                    target.update({k: [] for k in ("x", "y") if k in old})
+                    if "link" in old:
+                        target["link"] = {**{k: v for k, v in old["link"].items()}, "value": []}
+                for path, value in _changes(old, target).items():
+                    trace[path] = value
+                self._shown[i] = {**{k: v for k, v in old.items() if k in ("type", "uid")}, **target}
+            for path, value in _changes(self._shown_layout, layout).items():
+                fig.layout[path] = value
+            self._shown_layout = layout
 
 
 def _safe(fig):
@@ -213,7 +262,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
     who = w.Dropdown(options=parties, value="(all)", description="party")
     date = w.DatePicker(value=as_of, description="as of")
     table = w.HTML()
-    chart = go.FigureWidget(_safe(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of)))
+    chart = LiveChart(_safe(obligations_timeline(deal, trigger(deal, events, as_of, promptly), as_of)))
 
     def redraw(*_):
         if date.value is None:
@@ -225,12 +274,7 @@ def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
         keep = set(frame["obligation"]) if party else None
         fresh = _safe(obligations_timeline(deal, [t for t in triggered if keep is None or t.obligation.id in keep],
                                            date.value))
-        with chart.batch_update():
-            chart.data = []
-            for trace in fresh.data:
-                chart.add_trace(trace)
-            chart.layout.shapes = fresh.layout.shapes
-            chart.layout.annotations = fresh.layout.annotations
+        chart.show(fresh)
 
     who.observe(redraw, names="value")
     date.observe(redraw, names="value")
