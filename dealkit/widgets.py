@@ -67,9 +67,9 @@ class LiveChart(w.Box):
 
     @staticmethod
     def _layout_json(layout) -> dict:
-        d = _plain(layout.to_plotly_json())
+        d = dict(layout if isinstance(layout, dict) else layout.to_plotly_json())
         d.pop("template", None)  # the same theme on every redraw; never re-sent
-        return d
+        return _plain(d)
 
     @property
     def figure(self):
@@ -90,14 +90,17 @@ class LiveChart(w.Box):
         return [t for t in self.children[0].data if t.visible is not False]
 
     def show(self, figure) -> None:
-        """Redraw as ``figure`` by editing the displayed traces and layout in place."""
+        """Redraw as ``figure`` (a plotly figure or its dict) by editing the displayed traces and
+        layout in place."""
         fig = self.children[0]
-        want = [_plain(t.to_plotly_json()) for t in figure.data]
+        if not isinstance(figure, dict):
+            figure = {"data": [t.to_plotly_json() for t in figure.data], "layout": figure.layout.to_plotly_json()}
+        want = [_plain(t) for t in figure.get("data", [])]
         extra = want[len(fig.data):]
         for t in extra:  # rare: more traces than ever shown; appended once, outside any batch
             fig.add_trace(self._go.Figure({"data": [t]}).data[0])
             self._shown.append(_plain(fig.data[-1].to_plotly_json()))
-        layout = self._layout_json(figure.layout)
+        layout = self._layout_json(figure.get("layout", {}))
         with fig.batch_update():
             for i, trace in enumerate(fig.data):
                 old = self._shown[i]
@@ -116,14 +119,13 @@ class LiveChart(w.Box):
             self._shown_layout = layout
 
 
-def _safe(fig):
-    """The figure with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
-    labels from the deal file or the instructions stay text in the widget too."""
-    import plotly.graph_objects as go
-
+def _safe(fig) -> dict:
+    """The figure's dict with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
+    labels from the deal file or the instructions stay text in the widget too. A dict, not a new
+    ``go.Figure``: validating it again (its template above all) cost more than the redraw."""
     from .export import sanitize_figure
 
-    return go.Figure(sanitize_figure(fig.to_dict()))
+    return sanitize_figure(fig.to_dict())
 
 def exact_options(value, low, high) -> list[tuple[str, object]]:
     """Choices for a price slider that starts at *exactly* the page's value: "nice" prices (1, 1.5,
