@@ -125,6 +125,16 @@ def _twin_escrow(twin, fee: str) -> list:
     return [float(v) for v in box.children[-1].data[0].link.value]
 
 
+def _wait_equal(page, js: str, want: list, what: str) -> None:
+    """Wait until the browser's ``js`` equals ``want``; on a timeout, fail with both."""
+    from playwright.sync_api import TimeoutError
+
+    try:
+        page.wait_for_function(f"() => JSON.stringify({js}) === JSON.stringify({json.dumps(want)})", timeout=60_000)
+    except TimeoutError:
+        pytest.fail(f"{what}: the browser shows {str(page.evaluate(f'() => {js}'))[:300]}, want {str(want)[:300]}")
+
+
 def _shown(page, key: str) -> list:
     return page.evaluate(f"() => {_SHOWN % key}")
 
@@ -171,8 +181,7 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
             page.keyboard.press(key)
             steps += 1 if key == "ArrowRight" else -1
         want = _twin_notes(twin, steps)
-        page.wait_for_function(f"() => JSON.stringify({_SHOWN % 'notes'}) === JSON.stringify({json.dumps(want)})",
-                               timeout=60_000)
+        _wait_equal(page, _SHOWN % "notes", want, f"notes chart after {steps} steps ({keys})")
     info_after = notes.locator("ul").inner_text()
     assert info_after != info_before and "interest $" in info_after and "conserved Yes" in info_after
     assert steps == 5 and page.locator(".dealkit-notes .js-plotly-plot").count() == 1  # one chart, redrawn in place
@@ -189,7 +198,7 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
                                timeout=60_000)
         assert "conserved to the cent" in escrow.inner_text()
         want = _twin_escrow(twin, amount)
-        page.wait_for_function(f"() => JSON.stringify({_LINKS}) === JSON.stringify({json.dumps(want)})", timeout=60_000)
+        _wait_equal(page, _LINKS, want, f"escrow Sankey for a fee of {amount}")
 
     assert blocked == [], f"the app tried the network: {blocked}"
     # anywidget rejects a model's "ready" promise when its initialization takes over 2 s
