@@ -64,6 +64,28 @@ class LiveChart(w.Box):
         super().__init__([go.FigureWidget(figure)])
         self._shown = [_plain(t.to_plotly_json()) for t in self.children[0].data]
         self._shown_layout = self._layout_json(self.children[0].layout)
+        self._initial = ([dict(t) for t in self._shown], dict(self._shown_layout))
+        self._edited = False
+        self.children[0].observe(self._resync, names="_js2py_traceDeltas")
+
+    def _resync(self, change) -> None:
+        """Once, when a front end first reports its chart drawn: re-send every edit made since the
+        chart was built. Edits sent while the front-end model was still initializing (a loaded
+        machine: anywidget's model set-up can take seconds) reach no handler and were lost, so a
+        Sankey could stay at its first state; re-sending is idempotent (values, not increments)."""
+        if not change["new"]:
+            return
+        fig = self.children[0]
+        fig.unobserve(self._resync, names="_js2py_traceDeltas")
+        if not self._edited:
+            return
+        for i, (old, now) in enumerate(zip(self._initial[0], self._shown)):
+            diff = _changes(old, now)
+            if diff:
+                fig._send_update_msg({k: [v] for k, v in diff.items()}, {}, trace_indexes=[i])
+        diff = _changes(self._initial[1], self._shown_layout)
+        if diff:
+            fig._send_update_msg({}, diff)
 
     @staticmethod
     def _layout_json(layout) -> dict:
@@ -101,6 +123,7 @@ class LiveChart(w.Box):
             fig.add_trace(self._go.Figure({"data": [t]}).data[0])
             self._shown.append(_plain(fig.data[-1].to_plotly_json()))
         layout = self._layout_json(figure.get("layout", {}))
+        self._edited = True
         with fig.batch_update():
             for i, trace in enumerate(fig.data):
                 old = self._shown[i]

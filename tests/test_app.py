@@ -132,7 +132,8 @@ def _wait_equal(page, js: str, want: list, what: str) -> None:
     try:
         page.wait_for_function(f"() => JSON.stringify({js}) === JSON.stringify({json.dumps(want)})", timeout=60_000)
     except TimeoutError:
-        pytest.fail(f"{what}: the browser shows {str(page.evaluate(f'() => {js}'))[:300]}, want {str(want)[:300]}")
+        pytest.fail(f"{what}: the browser shows {str(page.evaluate(f'() => {js}'))[:300]}, want {str(want)[:300]}; "
+                    f"page errors: {getattr(page, '_dk_errors', [])}")
 
 
 def _shown(page, key: str) -> list:
@@ -157,6 +158,9 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
+    console = []
+    page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text[:300]))
+    page._dk_errors = (errors, console)
     page.goto(base, timeout=120_000)
     for key in ("notes", "escrow", "option"):  # every explorer of the list is on the page, with its chart
         page.wait_for_selector(f".dealkit-{key} .js-plotly-plot .main-svg", timeout=120_000)
