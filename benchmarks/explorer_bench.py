@@ -98,7 +98,8 @@ def main() -> None:
         (tmp / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
             json.dumps({"windowingMode": "none"}))
         env = {**os.environ, "HOME": str(tmp), "JUPYTER_CONFIG_DIR": str(tmp / "cfg"),
-               "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"), "JUPYTER_DATA_DIR": str(tmp / "data")}
+               "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"), "JUPYTER_DATA_DIR": str(tmp / "data"),
+               "DEALKIT_LIVECHART_IN_PLACE": os.environ.get("DEALKIT_LIVECHART_IN_PLACE", "1")}
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.geteuid() == 0 else [])
