@@ -3,7 +3,7 @@
 Sliders for the Fixed Conversion Price, the volume cap, ATG's cash capacity, the recovery rate, the
 holder's optional-conversion trigger (0: none) and a choice of the revolver's rule re-run the engine on the same paths (the Decimal layer is cached, so an update costs the numpy
 run and the chosen metric); an ``HTML`` widget shows the summary and a ``FigureWidget`` the
-distribution (no ``Output`` widget: they stall under papermill, jupyter/nbclient#24).
+distribution, redrawn in place by :class:`dealkit.widgets.LiveChart` (no ``Output`` widget: they stall under papermill, jupyter/nbclient#24).
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ __all__ = ["risk_explorer"]
 def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturity=None) -> w.VBox:
     """Recompute ``metric`` on the scenario's paths as the sliders move; returns the widget box
     (its ``redraw`` attribute recomputes once, for benchmarks)."""
-    import plotly.graph_objects as go
-
     from .risk_charts import distribution_figure
+    from .widgets import LiveChart
 
     a, t = s.plan.a, s.plan.terms
     fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-2, max=-0.4, step=0.02,
@@ -38,7 +37,7 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
                          tooltip="the holder converts when the close is at least this × the FCP; 0: no optional conversion")
     revolver = w.Dropdown(options=list(REVOLVER_RULES), value=t.revolver, description="revolver")
     info = w.HTML()
-    chart = go.FigureWidget(distribution_figure(s.metrics[metric], risk.METRICS[metric], metric))
+    chart = LiveChart(distribution_figure(s.metrics[metric], risk.METRICS[metric], metric))
 
     def redraw(*_):
         aa = dataclasses.replace(a, fixed_conversion_price=Decimal(f"{fcp.value:.4f}"),
@@ -55,13 +54,8 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
         info.value = (f"<p><b>{risk.METRICS[metric]}</b> over {s.paths.n:,} paths: mean {v.mean():,.4g}, "
                       f"p5 {p5:,.4g}, median {p50:,.4g}, p95 {p95:,.4g}; defaults "
                       f"{float((new.result.default_k >= 0).mean()):.1%}</p>")
-        counts, edges = np.histogram(v, bins=60) if v.size else (np.zeros(1), np.array([0.0, 1.0]))
-        with chart.batch_update():
-            chart.data[0].x = ((edges[:-1] + edges[1:]) / 2).astype(np.float32)
-            chart.data[0].y = counts / max(v.size, 1)
-            chart.data[0].width = float(edges[1] - edges[0])
-            chart.layout.shapes = ()
-            chart.layout.annotations = ()
+        # in place: only the bars and the percentile lines that moved are sent (LiveChart.show)
+        chart.show(distribution_figure(v, risk.METRICS[metric], metric))
 
     for control in (fcp, vcap, cap, rec, trig, revolver):
         control.observe(redraw, names="value")

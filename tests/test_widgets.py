@@ -74,7 +74,35 @@ def test_obligations_explorer_filters_and_moves_the_date():
     assert "<p>9 obligations</p>" in table.value  # + the 75-day notice (2006-09-01) and the default (2008-01-31)
     who.value = "the Escrow Agent (Loeb & Loeb LLP)"
     assert "<p>1 obligations</p>" in table.value and "fea_4_1d_successor" in table.value
-    assert len(chart.data) == 1
+    assert len(chart.shown) == 1  # the other traces stay, hidden: the trace count never changes in place
+    fig, count = chart.figure, len(chart.data)
+    who.value = "(all)"
+    assert chart.figure is fig and len(chart.data) == count and len(chart.shown) > 1
+
+
+def test_live_chart_redraws_in_place_with_only_what_changed():
+    """LiveChart.show edits the one FigureWidget: after several redraws its traces equal the new
+    figure's exactly, the trace count is fixed, and a Sankey's link is edited path by path."""
+    import plotly.graph_objects as go
+
+    from dealkit.widgets import LiveChart, _changes
+
+    def bars(ys, title):
+        f = go.Figure([go.Bar(x=list(range(len(y))), y=y, name=f"s{i}") for i, y in enumerate(ys)])
+        f.update_layout(title=title)
+        return f
+
+    chart = LiveChart(bars([[1, 2], [3, 4], [5, 6]], "a"))
+    widget = chart.figure
+    for step, ys in enumerate(([[7, 8], [9, 10], [11, 12]], [[1]], [[2, 3, 4], [5, 6, 7]], [[0, 0], [1, 1], [2, 2]])):
+        chart.show(bars(ys, f"t{step}"))
+        assert chart.figure is widget and len(chart.data) == 3
+        assert [list(t.y) for t in chart.shown] == ys
+        assert chart.layout.title.text == f"t{step}"
+        assert all(t.visible is False and list(t.y) == [] for t in chart.data[len(ys):])
+    assert _changes({"link": {"value": [1, 2], "source": [0, 0]}, "type": "sankey"},
+                    {"link": {"value": [1, 3], "source": [0, 0]}, "type": "sankey"}) == {"link.value": [1, 3]}
+    assert _changes({"x": [1], "name": "a"}, {"x": [1]}) == {"name": None}
 
 
 def test_notes_explorer_recomputes():
