@@ -24,14 +24,16 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
     """Recompute ``metric`` on the scenario's paths as the sliders move; returns the widget box
     (its ``redraw`` attribute recomputes once, for benchmarks)."""
     from .risk_charts import distribution_figure
-    from .widgets import LiveChart
+    from .widgets import _STYLE, _WIDE, LiveChart, exact_options
 
     a, t = s.plan.a, s.plan.terms
-    fcp = w.FloatLogSlider(value=float(a.fixed_conversion_price), base=10, min=-2, max=-0.4, step=0.02,
-                           description="FCP $", readout_format=".4f")
+    # exact choices (a log slider would snap $0.05 to $0.0501): the page's value is one of them
+    fcp = w.SelectionSlider(options=exact_options(a.fixed_conversion_price, "0.01", "0.40"),
+                            value=a.fixed_conversion_price, description="Fixed Conversion Price", style=_STYLE,
+                            layout=_WIDE)
     vcap = w.FloatSlider(value=float(a.amortization_volume_cap), min=0.20, max=0.35, step=0.01, description="volume cap")
-    cap = w.FloatLogSlider(value=float(t.cash_capacity), base=10, min=4, max=7, step=0.05, description="cash cap $",
-                           readout_format=",.0f")
+    cap = w.SelectionSlider(options=exact_options(t.cash_capacity, "10000", "10000000"), value=t.cash_capacity,
+                            description="ATG's cash a payment date", style=_STYLE, layout=_WIDE)
     rec = w.FloatSlider(value=float(t.recovery_rate), min=0, max=1, step=0.05, description="recovery")
     trig = w.FloatSlider(value=float(t.holder.trigger or 0), min=0, max=3, step=0.05, description="holder ×FCP",
                          tooltip="the holder converts when the close is at least this × the FCP; 0: no optional conversion")
@@ -40,12 +42,12 @@ def risk_explorer(s: risk.Scenario, deal, metric: str, prime=None, term_b_maturi
     chart = LiveChart(distribution_figure(s.metrics[metric], risk.METRICS[metric], metric))
 
     def redraw(*_):
-        aa = dataclasses.replace(a, fixed_conversion_price=Decimal(f"{fcp.value:.4f}"),
+        aa = dataclasses.replace(a, fixed_conversion_price=fcp.value,
                                  amortization_volume_cap=Decimal(f"{vcap.value:.2f}"))
         h = t.holder
         h = dataclasses.replace(h, rule="convert" if trig.value > 0 else "none",
                                 trigger=Decimal(f"{trig.value:.2f}") if trig.value > 0 else None)
-        tt = dataclasses.replace(t, cash_capacity=Decimal(f"{cap.value:.2f}"), recovery_rate=Decimal(f"{rec.value:.2f}"),
+        tt = dataclasses.replace(t, cash_capacity=cap.value, recovery_rate=Decimal(f"{rec.value:.2f}"),
                                  revolver=revolver.value, holder=h)
         new = risk.rerun(s, deal, aa, tt, prime=prime, term_b_maturity=term_b_maturity, only=(metric,))
         v = np.asarray(new.metrics[metric], dtype=np.float64)

@@ -162,7 +162,7 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
     page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text[:300]))
     page._dk_errors = (errors, console)
     page.goto(base, timeout=120_000)
-    for key in ("notes", "escrow", "option"):  # every explorer of the list is on the page, with its chart
+    for key in ("notes", "escrow", "option", "risk"):  # every explorer of the list is on the page, with its chart
         page.wait_for_selector(f".dealkit-{key} .js-plotly-plot .main-svg", timeout=120_000)
     shown = page.inner_text("body")
     assert "import dealkit" not in shown and "app_widget(" not in shown  # no code, widgets only
@@ -234,13 +234,13 @@ def test_explorers_are_a_list_that_is_easy_to_extend():
     from dealkit.app import EXPLORERS, Explorer, app_widget, register
 
     deal = load_deal()
-    assert [e.key for e in EXPLORERS][:3] == ["notes", "escrow", "option"]
-    extra = Explorer("risk", "Risk <b>", "a later explorer", lambda deal, inputs: w.HTML("risk here"))
+    assert [e.key for e in EXPLORERS] == ["notes", "escrow", "option", "risk"]
+    extra = Explorer("later", "Later <b>", "a later explorer", lambda deal, inputs: w.HTML("later here"))
     broken = Explorer("broken", "Broken", "fails", lambda deal, inputs: 1 / 0)
     app = app_widget(deal, explorers=[EXPLORERS[1], extra, broken])
     keys = [c._dom_classes for c in app.children[1:]]
-    assert keys == [("dealkit-escrow",), ("dealkit-risk",), ("dealkit-broken",)]
-    assert "Risk &lt;b&gt;" in app.children[2].children[0].value  # titles are escaped
+    assert keys == [("dealkit-escrow",), ("dealkit-later",), ("dealkit-broken",)]
+    assert "Later &lt;b&gt;" in app.children[2].children[0].value  # titles are escaped
     assert "Could not build this explorer: division by zero" in app.children[3].children[1].value
     saved = list(EXPLORERS)
     try:

@@ -173,8 +173,9 @@ def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
 
     box = risk_explorer(scen, deal, "defaulted", prime=prime)
     fcp, vcap, cap, rec, trig, revolver = box.controls
-    cap.value = 10 ** 6.5        # ATG can pay far more in cash: fewer defaults
-    again = risk.rerun(scen, deal, scen.plan.a, dataclasses.replace(scen.plan.terms, cash_capacity=Decimal(f"{cap.value:.2f}")),
+    assert fcp.value == scen.plan.a.fixed_conversion_price  # starts at exactly the page's value
+    cap.value = Decimal("3000000")   # ATG can pay far more in cash: fewer defaults (an exact choice)
+    again = risk.rerun(scen, deal, scen.plan.a, dataclasses.replace(scen.plan.terms, cash_capacity=cap.value),
                        prime=prime)
     share = float(again.metrics["defaulted"].mean())
     assert f"defaults {share:.1%}" in box.children[3].value

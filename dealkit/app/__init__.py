@@ -65,6 +65,19 @@ def _option(deal, inputs: ExportInputs):
                            inputs.reading)
 
 
+#: Paths the app's risk explorer simulates: fewer than 05_risk's default, so that the first page
+#: comes up quickly; every figure it shows says how many paths and which (assumed) model.
+APP_RISK_PATHS = "2000"
+
+
+def _risk(deal, inputs: ExportInputs):
+    from .. import risk
+    from ..risk_widgets import risk_explorer
+
+    scenario, term_b = risk.from_parameters(deal, n_paths=APP_RISK_PATHS)
+    return risk_explorer(scenario, deal, "atg_cost", term_b_maturity=term_b)
+
+
 #: The app's sections, in order. Extend with :func:`register` (or append here).
 EXPLORERS: list[Explorer] = [
     Explorer("notes", "The notes", "Margin, floor, Fixed Conversion Price and a price shock: the schedules' "
@@ -73,6 +86,9 @@ EXPLORERS: list[Explorer] = [
              "and the Sankey chart redraw (FEA §3.1(a)).", _escrow),
     Explorer("option", "The Option", "FMV, shares outstanding, the Holder's shares and the §10 reading: what may "
              "be exercised now, cash against cashless (Option §2.2, §10).", _option),
+    Explorer("risk", "Risk across price paths (illustrative)", "Simulated ATG price paths (an assumed model, "
+             "stated under the chart): move the Fixed Conversion Price, the volume cap or ATG's cash capacity and "
+             "the distribution of ATG's cost redraws on the same paths.", _risk),
 ]
 
 
