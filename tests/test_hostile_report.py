@@ -178,5 +178,6 @@ def test_widget_figures_escape_their_text():
 
     fig = _safe(go.Figure(go.Scatter(x=[1], y=[1], text=["<img src=x onerror=alert(1)>"], name="<b>ok</b>",
                                      hovertemplate="%{text}<br><extra></extra>")))
-    assert tuple(fig.data[0].text) == ("&lt;img src=x onerror=alert(1)&gt;",)
-    assert fig.data[0].name == "<b>ok</b>" and fig.data[0].hovertemplate == "%{text}<br><extra></extra>"
+    trace = go.Figure(fig).data[0]  # _safe hands LiveChart the sanitized figure as a dict
+    assert tuple(trace.text) == ("&lt;img src=x onerror=alert(1)&gt;",)
+    assert trace.name == "<b>ok</b>" and trace.hovertemplate == "%{text}<br><extra></extra>"

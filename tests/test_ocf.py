@@ -17,14 +17,17 @@ from dealkit import bundle, load_deal
 from dealkit.ocf import FILES, REQUIRED_UNKNOWN, ocf_files, ocf_objects
 
 
-SCHEMAS = ROOT.parent / "shared" / "reference" / "ocf" / "schema"
+#: The official schemas: ../shared/reference/ocf beside the clone when present, else the copy
+#: vendored under tests/data/ocf (same files, with their licence), so a fresh clone anywhere runs.
+_SHARED = ROOT.parent / "shared" / "reference" / "ocf" / "schema"
+SCHEMAS = _SHARED if (_SHARED / "files" / "OCFManifestFile.schema.json").is_file() else ROOT / "tests" / "data" / "ocf" / "schema"
 BASE = "https://raw.githubusercontent.com/Open-Cap-Table-Coalition/Open-Cap-Format-OCF/main/schema/"
 
 
 @pytest.fixture(scope="module")
 def registry():
     if not (SCHEMAS / "files" / "OCFManifestFile.schema.json").is_file():
-        pytest.fail(f"the OCF schemas are missing: expected them in {SCHEMAS} (shared/ beside the clone)")
+        pytest.fail(f"the OCF schemas are missing: expected them in {SCHEMAS} (shared/ beside the clone, or tests/data/ocf)")
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
 
@@ -164,3 +167,13 @@ def test_ocf_validates_for_any_deal_terms(registry, raw_deal, tmp_path, fcp, war
     target = "stock-class-series-d" if route else "stock-class-common"
     assert all(t["conversion_right"]["converts_to_stock_class_id"] == target
                for o in objs["transactions"] for t in o.get("conversion_triggers", o.get("exercise_triggers", [])))
+
+
+def test_vendored_schemas_are_the_official_copy():
+    """tests/data/ocf holds the same schema files as ../shared/reference/ocf (when that is beside the clone)."""
+    vendored = ROOT / "tests" / "data" / "ocf" / "schema"
+    if not _SHARED.is_dir():
+        pytest.skip("no ../shared/reference/ocf beside this clone to compare with")
+    ours = {p.relative_to(vendored): p.read_bytes() for p in vendored.rglob("*.json")}
+    theirs = {p.relative_to(_SHARED): p.read_bytes() for p in _SHARED.rglob("*.json")}
+    assert ours == theirs
