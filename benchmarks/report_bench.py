@@ -104,6 +104,11 @@ def main() -> None:
             over = (size - pjs) / MB if copies else 0.0
             print(f"{page.name:<22}{size / MB:9.2f}{over:16.3f}{limit:>8}{copies:>18}")
         print(f"\nmedian report run {statistics.median(report_all):.2f} s, floor {statistics.median(floor_all):.2f} s")
+        import json
+
+        print(json.dumps({"figures": {"report_ratio_to_floor": round(report / floor, 3), "one_notebook_s": round(one, 3),
+                                      "report_s": round(report, 3), "floor_s": round(floor, 3),
+                                      "notebooks": n}}))
 
 
 if __name__ == "__main__":
