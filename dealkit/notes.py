@@ -38,7 +38,8 @@ __all__ = [
     "BorrowingBase", "optional_conversion", "Conversion", "default_payment", "apply_payment",
     "default_interest", "back_solve_demand", "lender_cash_flows", "xirr", "ZERO", "default_reports",
     "build_schedules", "DefaultScenario", "default_scenario", "borrower_cash_flows", "flows_frame",
-    "assumptions_frame", "schedule_display", "SCHEDULE_TOTALS", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
+    "assumptions_frame", "schedule_display", "SCHEDULE_TOTALS", "NotesRun", "run_from_parameters",
+    "back_solve_of_record", "write_csv", "INTEREST_ROUNDING", "CREDIT_ROUNDING",
     "BACK_SOLVE_ROUNDING", "OPTION_HOLDERS", "default_option_holder", "option_value", "reconcile_demand",
     "business_day_convention", "principal_variants", "parse_option_holder", "reconciliation_summary",
 ]
@@ -1144,3 +1145,68 @@ def reconciliation_summary(table, demand: Decimal) -> str:
                    f"{best['months of interest unpaid']} month(s) of interest unpaid, default interest from "
                    f"{best['default interest from']} — differs by **{_signed(best['difference (demand − payment)'])}** "
                    f"and would need a principal of ${best['principal that reproduces it']:,.2f}.")
+
+
+# ------------------------------------------------------------ one run from string parameters --
+@dataclass(frozen=True)
+class NotesRun:
+    """The notes as ``01_notes`` and the executive summary compute them from the same string
+    parameters: the assumptions in force (and which a parameter set), the market, the default and
+    demand dates, the schedules, the Option's holder, the default scenario and the lender's flows."""
+
+    a: NoteAssumptions
+    overrides: Mapping[str, object]
+    market: Market
+    stop: dt.date | None
+    demand: dt.date
+    schedules: Mapping[str, Schedule]
+    holder: str
+    default: "DefaultScenario | None"
+    flows: tuple
+
+
+def run_from_parameters(deal, prime=None, *, margin: str = "deal", floor: str = "deal", monthly_amount: str = "deal",
+                        first_amortization: str = "deal", conversion_price: str = "deal", stock_price: str,
+                        daily_volume: str, price_shock: str = "1", term_b_maturity: str = "deal",
+                        default_date: str = "deal", demand_date: str = "deal", rounding: str = "period",
+                        option_holder: str = "deal") -> NotesRun:
+    """``01_notes``'s parameters (strings, ``"deal"`` for the deal file's value) → :class:`NotesRun`.
+
+    ``default_date`` empty: no default; ``"deal"``: the notice of default of record; ``demand_date``
+    ``"deal"``: the due date of the demand of record. Every bad value is one
+    :class:`~dealkit.errors.ParameterError` naming the parameter (:mod:`dealkit.params`).
+    """
+    from .params import as_date, as_date_or_deal, as_int, as_money, as_price, as_rate
+
+    overrides = {k: parse(v, k) for k, v, parse in (
+        ("margin", margin, as_rate), ("floor", floor, as_rate), ("monthly_amount", monthly_amount, as_money),
+        ("first_amortization", first_amortization, as_date), ("fixed_conversion_price", conversion_price, as_price))
+        if str(v).strip() != "deal"}
+    a = assumptions_from_deal(deal, **overrides)
+    market = Market.for_deal(deal, as_price(stock_price, "stock_price"), as_int(daily_volume, "daily_volume", minimum=0),
+                             shock=as_price(price_shock, "price_shock"))
+    record = deal.default_demand
+    stop = ((as_date_or_deal(default_date, "default_date") or record.notice_date.value)
+            if str(default_date).strip() else None)
+    demand = as_date_or_deal(demand_date, "demand_date") or record.due_date.value
+    schedules = build_schedules(deal, a, market, term_b_maturity=as_date_or_deal(term_b_maturity, "term_b_maturity"),
+                                stop=stop, prime=prime, rounding=rounding)
+    holder = parse_option_holder(option_holder, deal)
+    scenario = default_scenario(schedules, stop, demand, a, prime=prime) if stop else None
+    flows = lender_cash_flows(list(schedules.values()), market, deal.escrow.escrowed_payment.value,
+                              deal.deal.closing_date.value, deal.escrow.closing_payment.value,
+                              scenario.payment if scenario else None, scenario.demand_date if scenario else None,
+                              option_holder=holder, option=option_value(deal, market))
+    return NotesRun(a, overrides, market, stop, demand, schedules, holder, scenario, tuple(flows))
+
+
+def back_solve_of_record(deal, a: NoteAssumptions, prime=None):
+    """:func:`back_solve_demand` of the demand of record: 0, 1, 3 or 6 months unpaid, default
+    interest from nowhere, Term B's stated maturity or the notice of default, fees of 0 or 2%,
+    principal at most the facility."""
+    from .params import as_rate
+
+    record = deal.default_demand
+    return back_solve_demand(record.amount.value, record.due_date.value, a, months_unpaid=(0, 1, 3, 6),
+                             default_dates=(None, deal.notes["term_b"].maturity.value, record.notice_date.value),
+                             fee_rates=(ZERO, as_rate("2%", "fees")), prime=prime, max_principal=deal.facility_total())

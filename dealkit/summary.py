@@ -108,33 +108,14 @@ SUMMARY_CSS = """<style>
 
 
 def _notes_run(deal, prime, params: Mapping[str, str]):
-    """The notes notebook's run (cells "overrides" to "What the lender earned"), default inputs."""
+    """The notes notebook's run on its default inputs (:func:`dealkit.notes.run_from_parameters`,
+    the function ``01_notes`` calls), and the back-solve of the demand of record."""
     from . import notes
-    from .params import as_date_or_deal, as_int, as_price, as_rate
 
     p = {**NOTES_DEFAULTS, **{k: v for k, v in params.items() if k in NOTES_DEFAULTS}}
-    a = notes.assumptions_from_deal(deal)
-    market = notes.Market.for_deal(deal, as_price(p["stock_price"], "stock_price"),
-                                   as_int(p["daily_volume"], "daily_volume", minimum=0),
-                                   shock=as_price(p["price_shock"], "price_shock"))
-    stop = ((as_date_or_deal(p["default_date"], "default_date") or deal.default_demand.notice_date.value)
-            if p["default_date"].strip() else None)
-    demand = as_date_or_deal(p["demand_date"], "demand_date") or deal.default_demand.due_date.value
-    schedules = notes.build_schedules(deal, a, market,
-                                      term_b_maturity=as_date_or_deal(p["term_b_maturity"], "term_b_maturity"),
-                                      stop=stop, prime=prime, rounding=p["rounding"])
-    holder = notes.parse_option_holder(p["option_holder"], deal)
-    ds = notes.default_scenario(schedules, stop, demand, a, prime=prime) if stop else None
-    solve = notes.back_solve_demand(deal.default_demand.amount.value, deal.default_demand.due_date.value, a,
-                                    months_unpaid=(0, 1, 3, 6), default_dates=(None, deal.notes["term_b"].maturity.value,
-                                                                              deal.default_demand.notice_date.value),
-                                    fee_rates=(notes.ZERO, as_rate("2%", "fees")), prime=prime,
-                                    max_principal=deal.facility_total())
-    flows = notes.lender_cash_flows(list(schedules.values()), market, deal.escrow.escrowed_payment.value,
-                                    deal.deal.closing_date.value, deal.escrow.closing_payment.value,
-                                    ds.payment if ds else None, ds.demand_date if ds else None,
-                                    option_holder=holder, option=notes.option_value(deal, market))
-    return p, a, market, schedules, ds, solve, flows
+    run = notes.run_from_parameters(deal, prime, **p)
+    solve = notes.back_solve_of_record(deal, run.a, prime)
+    return p, run.a, run.market, run.schedules, run.default, solve, list(run.flows)
 
 
 def _short_cite(citation: str) -> str:

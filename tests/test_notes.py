@@ -614,3 +614,20 @@ def test_schedule_and_assumptions_tables_read_as_a_finished_model():
     assert terms.loc["Margin", "in this run"] == "2.00%" and terms.loc["Cash premium", "deal file"] == "102.00%"
     assert terms.loc["Monthly amount", "in this run"] == "$100,000.00"
     assert terms.loc["First amortization", "in this run"] == "1 Mar 2006"
+
+
+def test_run_from_parameters_is_what_the_notebook_and_the_summary_compute():
+    """One function turns 01_notes's string parameters into the run; the summary uses the same."""
+    from dealkit.errors import ParameterError
+    from dealkit.summary import NOTES_DEFAULTS, executive_summary
+
+    run = n.run_from_parameters(DEAL, **NOTES_DEFAULTS)
+    assert run.stop == DEAL.default_demand.notice_date.value and run.demand == DEAL.default_demand.due_date.value
+    assert run.default.payment == executive_summary(DEAL).exact["default_payment"]
+    assert n.xirr(list(run.flows)) == executive_summary(DEAL).exact["lender_xirr"]
+    no_default = n.run_from_parameters(DEAL, stock_price="0.06", daily_volume="5000000", default_date="")
+    assert no_default.default is None and no_default.stop is None
+    changed = n.run_from_parameters(DEAL, stock_price="0.06", daily_volume="5000000", margin="0.03")
+    assert changed.overrides == {"margin": D("0.03")} and changed.a.margin == D("0.03")
+    with pytest.raises(ParameterError, match="parameter margin"):
+        n.run_from_parameters(DEAL, stock_price="0.06", daily_volume="5000000", margin="150%")
