@@ -36,7 +36,7 @@ from . import risk_engine as eng
 from .errors import ParameterError
 
 __all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
-           "TORNADO_TERMS", "TORNADO_POLICIES", "two_way", "run_chunked", "cumulative_shares",
+           "TORNADO_TERMS", "TORNADO_POLICIES", "summary_table", "METRIC_KINDS", "two_way", "run_chunked", "cumulative_shares",
            "from_parameters", "write_metrics", "metric_percentiles", "daily_closes", "rerun", "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
@@ -202,6 +202,41 @@ def summary(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = (5, 25, 
             row[f"p{q:g}"] = val
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: How each metric reads: a rate or a probability as %, shares with thousands, the rest in $.
+METRIC_KINDS = {"lender_xirr": "pct", "dilution": "pct", "defaulted": "pct", "shares": "shares"}
+
+
+def _metric_text(name: str, value: float) -> str:
+    """One summary figure as a reader reads it (display only: money to the dollar, shares whole,
+    percents to two places)."""
+    from decimal import Decimal
+
+    from . import fmt
+
+    if not np.isfinite(value):
+        return fmt.DASH
+    kind = METRIC_KINDS.get(name, "money")
+    if kind == "pct":
+        return fmt.pct(float(value), 2)
+    if kind == "shares":
+        return fmt.shares(Decimal(f"{value:.0f}"))
+    return fmt.money(Decimal(f"{value:.2f}"), cents=False)
+
+
+def summary_table(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = (5, 25, 50, 75, 95)):
+    """:func:`summary` as a finished table: metrics in plain words, each row in its own unit
+    (:data:`METRIC_KINDS`), for the page; :func:`summary` keeps the numbers."""
+    from . import fmt
+
+    raw = summary(m, percentiles)
+    shown = raw.copy().astype(object)
+    for i, name in enumerate(raw["metric"]):
+        shown.at[i, "metric"] = fmt.header(name)
+        for col in ["mean", *(f"p{q:g}" for q in percentiles)]:
+            shown.at[i, col] = _metric_text(name, float(raw.at[i, col]))
+    return shown
 
 
 def test_pass_rates(res: eng.Result, note: str = "term_a"):

@@ -228,3 +228,14 @@ def test_bad_policy_is_refused_before_the_run(tmp_path):
     assert proc.returncode == 2
     assert "parameter policy: item 'holder' expects none, or convert TRIGGER" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_summary_table_reads_each_metric_in_its_unit(scen):
+    """The page's distribution table: percents for rates and probabilities, $ for money, whole
+    shares, plain metric names; the same numbers as risk.summary."""
+    raw = risk.summary(scen.metrics).set_index("metric")
+    shown = risk.summary_table(scen.metrics).set_index("metric")
+    assert shown.loc["Lender XIRR", "p50"].endswith("%") and shown.loc["Dilution", "mean"].endswith("%")
+    assert shown.loc["Defaulted", "mean"] == f"{raw.loc['defaulted', 'mean'] * 100:.2f}%"
+    assert shown.loc["ATG cost", "p95"] == f"${raw.loc['atg_cost', 'p95']:,.0f}".replace("$-", "-$")
+    assert "$" not in shown.loc["Shares", "mean"] and shown.loc["Shares", "p95"] == f"{raw.loc['shares', 'p95']:,.0f}"
