@@ -7,13 +7,13 @@ exact calculations, with parameterized notebook reports.
 Decimal('12000000.00')
 """
 
-from .errors import DealDataError, ParameterError, ReportError
+from .errors import DealDataError, DealkitError, ParameterError, ReportError
 from .loader import PrimeSeries, load_deal, load_prime
 from .model import Cited, Deal, Source, iter_cited
 from .review import Finding, Review, review
 
 __all__ = [
-    "DealDataError", "ParameterError", "ReportError", "PrimeSeries", "load_deal", "load_prime",
+    "DealkitError", "DealDataError", "ParameterError", "ReportError", "PrimeSeries", "load_deal", "load_prime",
     "Cited", "Deal", "Source", "iter_cited", "Finding", "Review", "review",
 ]
 __version__ = "0.1.0"

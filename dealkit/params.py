@@ -15,7 +15,8 @@ from decimal import ROUND_DOWN, Decimal
 from .errors import ParameterError
 from .model import _ISO_DATE, _strict_decimal
 
-__all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_int", "parse_assignments"]
+__all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_date_or_deal", "as_int", "parse_assignments",
+           "validate_parameters"]
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}

@@ -21,7 +21,7 @@ from typing import Mapping
 
 from . import fmt
 
-__all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS"]
+__all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS", "risk_figures"]
 
 #: The market inputs and scenario dates of ``01_notes``'s ``parameters`` cell (market data and
 #: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.

@@ -266,3 +266,18 @@ def test_resource_paths_are_the_package_files(monkeypatch, tmp_path):
     assert data_dir() == tmp_path
     monkeypatch.delenv("DEALKIT_DATA")
     assert data_dir() == pkg / "data"
+
+
+def test_readme_public_api_is_importable():
+    """Every name the README's Public API table lists exists in the module(s) of its row."""
+    import importlib
+    import re
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Public API")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `dealkit")]
+    assert len(rows) >= 10
+    for row in rows:
+        modules = [importlib.import_module(m) for m in re.findall(r"`(dealkit[\w.]*)`", row.split("|")[1])]
+        for name in re.findall(r"`(\w+)", row.split("|")[2]):
+            owners = [*modules, *(getattr(m, "Market") for m in modules if hasattr(m, "Market"))]
+            assert any(hasattr(o, name) for o in owners), f"README lists {name!r}, not found in {row.split('|')[1]}"
