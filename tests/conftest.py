@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,38 @@ _hyp_settings.load_profile("full" if FULL else "suite")
 def full_or(sample: int, full: int) -> int:
     """The size of a fuzz or property run: ``sample`` in the suite, ``full`` with DEALKIT_FULL=1."""
     return full if FULL else sample
+
+
+# Headless Debian chromium, driven by playwright: one browser for the whole session.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium (``make test`` installs it), headless, through playwright."""
+    from playwright import sync_api
+
+    if not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def deal():
+    """The embedded deal, loaded once (immutable: a frozen model)."""
+    import dealkit
+
+    return dealkit.load_deal()
+
+
+@pytest.fixture(scope="session")
+def prime():
+    """The embedded WSJ prime history, loaded once."""
+    import dealkit
+
+    return dealkit.load_prime()

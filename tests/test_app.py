@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,9 +18,6 @@ import pytest
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-default-apps"]
 
 
 def _free_port() -> int:
@@ -72,16 +68,6 @@ def server(tmp_path_factory):
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api
-
-    if not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _snap(key: str) -> str:

@@ -6,7 +6,6 @@ with the network cut off records 0 requests; no page holds a local absolute path
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import yaml
@@ -93,16 +92,6 @@ def test_no_local_path_in_any_page(hostile_run):
     assert "hostile-deal.yaml" in index  # the index names the deal file
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                    "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
 
 
 def test_hostile_pages_are_inert_in_chromium_offline(hostile_run, browser):

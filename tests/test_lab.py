@@ -106,12 +106,11 @@ class _Lab:
             self.server.kill()
 
 
-def test_lab_shows_money_as_text(report_run, tmp_path):
+def test_lab_shows_money_as_text(report_run, tmp_path, browser):
     """The executed notebooks opened in the real JupyterLab: every dollar amount reads as text
     (markdown cells and computed output alike), while real math still typesets (a control cell)."""
     import nbformat
 
-    sync_api = pytest.importorskip("playwright.sync_api")
     _, out = report_run
     root = tmp_path / "nb"
     root.mkdir()
@@ -124,24 +123,18 @@ def test_lab_shows_money_as_text(report_run, tmp_path):
     with _Lab(root, home) as lab:
         subprocess.run([sys.executable, "-m", "jupyter", "trust", *[str(root / f"{n}.ipynb") for n in names]],
                        env=lab.env, check=True, capture_output=True)
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=["--no-sandbox", "--disable-gpu"])
-            try:
-                for name in names:
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    page.goto(f"{lab.base}/lab/tree/{name}.ipynb?reset&token={lab.token}")
-                    page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60000)
-                    # the control cell typesets: MathJax is at work in this Lab
-                    page.wait_for_function("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')].length >= 1",
-                                           timeout=30000)
-                    page.wait_for_timeout(1500)
-                    math = page.evaluate("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')]"
-                                         ".map(e => e.closest('.jp-Cell').innerText.slice(0, 80))")
-                    wrong = [m for m in math if not m.startswith("Control")]
-                    assert not wrong, f"{name}: LaTeX where money should be: {wrong}"
-                    text = page.locator(".jp-NotebookPanel .jp-Notebook").inner_text()
-                    assert re.search(r"\$\d{1,3}(,\d{3})+", text), f"{name}: no dollar amount shown as text"
-                    page.close()
-            finally:
-                browser.close()
+        for name in names:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{lab.base}/lab/tree/{name}.ipynb?reset&token={lab.token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60000)
+            # the control cell typesets: MathJax is at work in this Lab
+            page.wait_for_function("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')].length >= 1",
+                                   timeout=30000)
+            page.wait_for_timeout(1500)
+            math = page.evaluate("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')]"
+                                 ".map(e => e.closest('.jp-Cell').innerText.slice(0, 80))")
+            wrong = [m for m in math if not m.startswith("Control")]
+            assert not wrong, f"{name}: LaTeX where money should be: {wrong}"
+            text = page.locator(".jp-NotebookPanel .jp-Notebook").inner_text()
+            assert re.search(r"\$\d{1,3}(,\d{3})+", text), f"{name}: no dollar amount shown as text"
+            page.close()

@@ -15,19 +15,12 @@ import pytest
 
 from conftest import run_cli  # noqa: F401 (report_run lives in conftest)
 
+from conftest import CHROMIUM  # noqa: E402
+
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _open(browser, path, size):

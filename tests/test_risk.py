@@ -19,16 +19,6 @@ from dealkit.errors import DealDataError, ParameterError
 
 
 @pytest.fixture(scope="module")
-def deal():
-    return dealkit.load_deal()
-
-
-@pytest.fixture(scope="module")
-def prime():
-    return dealkit.load_prime()
-
-
-@pytest.fixture(scope="module")
 def scen(deal, prime):
     return risk.scenario(deal, notes.assumptions_from_deal(deal), n_paths=1500, seed=3, prime=prime)
 

@@ -21,16 +21,6 @@ from dealkit import risk_engine as eng
 from dealkit.errors import ParameterError
 
 
-@pytest.fixture(scope="module")
-def deal():
-    return dealkit.load_deal()
-
-
-@pytest.fixture(scope="module")
-def prime():
-    return dealkit.load_prime()
-
-
 # Four regimes, so every branch of the stock test is taken: the price test, the volume cap, the
 # 4.99% cap (a small share count), the Series D route on and off, default on and off.
 CASES = [
