@@ -171,12 +171,24 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
                                                 .to_csv(index=False).encode())
             files["captable.csv"] = figures.captable.frame().to_csv(index=False).encode()
             files["obligations.csv"] = obligations.register_frame(deal).to_csv(index=False).encode()
-            files["obligations-calendar.csv"] = obligations.calendar_frame(deal, figures.triggered).to_csv(index=False).encode()
+            calendar = obligations.calendar_frame(deal, figures.triggered)
+            if _sample_label(figures):
+                calendar.insert(0, "label", _sample_label(figures))
+            files["obligations-calendar.csv"] = calendar.to_csv(index=False).encode()
         elif fmt == "ics":
-            files["obligations.ics"] = obligations.to_ics(deal, figures.triggered)
+            files["obligations.ics"] = obligations.to_ics(deal, figures.triggered, payments=obligations.note_payments(deal),
+                                                          label=_sample_label(figures))
         else:
             raise ExportError(f"--format: unknown format {str(fmt)[:40]!r} (choose from {', '.join(FORMATS)})")
     return files
+
+
+def _sample_label(figures: Figures) -> str | None:
+    """The fictional sample events are labelled illustrative wherever they appear (as the report's
+    ``04_obligations`` labels them): the calendar's rows and the .ics events carry the label."""
+    from .obligations import ILLUSTRATIVE
+
+    return ILLUSTRATIVE if figures.inputs.events == "sample" else None
 
 
 def _umask() -> int:
