@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from decimal import ROUND_DOWN, Decimal
 
-from .errors import ParameterError
-from .model import _ISO_DATE, _strict_decimal
+from dealkit.errors import ParameterError
+from dealkit.deal.model import _ISO_DATE, _strict_decimal
 
 __all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_date_or_deal", "as_int", "parse_assignments",
            "validate_parameters"]
@@ -157,14 +157,14 @@ def as_date_or_deal(value: object, name: str) -> dt.date | None:
 
 def _risk_parsers() -> dict:
     """05_risk's parameters, with the validators the path models apply (dealkit.market, dealkit.risk)."""
-    from . import market
-    from .risk import METRICS, parse_policy
+    from dealkit import market
+    from dealkit.risk import METRICS, parse_policy
 
     def money_or_none(value, name):
         return None if str(value).strip().lower() == "none" else as_money(value, name)
 
     def price_csv(value, name):
-        from .errors import DealkitError
+        from dealkit.errors import DealkitError
 
         try:
             return market.load_price_csv(value)
@@ -207,9 +207,9 @@ def _at_least(n: int):
 
 def _parsers() -> dict:
     """Every parameter the report notebooks declare → the parser the notebook applies to it."""
-    from .escrow import SCENARIOS as ESCROW_SCENARIOS
-    from .notes import OPTION_HOLDERS
-    from .option import READINGS
+    from dealkit.escrow import SCENARIOS as ESCROW_SCENARIOS
+    from dealkit.notes import OPTION_HOLDERS
+    from dealkit.option import READINGS
 
     return {
         "interactive": as_bool,
@@ -260,7 +260,7 @@ def validate_parameters(values: dict[str, str], deal=None) -> None:
             if parsed.get(name) and parsed[name] <= closing:
                 raise _fail(name, values[name], f"not after the closing date {closing}")
         if "instructions" in values:
-            from .escrow import parse_instructions
+            from dealkit.escrow import parse_instructions
 
             try:
                 parse_instructions(values["instructions"], deal)
@@ -268,8 +268,8 @@ def validate_parameters(values: dict[str, str], deal=None) -> None:
                 raise _fail("instructions", values["instructions"],
                             " ".join(str(exc).split())[:200] or type(exc).__name__) from None
         if "events" in values:
-            from .errors import DealDataError
-            from .obligations import load_events
+            from dealkit.errors import DealDataError
+            from dealkit.obligations import load_events
 
             try:
                 load_events(values["events"], deal)

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 
 __all__ = ["PLOTLY_MIME", "CSP", "csp_meta", "safe_plotly_text", "sanitize_figure", "inline_plotly_outputs",
-           "notebook_to_html", "combined_html", "write_atomic", "plotlyjs_banner"]
+           "notebook_to_html", "combined_html", "plotlyjs_banner"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -185,24 +185,3 @@ def combined_html(sections: list[tuple[str, str, str]], title: str, preface: str
                      f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>')
     parts += [CONTENT_END, tail]
     return "".join(parts)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``:
-    a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
