@@ -8,7 +8,7 @@ convention); Python's own default, half-even, is never used implicitly.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 __all__ = [
     "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
@@ -23,38 +23,29 @@ ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
-    """Parse ``value`` into a finite ``Decimal``.
+    """Parse ``value`` into a finite ``Decimal`` through the one parser, :func:`dealkit.core.parse.decimal`
+    (any number of digits: callers such as the escrow's percents keep exact values beyond 28).
 
-    Accepts ``Decimal``, ``int`` (not ``bool``) and strings such as ``"1350000.00"`` or
-    ``"1,350,000.00"``. Floats are refused: a float has already lost the cents.
+    Accepts ``Decimal``, ``int`` (not ``bool``) and strings such as ``"1350000.00"``,
+    ``"1,350,000.00"`` or ``"$450,000"``. Floats are refused: a float has already lost the cents.
 
     Raises
     ------
-    ValueError
-        Naming ``what`` and the bad value.
+    dealkit.errors.ParseError
+        A ``ValueError`` reading ``"<what>: <reason>"``.
+
+    Examples
+    --------
+    >>> to_decimal("$450,000")
+    Decimal('450000')
     """
-    if isinstance(value, bool):
-        raise ValueError(f"{what}: expected a decimal string, got a boolean ({value!r})")
-    if isinstance(value, float):
-        raise ValueError(f"{what}: expected a decimal string like \"12.50\", got the float {value!r} "
-                         "(quote it: floats lose cents)")
-    if isinstance(value, Decimal):
-        d = value
-    elif isinstance(value, int):
-        d = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        if text.startswith("$"):
-            text = text[1:]
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{what}: not a decimal number ({value!r})") from None
-    else:
-        raise ValueError(f"{what}: expected a decimal string, got {type(value).__name__} ({value!r})")
-    if not d.is_finite():
-        raise ValueError(f"{what}: not a finite number ({value!r})")
-    return d
+    from dealkit.core.parse import decimal
+    from dealkit.errors import ParseError
+
+    try:
+        return decimal(value, what, max_digits=None, scientific=True)
+    except ParseError as exc:
+        raise ParseError(f"{what}:", exc.reason) from None
 
 
 def round_cents(amount: Decimal, rounding: str = ROUNDING) -> Decimal:

@@ -22,8 +22,8 @@ import yaml
 from pydantic import ValidationError
 
 from dealkit.errors import DealDataError
-from dealkit.deal.model import _ISO_DATE, Deal, Source, _strict_decimal, iter_cited
-from dealkit.core.money import to_decimal
+from dealkit.core import parse
+from dealkit.deal.model import Deal, Source, iter_cited
 from dealkit.deal.resources import data_dir
 
 __all__ = ["DATA_DIR", "DEFAULT_DEAL", "DEFAULT_PRIME", "load_deal", "load_prime", "PrimeSeries"]
@@ -545,20 +545,20 @@ def _read_prime(reader: csv.DictReader, shown: str) -> PrimeSeries:
         line = reader.line_num
         raw_date, raw_rate = row["effective_date"], row["rate"]
         try:
-            if not _ISO_DATE.fullmatch((raw_date or "").strip()):
-                raise ValueError
-            day = dt.date.fromisoformat((raw_date or "").strip())
+            day = parse.iso_date(raw_date or "", "effective_date")
         except ValueError:
             raise DealDataError(f"{shown}: line {line}: effective_date: not an ISO date "
                                 f"(got {_short(raw_date)})", file=shown, field="effective_date", value=raw_date) from None
         try:
-            rate = _strict_decimal(raw_rate or "", "rate")
+            rate = parse.decimal(raw_rate or "", "rate")
         except ValueError:
             raise DealDataError(f"{shown}: line {line}: rate: not a decimal fraction "
                                 f"(got {_short(raw_rate)})", file=shown, field="rate", value=raw_rate) from None
-        if not (Decimal(0) <= rate <= Decimal(1)):
+        try:
+            rate = parse.fraction(rate, "rate")
+        except ValueError:
             raise DealDataError(f"{shown}: line {line}: rate: a fraction between 0 and 1 "
-                                f"(0.0650 = 6.50%) (got {_short(raw_rate)})", file=shown, field="rate", value=raw_rate)
+                                f"(0.0650 = 6.50%) (got {_short(raw_rate)})", file=shown, field="rate", value=raw_rate) from None
         if dates and day <= dates[-1]:
             raise DealDataError(f"{shown}: line {line}: effective_date: dates must increase "
                                 f"(got {_short(raw_date)} after {dates[-1].isoformat()})",

@@ -10,8 +10,7 @@ range seen in comparable deals). The YAML form is compact (``{value: ..., doc: .
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
 
 from types import MappingProxyType
@@ -19,7 +18,8 @@ from types import MappingProxyType
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
                       model_validator)
 
-from dealkit.core.money import to_decimal
+from dealkit.core import parse
+from dealkit.errors import ParseError
 
 __all__ = [
     "Money", "Price", "Rate", "Multiple", "Shares", "Date", "Source", "Cited", "Document",
@@ -29,64 +29,35 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- value types -------------
-#: The most significant digits a decimal of the deal file may have: Python's default decimal
-#: context carries 28, and a value beyond it would be rounded silently by the first operation.
-MAX_DIGITS = 28
 #: The largest share count accepted (10^15; ATG's authorized common was 15,000,000,000).
 MAX_SHARES = 10**15
-#: A decimal as the deal file writes it: ASCII digits, optional sign, ``$``, thousands commas or
-#: underscores, a decimal point; no exponent (``1e400``), no other script's digits.
-_DECIMAL_TEXT = re.compile(r"[+-]?\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9][0-9_]*)?(?:\.[0-9]+)?", re.ASCII)
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def _strict_decimal(v: object, what: str) -> Decimal:
-    """``to_decimal`` behind a syntax check: a string must be a plain ASCII decimal of at most
-    :data:`MAX_DIGITS` digits (no exponent, no non-ASCII digits); other types are named, never
-    echoed (their ``repr`` may be huge)."""
-    if isinstance(v, str):
-        text = v.strip()
-        if len(text) > 64 or not text or not _DECIMAL_TEXT.fullmatch(text) or not any(c.isdigit() for c in text):
-            raise ValueError(f"{what} must be a plain decimal string like \"1350000.00\" "
-                             "(ASCII digits, no exponent)")
-        if sum(c.isdigit() for c in text) > MAX_DIGITS:
-            raise ValueError(f"{what} has more than {MAX_DIGITS} digits")
-    elif isinstance(v, (bool, int, float)):
-        pass  # to_decimal names these
-    elif not isinstance(v, Decimal):
-        raise ValueError(f"{what} must be a quoted decimal string, got {type(v).__name__}")
-    return to_decimal(v, what)
+    """The deal file's decimals, read by the one parser (:func:`dealkit.core.parse.decimal`)."""
+    return parse.decimal(v, what)
+
+
+def _bare_number(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _money(v: object) -> Decimal:
-    if isinstance(v, int) and not isinstance(v, bool):
+    if _bare_number(v):
         raise ValueError("money must be a quoted decimal string like \"1000.00\", not a bare number")
-    d = _strict_decimal(v, "money")
-    if d < 0:
-        raise ValueError("money must not be negative")
-    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
-        raise ValueError("money has more than two decimal places (cents)")
-    return d
+    return parse.money(v, "money")
 
 
 def _price(v: object) -> Decimal:
-    if isinstance(v, int) and not isinstance(v, bool):
+    if _bare_number(v):
         raise ValueError("a price must be a quoted decimal string, not a bare number")
-    d = _strict_decimal(v, "price")
-    if d < 0:
-        raise ValueError("a price must not be negative")
-    return d
+    return parse.price(v, "a price")
 
 
 def _rate(v: object) -> Decimal:
-    if isinstance(v, (int,)) and not isinstance(v, bool):
+    if _bare_number(v):
         raise ValueError("a rate must be a quoted decimal fraction like \"0.0499\" (4.99%)")
-    d = _strict_decimal(v, "rate")
-    if d < 0:
-        raise ValueError("a rate must not be negative")
-    if d > 1:
-        raise ValueError("a rate is a fraction and must not exceed 1 (100%)")
-    return d
+    return parse.fraction(v, "a rate")
 
 
 def _multiple(v: object) -> Decimal:
@@ -101,19 +72,10 @@ def _multiple(v: object) -> Decimal:
 
 
 def _date(v: object) -> dt.date:
-    if isinstance(v, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD), got a date and time")
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        text = v.strip()
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError("expected an ISO date YYYY-MM-DD (ASCII digits)")
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("not a date of the calendar (e.g. a 30 February)") from None
-    raise ValueError(f"expected an ISO date YYYY-MM-DD, got {type(v).__name__}")
+    try:
+        return parse.iso_date(v, "date")
+    except ParseError as exc:
+        raise ValueError(exc.reason) from None
 
 
 def _shares(v: object) -> int:
