@@ -182,10 +182,10 @@ class LiveChart(w.Box):
 
 
 def _safe(fig) -> dict:
-    """The figure's dict with its text escaped as in the reports (:func:`dealkit.export.sanitize_figure`):
+    """The figure's dict with its text escaped as in the reports (:func:`dealkit.present.sanitize.sanitize_figure`):
     labels from the deal file or the instructions stay text in the widget too. A dict, not a new
     ``go.Figure``: validating it again (its template above all) cost more than the redraw."""
-    from dealkit.report.html import sanitize_figure
+    from dealkit.present.sanitize import sanitize_figure
 
     return sanitize_figure(fig.to_dict())
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import copy
 import functools
 import html
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import nbformat
+
+from dealkit.present.sanitize import safe_plotly_text, sanitize_figure
 
 __all__ = ["PLOTLY_MIME", "CSP", "csp_meta", "safe_plotly_text", "sanitize_figure", "inline_plotly_outputs",
            "notebook_to_html", "combined_html", "plotlyjs_banner"]
@@ -40,36 +40,6 @@ def csp_meta() -> str:
     """The ``<meta>`` elements that put :data:`CSP` (and a no-referrer policy) on a page."""
     return (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP, quote=False)}">'
             '<meta name="referrer" content="no-referrer">')
-
-
-#: Plotly's formatting tags without attributes (``<br>``, ``<b>``, ``<i>``, ``<extra>``, ...): the
-#: only markup kept in chart text; anything else (``<a href>``, ``<img>``, ``<script>``) is text.
-_PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*/?&gt;", re.IGNORECASE)
-
-
-def safe_plotly_text(text: str) -> str:
-    """Chart text with every ``<``, ``>`` and ``&`` escaped except plotly's attribute-less
-    formatting tags. Plotly decodes the entities when it draws, so the reader sees the text as
-    written; a ``</script>`` can no longer close the script block the figure's JSON sits in."""
-    escaped = html.escape(text, quote=False)
-    if "&lt;" not in escaped:
-        return escaped
-    return _PLOTLY_TAGS.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>", escaped)
-
-
-def sanitize_figure(fig: dict) -> dict:
-    """A copy of a plotly figure dict with :func:`safe_plotly_text` applied to every string
-    (labels, hover text, custom data, titles, annotations, category values alike)."""
-    def walk(node):
-        if isinstance(node, str):
-            return safe_plotly_text(node) if ("<" in node or ">" in node or "&" in node) else node
-        if isinstance(node, dict):
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    return walk(fig)
 
 
 @functools.lru_cache(maxsize=1)
