@@ -12,7 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, Invalid
 
 __all__ = [
     "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
-    "year_fraction_act_360", "simple_interest_act_360", "format_money", "format_rate",
+    "year_fraction_act_360", "simple_interest_act_360", "simple_interest_act_365", "format_money", "format_rate",
 ]
 
 CENT = Decimal("0.01")
@@ -96,6 +96,19 @@ def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, e
     Rounded to the cent with ``rounding`` (``None``: unrounded, for summing segments first).
     """
     interest = principal * rate * Decimal(days_between(start, end)) / Decimal(360)
+    return interest if rounding is None else round_cents(interest, rounding)
+
+
+def simple_interest_act_365(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
+                            rounding: str | None = ROUNDING) -> Decimal:
+    """Simple interest on ``principal`` at annual ``rate`` (a fraction), ACT/365 (fixed).
+
+    .. math:: I = P \\cdot r \\cdot \\frac{days}{365}
+
+    The ACT/365 twin of :func:`simple_interest_act_360` (the escrow's §5.3 reading offers both
+    day counts). Rounded to the cent with ``rounding`` (``None``: unrounded).
+    """
+    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(365)
     return interest if rounding is None else round_cents(interest, rounding)
 
 
