@@ -9,7 +9,7 @@ which ``import dealkit.escrow`` does not load).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealkit.rules.escrow import (
     AGENT,
@@ -50,6 +50,16 @@ from dealkit.rules.escrow import (
     start,
     step,
 )
+
+if TYPE_CHECKING:  # imported on first use by __getattr__ below (pandas is not loaded before)
+    from dealkit.present.escrow_tables import (
+        checklist_frame,
+        disbursement_frame,
+        expense_and_interest_frame,
+        ledger_frame,
+        outcomes_frame,
+        transitions_frame,
+    )
 
 __all__ = [
     "InstructionError",

@@ -131,13 +131,21 @@ def expense_and_interest_frame(split: ExpenseSplit, readings: InterestReadings, 
         "(ACT/360), interest to the recipients"
     )
     rows = [
-        ("expenses reimbursed by the parties, jointly and severally (capped)", split.reimbursed_capped,
-         f"FEA §4.1(c), cap ${split.cap:,.2f}"),
+        (
+            "expenses reimbursed by the parties, jointly and severally (capped)",
+            split.reimbursed_capped,
+            f"FEA §4.1(c), cap ${split.cap:,.2f}",
+        ),
         ("costs within the indemnity (not capped)", split.indemnified, "FEA §4.1(b)"),
         ("borne by the Escrow Agent (above the cap, or gross negligence)", split.borne_by_agent, "FEA §4.1(b)-(c)"),
-        ("§5.3 no_interest_payable (default): “nor will interest be payable in connection therewith”",
-         readings.to_parties_b, "FEA §5.3 (second half, operative)"),
+        (
+            "§5.3 no_interest_payable (default): “nor will interest be payable in connection therewith”",
+            readings.to_parties_b,
+            "FEA §5.3 (second half, operative)",
+        ),
         (follows, readings.to_parties_a, "FEA §5.3 (first half, against the second)"),
         ("what the contradiction is worth", readings.difference, "FEA §5.3"),
     ]
-    return pd.DataFrame([{"item": item, "amount": f"${amount:,.2f}", "clause": clause} for item, amount, clause in rows])
+    return pd.DataFrame(
+        [{"item": item, "amount": f"${amount:,.2f}", "clause": clause} for item, amount, clause in rows]
+    )

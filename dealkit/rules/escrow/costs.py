@@ -70,10 +70,14 @@ def agent_expenses(
 
 #: The two readings of FEA §5.3, both named; the default first.
 INTEREST_READINGS = {
-    "no_interest_payable": '§5.3\'s operative words, "nor will interest be payable in connection therewith": whatever '
-    "account holds the funds, no interest is paid to anyone (default)",
-    "interest_follows_funds": '§5.3\'s first words, "shall be held in an interest bearing account", read as the account '
-    "earning interest that follows the funds to their recipients — against the second half",
+    "no_interest_payable": (
+        '§5.3\'s operative words, "nor will interest be payable in connection therewith": whatever account holds the '
+        "funds, no interest is paid to anyone (default)"
+    ),
+    "interest_follows_funds": (
+        '§5.3\'s first words, "shall be held in an interest bearing account", read as the account earning interest '
+        "that follows the funds to their recipients — against the second half"
+    ),
 }
 
 

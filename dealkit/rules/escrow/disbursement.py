@@ -39,8 +39,9 @@ class Disbursements(list[Disbursement]):
         self.findings = tuple(findings)
 
 
-def _odd_cents(base: Decimal, fixed_total: Decimal, exact: dict[int, Fraction], floor: dict[int, Decimal]
-               ) -> dict[int, Decimal]:
+def _odd_cents(
+    base: Decimal, fixed_total: Decimal, exact: dict[int, Fraction], floor: dict[int, Decimal]
+) -> dict[int, Decimal]:
     """The largest-remainder method: the cents the rounded-down percent shares leave, one each to
     the shares with the largest dropped fractions (ties: the earlier instruction)."""
     cents = int((base - fixed_total - sum(floor.values(), ZERO)) / CENT)
@@ -77,8 +78,11 @@ def allocate(base: Decimal, parsed: list[Instruction], section: str = "FEA §3.1
     """
     has_remainder = any(item.kind == "remainder" for item in parsed)
     fixed_total = sum((item.value for item in parsed if item.kind == "amount" and item.value is not None), ZERO)
-    exact = {item.index: Fraction(base) * Fraction(item.value) / 100
-             for item in parsed if item.kind == "percent" and item.value is not None}
+    exact = {
+        item.index: Fraction(base) * Fraction(item.value) / 100
+        for item in parsed
+        if item.kind == "percent" and item.value is not None
+    }
     floor = {index: Decimal(math.floor(share * 100)).scaleb(-2) for index, share in exact.items()}
     _check_allocation(base, Fraction(fixed_total) + sum(exact.values(), Fraction(0)), has_remainder)
     odd = {index: Decimal(0) for index in floor} if has_remainder else _odd_cents(base, fixed_total, exact, floor)
@@ -97,8 +101,9 @@ def allocate(base: Decimal, parsed: list[Instruction], section: str = "FEA §3.1
     return rows
 
 
-def _drop_closing_payment(parsed: list[Instruction], schedule_a: Decimal, closing_payee: str
-                          ) -> tuple[list[Instruction], list[str]]:
+def _drop_closing_payment(
+    parsed: list[Instruction], schedule_a: Decimal, closing_payee: str
+) -> tuple[list[Instruction], list[str]]:
     """The Closing Payment is retained once (FEA §3.1(a); §1.1(b); Schedule A): a line listing it
     again at Schedule A's amount is dropped with a finding; at any other amount, a percent or the
     remainder it is refused."""
@@ -120,8 +125,21 @@ def _drop_closing_payment(parsed: list[Instruction], schedule_a: Decimal, closin
     return kept, findings
 
 
-def _retained(escrowed: Decimal, fee: Decimal, closing: Decimal, closing_payee: str, agent: str
-              ) -> tuple[list[Disbursement], Decimal]:
+def _schedule_a_closing_payment(closing_payment: Decimal | str | None, schedule_a: Decimal | str | None) -> Decimal:
+    """Schedule A's Closing Payment (FEA §1.1(b)); a ``closing_payment`` given otherwise is refused."""
+    scheduled = money_field(term(schedule_a, "closing_payment"), "schedule_a")
+    closing = scheduled if closing_payment is None else money_field(closing_payment, "closing_payment")
+    if closing != scheduled:
+        raise InstructionError(
+            f"closing_payment: the Closing Payment is Schedule A's {scheduled} (FEA §1.1(b); Schedule A; "
+            f"retained under §3.1(a)); got {str(closing_payment)[:40]}"
+        )
+    return scheduled
+
+
+def _retained(
+    escrowed: Decimal, fee: Decimal, closing: Decimal, closing_payee: str, agent: str
+) -> tuple[list[Disbursement], Decimal]:
     """The items retained first (FEA §3.1(a)): the agent's fee and the Closing Payment; and the
     base left for the Joint Instructions, ``escrowed − fee − closing``."""
     rows = [
@@ -136,16 +154,9 @@ def _retained(escrowed: Decimal, fee: Decimal, closing: Decimal, closing_payee: 
     return rows, base
 
 
-def disburse(
-    escrowed: Decimal | str,
-    instructions: Iterable[Mapping[str, Any]],
-    agent_fee: Decimal | str,
-    closing_payment: Decimal | str | None = None,
-    closing_payee: str | None = None,
-    agent: str | None = None,
-    *,
-    schedule_a: Decimal | str | None = None,
-) -> Disbursements:
+def disburse(escrowed: Decimal | str, instructions: Iterable[Mapping[str, Any]], agent_fee: Decimal | str,
+             closing_payment: Decimal | str | None = None, closing_payee: str | None = None, agent: str | None = None,
+             *, schedule_a: Decimal | str | None = None) -> Disbursements:  # fmt: skip
     """Disburse the Escrowed Payment under the Joint Instructions (FEA §3.1(a)).
 
     .. math:: \\text{escrowed} = \\text{fee} + \\text{closing} + \\sum_i \\text{paid}_i
@@ -170,9 +181,8 @@ def disburse(
     Raises
     ------
     InstructionError
-        Over-allocation, money left unallocated without a remainder payee, a negative amount, an
-        unknown key, two remainder payees, a float, a missing payee, a Closing Payment other than
-        Schedule A's.
+        Over- or under-allocation, a negative amount, an unknown key, two remainder payees, a
+        float, a missing payee, a Closing Payment other than Schedule A's.
 
     Examples
     --------
@@ -185,15 +195,9 @@ def disburse(
     """
     escrowed_amount = money_field(escrowed, "escrowed")
     fee = money_field(agent_fee, "agent_fee")
-    scheduled = money_field(term(schedule_a, "closing_payment"), "schedule_a")
+    scheduled = _schedule_a_closing_payment(closing_payment, schedule_a)
     payee_name = term(closing_payee, "closing_payee")
-    closing = scheduled if closing_payment is None else money_field(closing_payment, "closing_payment")
-    if closing != scheduled:
-        raise InstructionError(
-            f"closing_payment: the Closing Payment is Schedule A's {scheduled} (FEA §1.1(b); Schedule A; "
-            f"retained under §3.1(a)); got {str(closing_payment)[:40]}"
-        )
-    rows, base = _retained(escrowed_amount, fee, closing, payee_name, term(agent, "agent"))
+    rows, base = _retained(escrowed_amount, fee, scheduled, payee_name, term(agent, "agent"))
     parsed, findings = _drop_closing_payment(check_instructions(instructions), scheduled, payee_name)
     result = Disbursements(rows + allocate(base, parsed), findings)
     total = sum((row.amount for row in result), ZERO)

@@ -50,7 +50,9 @@ def commence_interpleader(state: EscrowState, event: Event, section: str) -> tup
     resignation is effective."""
     if state.phase == Phase.RESIGNING:
         need_resignation_effective(state, event, section)
-    return dataclasses.replace(state, phase=Phase.INTERPLEADER), "interpleader commenced; funds held pending a Court Order"
+    return dataclasses.replace(
+        state, phase=Phase.INTERPLEADER
+    ), "interpleader commenced; funds held pending a Court Order"
 
 
 def deposit_with_court(state: EscrowState, event: Event, section: str) -> tuple[EscrowState, str]:
@@ -102,7 +104,10 @@ def give_resignation_notice(state: EscrowState, event: Event, section: str) -> t
         phase_before_dispute=None,
     )
     how = "(as the notice specifies)" if specified else f"({state.notice_business_days} business days)"
-    return new, f"notice deemed given {notice_deemed_given(event.date, state.deemed_days)} (§5.2); effective {effective} {how}"
+    return (
+        new,
+        f"notice deemed given {notice_deemed_given(event.date, state.deemed_days)} (§5.2); effective {effective} {how}",
+    )
 
 
 def name_successor(state: EscrowState, event: Event, section: str) -> tuple[EscrowState, str]:
@@ -113,8 +118,9 @@ def name_successor(state: EscrowState, event: Event, section: str) -> tuple[Escr
     if not isinstance(name, str) or not name.strip():
         raise refuse(state, event, "the Joint Instruction must name the substitute Escrow Agent", section)
     if state.resigned_on(event.date):
-        raise refuse(state, event, f"it must come before the resignation's effective date {state.resignation_effective}",
-                     section)
+        raise refuse(
+            state, event, f"it must come before the resignation's effective date {state.resignation_effective}", section
+        )
     successor = name.strip()[:200]
     return dataclasses.replace(state, successor=successor), f"substitute Escrow Agent: {successor}"
 

@@ -79,7 +79,9 @@ def _check_line(index: int, line: Any, remainder_at: int | None) -> Instruction:
     if line["remainder"] is not True:
         raise InstructionError(f"{where}.remainder: must be true (got {str(line['remainder'])[:40]!r})")
     if remainder_at is not None:
-        raise InstructionError(f"{where}.remainder: a second remainder payee (the first is instructions[{remainder_at}])")
+        raise InstructionError(
+            f"{where}.remainder: a second remainder payee (the first is instructions[{remainder_at}])"
+        )
     return Instruction(index, payee, kind, None, line)
 
 

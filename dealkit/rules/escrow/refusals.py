@@ -14,7 +14,8 @@ __all__ = ["refuse", "need_actor", "date_field", "need_resignation_effective"]
 def refuse(state: EscrowState, event: Event, why: str, section: str) -> EscrowTransitionError:
     """The error for ``event`` refused in ``state`` under ``section`` because ``why``."""
     return EscrowTransitionError(
-        f"event {event.kind!r} on {event.date} by {event.actor[:60]!r} refused in state {state.phase!r} ({section}): {why}"
+        f"event {event.kind!r} on {event.date} by {event.actor[:60]!r} refused in state {state.phase!r} "
+        f"({section}): {why}"
     )
 
 
@@ -30,10 +31,11 @@ def date_field(state: EscrowState, event: Event, key: str, section: str) -> dt.d
     if value is None:
         return None
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(text)
         except ValueError:
-            raise refuse(state, event, f"{key}: expected YYYY-MM-DD (got {value[:40]!r})", section) from None
+            raise refuse(state, event, f"{key}: expected YYYY-MM-DD (got {text[:40]!r})", section) from None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise refuse(state, event, f"{key}: expected YYYY-MM-DD (got {str(value)[:40]!r})", section)
     return value

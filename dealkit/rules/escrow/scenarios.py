@@ -34,53 +34,77 @@ def _closing_events(day: dt.date, instructions: list[Mapping[str, Any]], escrowe
     """Article II's deliveries and §3.1(a)(iii)'s Joint Instructions, all on ``day``."""
     return [
         {"kind": "deposit_documents", "date": day, "actor": PURCHASER, "fully_executed": True},
-        {"kind": "deposit_payment", "date": day, "actor": PURCHASER, "amount": str(escrowed),
-         "immediately_available": True},
+        {
+            "kind": "deposit_payment",
+            "date": day,
+            "actor": PURCHASER,
+            "amount": str(escrowed),
+            "immediately_available": True,
+        },
         {"kind": "joint_instructions", "date": day, "actor": PARTIES, "instructions": instructions},
     ]
 
 
-def _dispute_events(day: dt.date, instructions: list[Mapping[str, Any]], later: Callable[[int], dt.date]
-                    ) -> dict[str, Events]:
+def _dispute_events(
+    day: dt.date, instructions: list[Mapping[str, Any]], later: Callable[[int], dt.date]
+) -> dict[str, Events]:
     """The events after closing of the scenarios with a dispute and no resignation."""
     return {
-        "clean_release": [{"kind": "verbal_confirmation", "date": day, "actor": "David Grin"},
-                          {"kind": "disburse", "date": day, "actor": AGENT}],
+        "clean_release": [
+            {"kind": "verbal_confirmation", "date": day, "actor": "David Grin"},
+            {"kind": "disburse", "date": day, "actor": AGENT},
+        ],
         "dispute_then_joint_instruction": [
             {"kind": "dispute", "date": day, "actor": "Companies"},
             {"kind": "joint_instructions", "date": later(3), "actor": PARTIES, "instructions": instructions},
             {"kind": "verbal_confirmation", "date": later(3), "actor": "Eugene Grin"},
-            {"kind": "disburse", "date": later(4), "actor": AGENT}],
+            {"kind": "disburse", "date": later(4), "actor": AGENT},
+        ],
         "dispute_interpleader_court_order": [
             {"kind": "dispute", "date": later(1), "actor": PURCHASER},
             {"kind": "interpleader", "date": later(5), "actor": AGENT},
-            {"kind": "court_order", "date": later(60), "actor": "New York Supreme Court", "final_non_appealable": True,
-             "opinion_of_counsel": True, "payee": "as the Court Order directs"}],
+            {
+                "kind": "court_order",
+                "date": later(60),
+                "actor": "New York Supreme Court",
+                "final_non_appealable": True,
+                "opinion_of_counsel": True,
+                "payee": "as the Court Order directs",
+            },
+        ],
     }
 
 
-def _resignation_events(instructions: list[Mapping[str, Any]], later: Callable[[int], dt.date], effective: dt.date
-                        ) -> dict[str, Events]:
+def _resignation_events(
+    instructions: list[Mapping[str, Any]], later: Callable[[int], dt.date], effective: dt.date
+) -> dict[str, Events]:
     """The events after closing of the scenarios with a resignation noticed a business day after
     closing and ``effective`` on its §4.1(d) date."""
     notice = {"kind": "resignation_notice", "date": later(1), "actor": AGENT}
     return {
         "resignation_with_successor": [
             notice,
-            {"kind": "successor_instruction", "date": later(3), "actor": PARTIES,
-             "successor": "Substitute Escrow Agent (named by Joint Instruction)"},
-            {"kind": "deliver_to_successor", "date": effective, "actor": AGENT}],
+            {
+                "kind": "successor_instruction",
+                "date": later(3),
+                "actor": PARTIES,
+                "successor": "Substitute Escrow Agent (named by Joint Instruction)",
+            },
+            {"kind": "deliver_to_successor", "date": effective, "actor": AGENT},
+        ],
         "resignation_no_successor": [notice, {"kind": "deposit_with_court", "date": effective, "actor": AGENT}],
         "resignation_dispute_court": [
             notice,
             {"kind": "dispute", "date": later(2), "actor": "Companies"},
             {"kind": "joint_instructions", "date": later(3), "actor": PARTIES, "instructions": instructions},
-            {"kind": "deposit_with_court", "date": effective, "actor": AGENT}],
+            {"kind": "deposit_with_court", "date": effective, "actor": AGENT},
+        ],
     }
 
 
-def scenario_events(name: str, instructions: list[Mapping[str, Any]], day: dt.date | None = None, *, deal: Any = None
-                    ) -> Events:
+def scenario_events(
+    name: str, instructions: list[Mapping[str, Any]], day: dt.date | None = None, *, deal: Any = None
+) -> Events:
     """The events of a named scenario (see :data:`SCENARIOS`), starting on ``day`` (default: the
     deal's closing date), with the deal's Escrowed Payment (FEA §1.1(d)) and notice periods
     (§4.1(d), §5.2) (``deal``: default the embedded deal file). Run them from

@@ -63,40 +63,49 @@ class Transition:
 HOLDING, RELEASED, DISPUTED = Phase.HOLDING, Phase.RELEASED, Phase.DISPUTED
 INTERPLEADER, RESIGNING = Phase.INTERPLEADER, Phase.RESIGNING
 
+
+def _allowed(*phases: str) -> frozenset[str]:
+    return frozenset(phases)
+
+
 #: The agreement, clause by clause: event, allowed in, actor, section, leads to, handler.
+# fmt: off
 AGREEMENT: tuple[Transition, ...] = (
-    # Article II: deliveries to the Escrow Agent; §3.1(a): the four release conditions
-    Transition("deposit_documents", frozenset({HOLDING}), PURCHASER, "FEA §2.2; §3.1(a)(i)", None,
-               release.deliver_documents),
-    Transition("deposit_payment", frozenset({HOLDING}), PURCHASER, "FEA §2.3; §3.1(a)(ii)", None,
-               release.deliver_payment),
-    Transition("joint_instructions", frozenset({HOLDING, DISPUTED}), PARTIES, "FEA §3.1(a)(iii); §4.2(a)(i)", None,
-               release.give_joint_instructions),
-    Transition("verbal_confirmation", frozenset({HOLDING}), None, "FEA §3.1(a)(iv)", None, release.confirm_verbally),
-    # §3.1(a): disbursement once released; §3.1(b): a Court Order
-    Transition("disburse", frozenset({RELEASED}), AGENT, "FEA §3.1(a); §5.1", Phase.DISBURSED,
-               release.disburse_escrow),
-    Transition("court_order", frozenset({HOLDING, RELEASED, DISPUTED, INTERPLEADER, RESIGNING}), None,
+    # Article II: deliveries to the Escrow Agent; §3.1(a)(i)-(iv): the four release conditions
+    Transition("deposit_documents", _allowed(HOLDING), PURCHASER, "FEA §2.2; §3.1(a)(i)",
+               None, release.deliver_documents),
+    Transition("deposit_payment", _allowed(HOLDING), PURCHASER, "FEA §2.3; §3.1(a)(ii)",
+               None, release.deliver_payment),
+    Transition("joint_instructions", _allowed(HOLDING, DISPUTED), PARTIES, "FEA §3.1(a)(iii); §4.2(a)(i)",
+               None, release.give_joint_instructions),
+    Transition("verbal_confirmation", _allowed(HOLDING), None, "FEA §3.1(a)(iv)",
+               None, release.confirm_verbally),
+    # §3.1(a): disbursement once released; §3.1(b): remittance under a Court Order
+    Transition("disburse", _allowed(RELEASED), AGENT, "FEA §3.1(a); §5.1",
+               Phase.DISBURSED, release.disburse_escrow),
+    Transition("court_order", _allowed(HOLDING, RELEASED, DISPUTED, INTERPLEADER, RESIGNING), None,
                "FEA §3.1(b); §4.2(b)", Phase.REMITTED_BY_COURT_ORDER, release.remit_by_court_order),
     # §3.2 and §4.2(a): disputes
-    Transition("dispute", frozenset({HOLDING, RELEASED, RESIGNING}), None, "FEA §3.2; §4.2(a)", Phase.DISPUTED,
-               disputes.raise_dispute),
-    Transition("interpleader", frozenset({DISPUTED, RESIGNING}), AGENT, "FEA §4.2(a)(ii); §4.1(d)", Phase.INTERPLEADER,
-               disputes.commence_interpleader),
-    Transition("deposit_with_court", frozenset({DISPUTED, INTERPLEADER, RESIGNING}), AGENT,
-               "FEA §4.2(a)(iii); §4.1(d)", Phase.DEPOSITED_WITH_COURT, disputes.deposit_with_court),
-    Transition("dispute_resolved", frozenset({DISPUTED}), PARTIES, "FEA §3.2 (written agreement)", Phase.HOLDING,
-               disputes.resolve_dispute),
+    Transition("dispute", _allowed(HOLDING, RELEASED, RESIGNING), None, "FEA §3.2; §4.2(a)",
+               Phase.DISPUTED, disputes.raise_dispute),
+    Transition("interpleader", _allowed(DISPUTED, RESIGNING), AGENT, "FEA §4.2(a)(ii); §4.1(d)",
+               Phase.INTERPLEADER, disputes.commence_interpleader),
+    Transition("deposit_with_court", _allowed(DISPUTED, INTERPLEADER, RESIGNING), AGENT, "FEA §4.2(a)(iii); §4.1(d)",
+               Phase.DEPOSITED_WITH_COURT, disputes.deposit_with_court),
+    Transition("dispute_resolved", _allowed(DISPUTED), PARTIES, "FEA §3.2 (written agreement)",
+               Phase.HOLDING, disputes.resolve_dispute),
     # §4.1(d): resignation of the Escrow Agent
-    Transition("resignation_notice", frozenset({HOLDING, RELEASED, DISPUTED}), AGENT, "FEA §4.1(d)", Phase.RESIGNING,
-               disputes.give_resignation_notice),
-    Transition("successor_instruction", frozenset({RESIGNING}), PARTIES, "FEA §4.1(d)", None, disputes.name_successor),
-    Transition("deliver_to_successor", frozenset({RESIGNING}), AGENT, "FEA §4.1(d); §5.1",
+    Transition("resignation_notice", _allowed(HOLDING, RELEASED, DISPUTED), AGENT, "FEA §4.1(d)",
+               Phase.RESIGNING, disputes.give_resignation_notice),
+    Transition("successor_instruction", _allowed(RESIGNING), PARTIES, "FEA §4.1(d)",
+               None, disputes.name_successor),
+    Transition("deliver_to_successor", _allowed(RESIGNING), AGENT, "FEA §4.1(d); §5.1",
                Phase.TRANSFERRED_TO_SUCCESSOR, disputes.deliver_to_successor),
     # §5.1: termination by the parties' written agreement
-    Transition("terminate_by_agreement", frozenset({HOLDING, RELEASED, DISPUTED}), PARTIES, "FEA §5.1",
+    Transition("terminate_by_agreement", _allowed(HOLDING, RELEASED, DISPUTED), PARTIES, "FEA §5.1",
                Phase.TERMINATED_BY_AGREEMENT, disputes.terminate_by_agreement),
 )
+# fmt: on
 assert tuple(entry.kind for entry in AGREEMENT) == EVENT_KINDS, "one entry per event kind, in the agreement's order"
 
 BY_KIND: dict[str, Transition] = {entry.kind: entry for entry in AGREEMENT}
