@@ -65,7 +65,7 @@ INTERPLEADER, RESIGNING = Phase.INTERPLEADER, Phase.RESIGNING
 
 
 def _allowed(*phases: str) -> frozenset[str]:
-    return frozenset(phases)
+    return frozenset(set(phases))  # built like a set literal: the same iteration order as before the move
 
 
 #: The agreement, clause by clause: event, allowed in, actor, section, leads to, handler.
