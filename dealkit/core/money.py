@@ -12,7 +12,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 __all__ = [
     "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
-    "year_fraction_act_360", "simple_interest_act_360", "format_money", "format_rate",
+    "YEAR_DAYS", "year_fraction", "simple_interest", "year_fraction_act_360", "simple_interest_act_360",
+    "simple_interest_act_365", "format_money", "format_rate",
 ]
 
 CENT = Decimal("0.01")
@@ -67,27 +68,64 @@ def days_between(start: dt.date, end: dt.date) -> int:
     return days
 
 
-def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
-    """ACT/360 year fraction: actual days elapsed over a 360-day year, exact.
+#: Days in the year of each day-count basis: actual days over a 360-day year (the notes' "on the
+#: basis of a 360 day year", the U.S. money-market convention) or over a 365-day year.
+YEAR_DAYS = {"ACT/360": 360, "ACT/365": 365}
 
-    .. math:: f = \\frac{d_{end} - d_{start}}{360}
 
-    The Laurus note forms of the period compute interest "on the basis of a 360 day year" over
-    actual days (note_terms.day_count, an assumption for ATG).
+def year_fraction(start: dt.date, end: dt.date, basis: str = "ACT/360") -> Decimal:
+    """Year fraction of a day-count ``basis``: actual days elapsed over the basis's year, exact.
+
+    .. math:: f = \\frac{d_{end} - d_{start}}{Y}, \\quad Y = 360 \\text{ (ACT/360) or } 365 \\text{ (ACT/365)}
+
+    The one day count of dealkit: the notes (note_terms.day_count), the escrow's §5.3 readings and
+    the vectorized engines all read their year from :data:`YEAR_DAYS`.
+
+    Examples
+    --------
+    >>> year_fraction(dt.date(2005, 9, 7), dt.date(2005, 10, 1))
+    Decimal('0.06666666666666666666666666667')
     """
-    return Decimal(days_between(start, end)) / Decimal(360)
+    if basis not in YEAR_DAYS:
+        raise ValueError(f"day count: {str(basis)[:20]!r} is not one of {', '.join(YEAR_DAYS)}")
+    return Decimal(days_between(start, end)) / Decimal(YEAR_DAYS[basis])
+
+
+def simple_interest(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, basis: str = "ACT/360",
+                    rounding: str | None = ROUNDING) -> Decimal:
+    """Simple interest on ``principal`` at annual ``rate`` (a fraction) over ``[start, end)``.
+
+    .. math:: I = P \\cdot r \\cdot \\frac{days}{Y}
+
+    Rounded once to the cent with ``rounding`` (``None``: unrounded, for summing segments first).
+
+    Examples
+    --------
+    >>> simple_interest(Decimal("7000000"), Decimal("0.0875"), dt.date(2005, 9, 7), dt.date(2005, 10, 1))
+    Decimal('40833.33')
+    """
+    if basis not in YEAR_DAYS:
+        raise ValueError(f"day count: {str(basis)[:20]!r} is not one of {', '.join(YEAR_DAYS)}")
+    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(YEAR_DAYS[basis])
+    return interest if rounding is None else round_cents(interest, rounding)
+
+
+def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
+    """ACT/360 year fraction (:func:`year_fraction` on ``"ACT/360"``)."""
+    return year_fraction(start, end, "ACT/360")
 
 
 def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
                             rounding: str | None = ROUNDING) -> Decimal:
-    """Simple interest on ``principal`` at annual ``rate`` (a fraction), ACT/360.
+    """Simple interest, ACT/360 (:func:`simple_interest` on ``"ACT/360"``)."""
+    return simple_interest(principal, rate, start, end, "ACT/360", rounding)
 
-    .. math:: I = P \\cdot r \\cdot \\frac{days}{360}
 
-    Rounded to the cent with ``rounding`` (``None``: unrounded, for summing segments first).
-    """
-    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(360)
-    return interest if rounding is None else round_cents(interest, rounding)
+def simple_interest_act_365(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
+                            rounding: str | None = ROUNDING) -> Decimal:
+    """Simple interest, ACT/365 fixed (:func:`simple_interest` on ``"ACT/365"``; the escrow's §5.3
+    reading offers both day counts)."""
+    return simple_interest(principal, rate, start, end, "ACT/365", rounding)
 
 
 def format_money(amount: Decimal | None) -> str:
