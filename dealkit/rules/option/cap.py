@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dealkit.errors import ParameterError
-from dealkit.rules.option.terms import as_fraction, need_shares, short_value, term
+from dealkit.rules.option.terms import as_fraction, need_date, need_shares, short_value, term
 
 __all__ = ["CAP_REVIVAL_READINGS", "READINGS", "CapStatus", "cap_status", "max_exercisable"]
 
@@ -93,6 +93,11 @@ def cap_status(
     False
     """
     days = term(notice_days, "CAP_NOTICE_DAYS")
+    need_date(as_of, "as_of")
+    for what, value in (("default_notice", default_notice), ("default_cured", default_cured),
+                        ("waiver_notice", waiver_notice)):  # fmt: skip
+        if value is not None:
+            need_date(value, what)
     if revival not in CAP_REVIVAL_READINGS:
         raise ParameterError(f"revival must be one of {', '.join(CAP_REVIVAL_READINGS)} (got {short_value(revival)})")
     if waiver_notice is not None:

@@ -21,7 +21,15 @@ from typing import Literal
 
 from dealkit.calendar import previous_business_day
 from dealkit.errors import ParameterError
-from dealkit.rules.option.terms import PriceDataError, half_up, need_shares, short_value, term
+from dealkit.rules.option.terms import (
+    PriceDataError,
+    as_decimal,
+    half_up,
+    need_date,
+    need_shares,
+    short_value,
+    term,
+)
 
 __all__ = ["FairMarketValue", "fair_market_value"]
 
@@ -44,7 +52,7 @@ def _exchange(day: dt.date, determination: dt.date, closes: Mapping[dt.date, Dec
             f"§1.2(a): no close reported for {day.isoformat()}, the last business day "
             f"before the Determination Date {determination.isoformat()}"
         )
-    price = Decimal(closes[day])
+    price = as_decimal(closes[day], f"closes[{day.isoformat()}]")
     return FairMarketValue(price, "§1.2(a)", determination, day, f"close of {day.isoformat()}")
 
 
@@ -55,7 +63,7 @@ def _otcbb(day: dt.date, determination: dt.date, quotes: Mapping[dt.date, tuple[
             f"§1.2(b): no closing bid and ask for {day.isoformat()}, the last business day "
             f"before the Determination Date {determination.isoformat()}"
         )
-    bid, ask = (Decimal(quote) for quote in quotes[day])
+    bid, ask = (as_decimal(quote, f"quotes[{day.isoformat()}]") for quote in quotes[day])
     if bid < 0 or ask < bid:
         raise PriceDataError(f"§1.2(b): bid {bid} and ask {ask} for {day.isoformat()} are not a valid quote")
     basis = f"mean of closing bid {bid} and ask {ask} on {day.isoformat()}"
@@ -71,7 +79,7 @@ def _not_traded(determination: dt.date, agreed_value: Decimal | None, agreed_by:
         if agreed_by == "agreement"
         else "set by arbitration (American Arbitration Association, single arbitrator)"
     )
-    return FairMarketValue(Decimal(agreed_value), "§1.2(c)", determination, None, basis)
+    return FairMarketValue(as_decimal(agreed_value, "agreed_value"), "§1.2(c)", determination, None, basis)
 
 
 def _liquidation(
@@ -85,7 +93,7 @@ def _liquidation(
     )
     if shares == 0:
         raise ParameterError("§1.2(d): no shares outstanding")
-    value = half_up(Fraction(Decimal(total)) / shares, 10)
+    value = half_up(Fraction(as_decimal(total, "liquidation_total")) / shares, 10)
     basis = f"{total} over {shares:,} shares (option shares counted as outstanding)"
     return FairMarketValue(value, "§1.2(d)", determination, None, basis)
 
@@ -121,6 +129,7 @@ def fair_market_value(
     >>> fair_market_value(dt.date(2005, 9, 12), "otcbb", quotes=quote).value
     Decimal('0.0115')
     """
+    need_date(determination_date, "determination_date")
     if market in ("exchange", "otcbb"):
         day = previous_business_day(determination_date, calendar)
         if market == "exchange":

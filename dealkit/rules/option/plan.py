@@ -44,7 +44,16 @@ from dealkit.errors import ParameterError
 from dealkit.rules.option.cap import max_exercisable
 from dealkit.rules.option.exercise import CASHLESS_CAP_READINGS, cash_exercise, cashless_exercisable, cashless_exercise
 from dealkit.rules.option.series_d import series_d_cash_in_lieu
-from dealkit.rules.option.terms import PriceDataError, as_fraction, exact_cents, need_shares, short_value, term
+from dealkit.rules.option.terms import (
+    PriceDataError,
+    as_decimal,
+    as_fraction,
+    exact_cents,
+    need_date,
+    need_shares,
+    short_value,
+    term,
+)
 
 __all__ = [
     "DayExercise",
@@ -131,7 +140,7 @@ def price_lookup(prices: Mapping[dt.date, Decimal] | Decimal) -> Callable[[dt.da
     """Step 3: the price of a day: one fixed price, or the last quote on or before the day
     (§1.2(a)/(b)); :class:`dealkit.option.PriceDataError` names a day with none before it."""
     if not isinstance(prices, Mapping):
-        fixed = Decimal(prices)
+        fixed = as_decimal(prices, "prices")
         if not fixed.is_finite() or fixed < 0:
             raise ParameterError(f"prices: a price must be a finite, non-negative number (got {short_value(prices)})")
         return lambda day: fixed
@@ -144,7 +153,7 @@ def price_lookup(prices: Mapping[dt.date, Decimal] | Decimal) -> Callable[[dt.da
                 f"exercise plan: no price on or before {day.isoformat()}, the last business day "
                 "preceding the Determination Date (§1.2(a)/(b))"
             )
-        return Decimal(prices[days[index - 1]])
+        return as_decimal(prices[days[index - 1]], f"prices[{days[index - 1]}]")
 
     return at
 
@@ -230,6 +239,7 @@ def _schedule(
     """The plan's loop: each trading day from ``day``, steps 1-5, until nothing remains or
     ``max_days`` days have passed."""
     steps: list[PlanStep] = []
+    need_date(day, "start")
     if not is_business_day(day, calendar):
         day = add_business_days(day, 1, calendar)
     for _ in range(max_days):
@@ -260,7 +270,7 @@ def _sale_policy(method: str, cashless_cap: str, sell_per_day, sell_fraction_of_
         raise ParameterError("sell_fraction_of_volume needs a volumes map (date → shares traded)")
     if sell_per_day is not None:
         return SalePolicy(need_shares(sell_per_day, "sell_per_day"), None, volumes or {})
-    return SalePolicy(None, Fraction(Decimal(sell_fraction_of_volume)), volumes)
+    return SalePolicy(None, Fraction(as_decimal(sell_fraction_of_volume, "sell_fraction_of_volume")), volumes)
 
 
 def exercise_plan(

@@ -11,6 +11,7 @@ Money and prices are ``Decimal``; share counts are ``int``; intermediate ratios 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,11 +28,13 @@ __all__ = [
     "CashlessUnavailable",
     "InexactInput",
     "PriceDataError",
+    "as_decimal",
     "as_fraction",
     "deal_terms",
     "embedded_deal",
     "exact_cents",
     "half_up",
+    "need_date",
     "need_shares",
     "short_value",
     "show_fraction",
@@ -133,6 +136,26 @@ def as_fraction(value: Decimal | Fraction | int | str) -> Fraction:
     return Fraction(number)
 
 
+def as_decimal(value: object, what: str) -> Decimal:
+    """``value`` (a Decimal, an int or a decimal string) as a finite ``Decimal``; a float, a
+    boolean, a non-number or a non-finite value is one line naming ``what`` and the value.
+
+    Examples
+    --------
+    >>> as_decimal("0.0123", "fmv")
+    Decimal('0.0123')
+    """
+    if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
+        raise InexactInput(f"{what}: expected a Decimal or a decimal string (got {short_value(value)})")
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        raise InexactInput(f"{what}: expected a number (got {short_value(value)})") from None
+    if not number.is_finite():
+        raise ParameterError(f"{what}: expected a finite number (got {short_value(value)})")
+    return number
+
+
 def half_up(value: Fraction, places: int) -> Decimal:
     """``value`` rounded half-up (ROUND_HALF_UP, away from zero on a tie) to ``places`` decimal
     places, in integers, exact for any Fraction (Decimal division can round at 28 digits).
@@ -166,6 +189,14 @@ def need_shares(count: object, what: str) -> int:
     if count < 0:
         raise ParameterError(f"{what}: must not be negative (got {short_value(count)})")
     return count
+
+
+def need_date(value: object, what: str) -> dt.date:
+    """``value`` if it is a date (a datetime is refused: the rules count whole days); else one
+    :class:`dealkit.errors.ParameterError` line naming ``what`` and the value."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ParameterError(f"{what}: expected a date (got {type(value).__name__} {short_value(value)})")
+    return value
 
 
 def show_fraction(value: Fraction) -> str:
