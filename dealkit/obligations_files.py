@@ -109,6 +109,13 @@ def load_events(spec: str | os.PathLike[str], deal: Deal) -> list[ObligationEven
     The file must be a small regular UTF-8 file (:data:`EVENTS_MAX_BYTES`); it is read and parsed
     with the deal file's limits (:func:`dealkit.loader.read_text_file`,
     :func:`dealkit.loader.parse_yaml`): any problem is one :class:`DealDataError` line.
+
+    Examples
+    --------
+    >>> from dealkit.loader import load_deal
+    >>> events = load_events("history", load_deal())
+    >>> events[0].kind, events[0].date
+    ('closing', datetime.date(2005, 9, 7))
     """
     from dealkit.loader import _display_path, parse_yaml, read_text_file
 

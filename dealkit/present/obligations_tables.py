@@ -79,7 +79,18 @@ def register_frame(deal: Deal, party: str | None = None, promptly: int = PROMPTL
 
 
 def calendar_frame(deal: Deal, triggered: Iterable[Triggered], party: str | None = None) -> pd.DataFrame:
-    """Triggered obligations (:func:`dealkit.obligations.trigger`) as a table: the computed calendar."""
+    """Triggered obligations (:func:`dealkit.obligations.trigger`) as a table: the computed calendar.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from dealkit.loader import load_deal
+    >>> from dealkit.rules.obligations import ObligationEvent, trigger
+    >>> deal = load_deal()
+    >>> triggered = trigger(deal, [ObligationEvent(dt.date(2005, 11, 22), "exercise_notice")], dt.date(2005, 11, 28))
+    >>> calendar_frame(deal, triggered)[["due", "status"]].values.tolist()
+    [[datetime.date(2005, 11, 28), 'due today']]
+    """
     rows = [
         {
             "due": t.due,
@@ -167,6 +178,16 @@ def to_ics(
     stream) heads the summary of every triggered obligation, so fictional events never pass for
     the record in a calendar app (the notes' maturities are the record and stay unlabelled).
     ``stamp`` (default: now, UTC, to the second) is every event's DTSTAMP.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from dealkit.loader import load_deal
+    >>> from dealkit.rules.obligations import note_payments
+    >>> deal = load_deal()
+    >>> ics = to_ics(deal, [], stamp=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), payments=note_payments(deal))
+    >>> ics.count(b"BEGIN:VEVENT") == len(deal.notes)
+    True
     """
     calendar = Calendar()
     calendar.add("prodid", "-//dealkit//Laurus ATG obligations//EN")

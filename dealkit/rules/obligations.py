@@ -246,6 +246,13 @@ def note_payments(deal: Deal, term_b_maturity: dt.date | None = None) -> list[No
     replaces Term B's stated date (it was extended).
 
     .. math:: due = adjust(stated, convention, \\text{U.S. federal calendar})
+
+    Examples
+    --------
+    >>> from dealkit.loader import load_deal
+    >>> last = note_payments(load_deal())[-1]
+    >>> last.note, last.stated, last.due
+    ('term_a', datetime.date(2008, 9, 6), datetime.date(2008, 9, 8))
     """
     convention = deal.note_terms.business_day_convention.value
     payments = []

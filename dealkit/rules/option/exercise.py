@@ -152,5 +152,11 @@ def value_to_holder(result: CashlessResult, fmv: Decimal | Fraction) -> Decimal:
     a display figure (the shares are valued, not sold).
 
     .. math:: V = round_{half\\_up, cent}(\\lfloor X \\rfloor \\times A) + cash\\_in\\_lieu
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> value_to_holder(cashless_exercise(7, Decimal("0.03")), Decimal("0.03"))
+    Decimal('0.21')
     """
     return exact_cents(Fraction(result.shares_issued) * as_fraction(fmv)) + result.cash_in_lieu
