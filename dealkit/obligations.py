@@ -5,12 +5,12 @@ The rules live in :mod:`dealkit.rules.obligations` (pure: deadlines in business 
 federal calendar, statuses, the notes' maturities as paid; "promptly", with no term in the
 documents, read as :data:`PROMPTLY_BUSINESS_DAYS` business days); the tables and the iCalendar in
 :mod:`dealkit.present.obligations_tables`; reading event streams and writing the files in
-:mod:`dealkit.obligations_files`. This module re-exports every public name it had.
+:mod:`dealkit.present.obligations_files`. This module re-exports every public name it had.
 """
 
 from __future__ import annotations
 
-from dealkit.obligations_files import (
+from dealkit.present.obligations_files import (
     EVENTS_MAX_BYTES,
     SCENARIOS,
     SCENARIOS_DIR,

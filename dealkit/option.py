@@ -11,9 +11,14 @@ embedded deal file when first used, never repeated in code.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from dealkit.present.option_tables import (
+    events_frame,
+    exercise_comparison,
+    fmv_axis,
+    outstanding_axis,
+    plan_frame,
+    terms_frame,
+)
 from dealkit.rules.option.adjustments import (
     EVENT_READINGS,
     Adjustment,
@@ -38,6 +43,7 @@ from dealkit.rules.option.series_d import series_d_cash_in_lieu, to_series_d
 from dealkit.rules.option.terms import DEAL_TERM_READERS as _DEAL_TERMS
 from dealkit.rules.option.terms import CashlessUnavailable, InexactInput, PriceDataError, deal_terms
 from dealkit.rules.option.terms import as_fraction as _frac
+from dealkit.rules.option.terms import deal_term_attribute as _deal_term_attribute
 from dealkit.rules.option.terms import embedded_deal as _embedded_deal
 from dealkit.rules.option.terms import exact_cents as _exact_cents
 from dealkit.rules.option.terms import half_up as _half_up
@@ -46,36 +52,20 @@ from dealkit.rules.option.terms import short_value as _short
 from dealkit.rules.option.terms import show_fraction as _show
 from dealkit.rules.option.terms import term as _term
 
-#: The deal's terms, read from the embedded deal file when first used (module ``__getattr__``).
+#: The deal's terms, read from the embedded deal file when first used (the module ``__getattr__``).
 _DEAL_TERM_NAMES = tuple(_DEAL_TERMS)
-#: Names served by the presentation layer, imported (with pandas) only when first asked for.
-_PRESENTATION = {
-    name: "dealkit.present.option_tables"
-    for name in ("plan_frame", "terms_frame", "exercise_comparison", "events_frame", "fmv_axis", "outstanding_axis")
-}
+__getattr__ = _deal_term_attribute
 
 __all__ = [
     "CashlessUnavailable", "PriceDataError", "FairMarketValue", "fair_market_value", "cash_exercise",
     "CashlessResult", "cashless_exercise", "value_to_holder", "CapStatus", "cap_status", "CAP_REVIVAL_READINGS",
     "max_exercisable", "READINGS", "Adjustment", "adjust_for_event", "adjust_for_events", "EVENT_READINGS",
     "Reorganization", "reorganize", "PlanStep", "exercise_plan", "CASHLESS_CAP_READINGS", "to_series_d",
-    "series_d_cash_in_lieu", "InexactInput", "cashless_exercisable", "deal_terms",
-    *_DEAL_TERM_NAMES, *_PRESENTATION,
+    "series_d_cash_in_lieu", "InexactInput", "cashless_exercisable", "deal_terms", "plan_frame", "terms_frame",
+    "exercise_comparison", "events_frame", "fmv_axis", "outstanding_axis",
+    *_DEAL_TERM_NAMES,
 ]  # fmt: skip
 
 # the helpers' old private names, kept for code that reached into the module
 _PRIVATE_ALIASES = (_DEAL_TERMS, _embedded_deal, _exact_cents, _frac, _half_up, _need_shares, _price_lookup, _short,
                     _show, _term)  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """The deal's terms (read from the embedded deal file) and the lazily imported tables."""
-    if name in _DEAL_TERMS:
-        return _DEAL_TERMS[name](_embedded_deal())
-    if name in _PRESENTATION:
-        return getattr(importlib.import_module(_PRESENTATION[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))

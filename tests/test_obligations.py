@@ -259,13 +259,12 @@ MODULES = [
     "dealkit.rules.collateral",
     "dealkit.present.obligations_tables",
     "dealkit.present.collateral_tables",
-    "dealkit.obligations_files",
+    "dealkit.present.obligations_files",
 ]
 
 
 def test_issue11_facades_keep_every_public_name():
-    from dealkit import obligations_files
-    from dealkit.present import collateral_tables, obligations_tables
+    from dealkit.present import collateral_tables, obligations_files, obligations_tables
 
     assert sorted(ob.__all__) == sorted(OBLIGATIONS_NAMES)
     homes = (rules, obligations_tables, obligations_files)

@@ -30,6 +30,7 @@ __all__ = [
     "PriceDataError",
     "as_decimal",
     "as_fraction",
+    "deal_term_attribute",
     "deal_terms",
     "embedded_deal",
     "exact_cents",
@@ -65,6 +66,14 @@ def term(value: Any, name: str) -> Any:
     """``value``, or when it is ``None`` the embedded deal's term ``name`` (a key of
     :data:`DEAL_TERM_READERS`)."""
     return DEAL_TERM_READERS[name](embedded_deal()) if value is None else value
+
+
+def deal_term_attribute(name: str) -> Any:
+    """A module ``__getattr__`` for the Option's facade: ``OPTION_SHARES`` and the other names of
+    :data:`DEAL_TERM_READERS`, read from the embedded deal when asked for."""
+    if name in DEAL_TERM_READERS:
+        return DEAL_TERM_READERS[name](embedded_deal())
+    raise AttributeError(f"module 'dealkit.option' has no attribute {name!r}")
 
 
 def deal_terms(deal: Deal | None = None) -> dict[str, Any]:

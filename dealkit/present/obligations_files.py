@@ -2,8 +2,8 @@
 YAML file, untrusted) and the register, calendar and iCalendar written.
 
 The reading and writing kept apart from the pure rules (:mod:`dealkit.rules.obligations`) and
-the tables (:mod:`dealkit.present.obligations_tables`). It belongs in the export layer
-(``dealkit/export/obligations_files.py`` once ``dealkit/export.py`` becomes a package).
+the tables (:mod:`dealkit.present.obligations_tables`), in the presentation layer the CSV and
+iCalendar writers belong to.
 """
 
 from __future__ import annotations
