@@ -24,8 +24,8 @@ class CashFlow:
     --------
     >>> flow = CashFlow(dt.date(2005, 9, 7), Decimal("-100.00"), "lent")
     >>> day, amount, what = flow
-    >>> (amount, flow[2])
-    (Decimal('-100.00'), 'lent')
+    >>> (amount, flow[2], flow == (day, amount, what))
+    (Decimal('-100.00'), 'lent', True)
     """
 
     date: dt.date
@@ -43,6 +43,16 @@ class CashFlow:
     def __len__(self) -> int:
         """Three, as the triple."""
         return 3
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a flow, or to the ``(date, amount, what)`` triple, with the same three values."""
+        if isinstance(other, CashFlow | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """The triple's hash (equal flows and triples hash alike)."""
+        return hash(tuple(self))
 
 
 def xirr(flows: Sequence[CashFlow | tuple[dt.date, Decimal, str]]) -> float | None:

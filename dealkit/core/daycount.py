@@ -47,8 +47,11 @@ def year_days(day_count: str) -> int:
         return YEAR_DAYS[day_count]
     except (KeyError, TypeError):
         shown = repr(day_count)[:40]
-        raise DealDataError(f"note_terms.day_count: one of {', '.join(YEAR_DAYS)} (got {shown})",
-                            field="note_terms.day_count.value", value=shown) from None
+        raise DealDataError(
+            f"note_terms.day_count: one of {', '.join(YEAR_DAYS)} (got {shown})",
+            field="note_terms.day_count.value",
+            value=shown,
+        ) from None
 
 
 def interest_from_rate_days(rate_days: Decimal, day_count: str) -> Decimal:

@@ -20,21 +20,77 @@ from dealkit.rules.notes.schedule import PeriodRow, RevolverRow, Schedule
 from dealkit.rules.notes.terms import BACK_SOLVE_ROUNDING, ZERO, NoteAssumptions, multiple_label
 
 __all__ = [
-    "TERM_COLUMNS", "REVOLVER_COLUMNS", "SCHEDULE_TOTALS", "schedule_frame", "schedule_display", "write_csv",
-    "flows_frame", "assumptions_frame", "back_solve_frame", "back_solve_demand", "reconciliation_frame",
-    "reconcile_demand", "reconciliation_summary",
+    "TERM_COLUMNS",
+    "REVOLVER_COLUMNS",
+    "SCHEDULE_TOTALS",
+    "schedule_frame",
+    "schedule_display",
+    "write_csv",
+    "flows_frame",
+    "assumptions_frame",
+    "back_solve_frame",
+    "back_solve_demand",
+    "reconciliation_frame",
+    "reconcile_demand",
+    "reconciliation_summary",
 ]
 
 #: A term note's columns, in the order of the CSV files.
-TERM_COLUMNS = ("date", "opening", "rates", "days", "interest", "principal_due", "principal_cash", "principal_stock",
-                "premium", "shares", "series_d", "limited_by", "closing")
+TERM_COLUMNS = (
+    "date",
+    "opening",
+    "rates",
+    "days",
+    "interest",
+    "principal_due",
+    "principal_cash",
+    "principal_stock",
+    "premium",
+    "shares",
+    "series_d",
+    "limited_by",
+    "closing",
+)
 #: The revolver's columns, in the order of the CSV files.
-REVOLVER_COLUMNS = ("date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
-                    "overadvance_interest", "principal_due", "principal_cash", "principal_stock", "premium", "shares",
-                    "series_d", "limited_by", "closing")
+REVOLVER_COLUMNS = (
+    "date",
+    "opening",
+    "draw",
+    "repaid",
+    "borrowing_base",
+    "overadvance",
+    "rates",
+    "days",
+    "interest",
+    "overadvance_interest",
+    "principal_due",
+    "principal_cash",
+    "principal_stock",
+    "premium",
+    "shares",
+    "series_d",
+    "limited_by",
+    "closing",
+)
 _OPTIONAL_CONVERSION = ("opt_principal", "opt_shares", "opt_series_d")
-_SHOWN = ["date", "opening", "draw", "repaid", "borrowing_base", "overadvance", "rates", "days", "interest",
-          "principal_cash", "principal_stock", "premium", "shares", "series_d", "limited_by", "closing"]
+_SHOWN = [
+    "date",
+    "opening",
+    "draw",
+    "repaid",
+    "borrowing_base",
+    "overadvance",
+    "rates",
+    "days",
+    "interest",
+    "principal_cash",
+    "principal_stock",
+    "premium",
+    "shares",
+    "series_d",
+    "limited_by",
+    "closing",
+]
 _REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
 #: The columns a reader adds up: a schedule's totals row (:data:`dealkit.display.table`'s ``totals``).
 SCHEDULE_TOTALS = ("draw", "repaid", "interest", "principal_cash", "principal_stock", "premium", "shares", "series_d")
@@ -43,7 +99,7 @@ SCHEDULE_TOTALS = ("draw", "repaid", "interest", "principal_cash", "principal_st
 def _columns(rows: Sequence[PeriodRow]) -> tuple[str, ...]:
     """A schedule's columns: the revolver's or a term note's, and the holder's optional conversion
     when a row has one."""
-    columns = REVOLVER_COLUMNS if isinstance(rows[0], RevolverRow) else TERM_COLUMNS
+    columns: tuple[str, ...] = REVOLVER_COLUMNS if isinstance(rows[0], RevolverRow) else TERM_COLUMNS
     if any(row.opt_principal or row.opt_shares for row in rows):
         columns += _OPTIONAL_CONVERSION
     return columns
@@ -57,7 +113,8 @@ def schedule_frame(schedule: Schedule) -> pd.DataFrame:
     >>> from dealkit.loader import load_deal
     >>> from dealkit.rules.notes import Market, assumptions_from_deal, build_schedules
     >>> deal = load_deal()
-    >>> schedules = build_schedules(deal, assumptions_from_deal(deal), Market.for_deal(deal, Decimal("0.06"), 5_000_000))
+    >>> market = Market.for_deal(deal, Decimal("0.06"), 5_000_000)
+    >>> schedules = build_schedules(deal, assumptions_from_deal(deal), market)
     >>> list(schedule_frame(schedules["term_b"]).columns)[:5]
     ['date', 'opening', 'rates', 'days', 'interest']
     """
@@ -95,13 +152,21 @@ def flows_frame(flows: Sequence[Any]) -> pd.DataFrame:
 
 
 _ASSUMPTION_FIELDS = {  # NoteAssumptions field -> note_terms key
-    "margin": "prime_margin", "floor": "rate_floor", "monthly_amount": "term_a_monthly_amount",
-    "first_amortization": "term_a_first_amortization", "fixed_conversion_price": "fixed_conversion_price",
-    "amortization_share_test": "amortization_share_test", "amortization_volume_cap": "amortization_volume_cap",
-    "cash_premium": "cash_payment_premium", "maturity_conversion_test": "maturity_conversion_test",
-    "maturity_volume_cap": "maturity_volume_cap", "conversion_cap": "conversion_cap",
-    "default_multiple": "default_payment_multiple", "default_interest_monthly": "default_interest_monthly",
-    "overadvance_monthly": "overadvance_monthly", "advance_rate_receivables": "advance_rate_receivables",
+    "margin": "prime_margin",
+    "floor": "rate_floor",
+    "monthly_amount": "term_a_monthly_amount",
+    "first_amortization": "term_a_first_amortization",
+    "fixed_conversion_price": "fixed_conversion_price",
+    "amortization_share_test": "amortization_share_test",
+    "amortization_volume_cap": "amortization_volume_cap",
+    "cash_premium": "cash_payment_premium",
+    "maturity_conversion_test": "maturity_conversion_test",
+    "maturity_volume_cap": "maturity_volume_cap",
+    "conversion_cap": "conversion_cap",
+    "default_multiple": "default_payment_multiple",
+    "default_interest_monthly": "default_interest_monthly",
+    "overadvance_monthly": "overadvance_monthly",
+    "advance_rate_receivables": "advance_rate_receivables",
     "advance_rate_inventory": "advance_rate_inventory",
 }
 _MONEY_TERMS = ("monthly_amount", "fixed_conversion_price")
@@ -130,33 +195,65 @@ def assumptions_frame(deal: Any, a: NoteAssumptions, overrides: Mapping[str, obj
     for name, key in _ASSUMPTION_FIELDS.items():
         cited = getattr(deal.note_terms, key)
         seen = f"{_term_text(name, cited.range[0])} – {_term_text(name, cited.range[1])}" if cited.range else ""
-        rows.append({"term": fmt.header(name), "in this run": _term_text(name, getattr(a, name)),
-                     "set by": "parameter" if name in overrides else "deal file",
-                     "deal file": _term_text(name, cited.value), "range seen": seen,
-                     "source": deal.cite(cited.source)})
+        rows.append(
+            {
+                "term": fmt.header(name),
+                "in this run": _term_text(name, getattr(a, name)),
+                "set by": "parameter" if name in overrides else "deal file",
+                "deal file": _term_text(name, cited.value),
+                "range seen": seen,
+                "source": deal.cite(cited.source),
+            }
+        )
     for key in _DEAL_ONLY_TERMS:  # used as the deal file gives them (no parameter changes them)
         cited = getattr(deal.note_terms, key)
-        rows.append({"term": key, "in this run": str(cited.value), "set by": "deal file",
-                     "deal file": str(cited.value),
-                     "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
-                     "source": deal.cite(cited.source)})
+        rows.append(
+            {
+                "term": key,
+                "in this run": str(cited.value),
+                "set by": "deal file",
+                "deal file": str(cited.value),
+                "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
+                "source": deal.cite(cited.source),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def back_solve_frame(rows: Sequence[BackSolveRow], a: NoteAssumptions) -> pd.DataFrame:
     """:func:`~dealkit.rules.notes.default.back_solve_rows` as a table, one row per combination."""
-    return pd.DataFrame([{"months of interest unpaid": row.months_unpaid, "interest from": row.interest_from,
-                          "default interest from": row.default_from or "none",
-                          "fees (% of principal)": f"{row.fee_rate * 100:.1f}%", "principal": row.principal,
-                          multiple_label(a.default_multiple): row.multiple_part, "interest": row.interest,
-                          "fees": row.fees, "total (rounding ±1¢ a part)": row.total, "consistent": row.consistent}
-                         for row in rows])
+    return pd.DataFrame(
+        [
+            {
+                "months of interest unpaid": row.months_unpaid,
+                "interest from": row.interest_from,
+                "default interest from": row.default_from or "none",
+                "fees (% of principal)": f"{row.fee_rate * 100:.1f}%",
+                "principal": row.principal,
+                multiple_label(a.default_multiple): row.multiple_part,
+                "interest": row.interest,
+                "fees": row.fees,
+                "total (rounding ±1¢ a part)": row.total,
+                "consistent": row.consistent,
+            }
+            for row in rows
+        ]
+    )
 
 
-def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
-                      default_dates: Sequence[dt.date | None] = (None,), fee_rates: Sequence[Decimal] = (ZERO,),
-                      prime: Any = None, max_principal: Decimal | None = None,
-                      principal_rounding: str = BACK_SOLVE_ROUNDING, months_from: dt.date | None = None) -> pd.DataFrame:
+def back_solve_demand(
+    demand: Decimal,
+    due: dt.date,
+    a: NoteAssumptions,
+    *,
+    months_unpaid: Sequence[int] = (0, 1, 2, 3),
+    default_dates: Sequence[dt.date | None] = (None,),
+    fee_rates: Sequence[Decimal] = (ZERO,),
+    prime: Any = None,
+    max_principal: Decimal | None = None,
+    principal_rounding: str = BACK_SOLVE_ROUNDING,
+    months_from: dt.date | None = None,
+) -> pd.DataFrame:
     """Which outstanding principal balances are consistent with a demand, as a table
     (:func:`~dealkit.rules.notes.default.back_solve_rows`):
 
@@ -173,20 +270,38 @@ def back_solve_demand(demand: Decimal, due: dt.date, a: NoteAssumptions, *, mont
     >>> table.loc[0, "principal"]
     Decimal('10446776.92')
     """
-    return back_solve_frame(back_solve_rows(demand, due, a, months_unpaid=months_unpaid, default_dates=default_dates,
-                                            fee_rates=fee_rates, prime=prime, max_principal=max_principal,
-                                            principal_rounding=principal_rounding, months_from=months_from), a)
+    return back_solve_frame(
+        back_solve_rows(
+            demand,
+            due,
+            a,
+            months_unpaid=months_unpaid,
+            default_dates=default_dates,
+            fee_rates=fee_rates,
+            prime=prime,
+            max_principal=max_principal,
+            principal_rounding=principal_rounding,
+            months_from=months_from,
+        ),
+        a,
+    )
 
 
 def _reconciliation_record(row: ReconciliationRow, a: NoteAssumptions, first: bool) -> dict[str, Any]:
     """One row of the reconciliation table (the scenario's row has no back-solved principal)."""
-    record = {"principal": row.label,
-              "months of interest unpaid": "since the last payment" if row.months_unpaid is None else row.months_unpaid,
-              "default interest from": row.default_from if first else (row.default_from or "none"),
-              "principal at default": row.principal, multiple_label(a.default_multiple): row.multiple_part,
-              "contract interest": row.contract_interest, "default interest": row.default_interest,
-              "fees": row.fees, "payment": row.payment, "difference (demand − payment)": row.difference,
-              "reproduces": row.reproduces}
+    record = {
+        "principal": row.label,
+        "months of interest unpaid": "since the last payment" if row.months_unpaid is None else row.months_unpaid,
+        "default interest from": row.default_from if first else (row.default_from or "none"),
+        "principal at default": row.principal,
+        multiple_label(a.default_multiple): row.multiple_part,
+        "contract interest": row.contract_interest,
+        "default interest": row.default_interest,
+        "fees": row.fees,
+        "payment": row.payment,
+        "difference (demand − payment)": row.difference,
+        "reproduces": row.reproduces,
+    }
     if not first:
         record |= {"principal that reproduces it": row.needed, "principal gap": row.gap}
     return record
@@ -197,17 +312,32 @@ def reconciliation_frame(rows: Sequence[ReconciliationRow], a: NoteAssumptions) 
     return pd.DataFrame([_reconciliation_record(row, a, index == 0) for index, row in enumerate(rows)])
 
 
-def reconcile_demand(deal: Any, a: NoteAssumptions, scenario: DefaultScenario,
-                     schedules: Mapping[str, Schedule] | None = None, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
-                     default_from: Sequence[dt.date | None] | None = None, prime: Any = None,
-                     tolerance: Decimal = Decimal("1.00")) -> pd.DataFrame:
+def reconcile_demand(
+    deal: Any,
+    a: NoteAssumptions,
+    scenario: DefaultScenario,
+    schedules: Mapping[str, Schedule] | None = None,
+    *,
+    months_unpaid: Sequence[int] = (0, 1, 2, 3),
+    default_from: Sequence[dt.date | None] | None = None,
+    prime: Any = None,
+    tolerance: Decimal = Decimal("1.00"),
+) -> pd.DataFrame:
     """The default scenario's payment against the demand of record, term by term, as a table
     (:func:`~dealkit.rules.notes.reconcile.reconcile_rows`; issue 10, item 6):
 
     .. math:: DP = \\mathrm{round}(1.30\\,P) + \\mathrm{round}(I_c) + I_d
     """
-    rows = reconcile_rows(deal, a, scenario, schedules, months_unpaid=months_unpaid, default_from=default_from,
-                          prime=prime, tolerance=tolerance)
+    rows = reconcile_rows(
+        deal,
+        a,
+        scenario,
+        schedules,
+        months_unpaid=months_unpaid,
+        default_from=default_from,
+        prime=prime,
+        tolerance=tolerance,
+    )
     return reconciliation_frame(rows, a)
 
 
@@ -221,14 +351,18 @@ def reconciliation_summary(table: pd.DataFrame, demand: Decimal) -> str:
     from the demand, and which combinations reproduce it — or the closest and by how much."""
     first = table.iloc[0]
     hits = table.iloc[1:][table.iloc[1:]["reproduces"]]
-    head = (f"Demand **${demand:,.2f}**; this run's Default Payment **${first['payment']:,.2f}** (difference "
-            f"{_signed(first['difference (demand − payment)'])}). ")
+    head = (
+        f"Demand **${demand:,.2f}**; this run's Default Payment **${first['payment']:,.2f}** (difference "
+        f"{_signed(first['difference (demand − payment)'])}). "
+    )
     if len(hits):
         return head + f"**{len(hits)}** combination(s) reproduce the demand within $1 (marked below)."
     if len(table) < 2:
         return head + "No other combination was tried."
     best = table.iloc[1]
-    return head + (f"No combination reproduces it within $1; the closest — {best['principal']}, "
-                   f"{best['months of interest unpaid']} month(s) of interest unpaid, default interest from "
-                   f"{best['default interest from']} — differs by **{_signed(best['difference (demand − payment)'])}** "
-                   f"and would need a principal of ${best['principal that reproduces it']:,.2f}.")
+    return head + (
+        f"No combination reproduces it within $1; the closest — {best['principal']}, "
+        f"{best['months of interest unpaid']} month(s) of interest unpaid, default interest from "
+        f"{best['default interest from']} — differs by **{_signed(best['difference (demand − payment)'])}** "
+        f"and would need a principal of ${best['principal that reproduces it']:,.2f}."
+    )

@@ -91,7 +91,8 @@ class Market:
 
 def trading_days_before(day: dt.date, n: int) -> list[dt.date]:
     """The ``n`` NYSE trading days before ``day``, latest first."""
-    days, current = [], day
+    days: list[dt.date] = []
+    current = day
     while len(days) < n:
         current = add_business_days(current, -1, "nyse")
         days.append(current)
@@ -110,8 +111,9 @@ class Conversion:
     limited_by: str
 
 
-def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market: Market, cap: Decimal,
-                        reading: str = "literal") -> Conversion:
+def optional_conversion(
+    amount: Decimal, fixed_conversion_price: Decimal, market: Market, cap: Decimal, reading: str = "literal"
+) -> Conversion:
     """Convert ``amount`` (principal, interest or fees) at the Fixed Conversion Price (the Laurus
     form's optional conversion; ATG's price is an assumption).
 
@@ -134,9 +136,12 @@ def optional_conversion(amount: Decimal, fixed_conversion_price: Decimal, market
     Conversion(principal=Decimal('100000.00'), shares=2000000, series_d=0, limited_by='')
     """
     if fixed_conversion_price <= 0:
-        raise DealDataError(f"note_terms.fixed_conversion_price: the Fixed Conversion Price must be positive "
-                            f"(got {str(fixed_conversion_price)[:40]})", field="note_terms.fixed_conversion_price",
-                            value=str(fixed_conversion_price)[:40])
+        raise DealDataError(
+            f"note_terms.fixed_conversion_price: the Fixed Conversion Price must be positive "
+            f"(got {str(fixed_conversion_price)[:40]})",
+            field="note_terms.fixed_conversion_price",
+            value=str(fixed_conversion_price)[:40],
+        )
     shares = math.floor(amount / fixed_conversion_price)
     limit = max_exercisable(market.outstanding, market.holder_owns, cap, reading)
     why = ""
@@ -165,8 +170,9 @@ class StockPayment:
         return iter((self.principal, self.shares, self.series_d, self.limited_by))
 
 
-def stock_payment(amount: Decimal, day: dt.date, a: NoteAssumptions, market: Market, test: Decimal,
-                  volume_cap: Decimal) -> StockPayment:
+def stock_payment(
+    amount: Decimal, day: dt.date, a: NoteAssumptions, market: Market, test: Decimal, volume_cap: Decimal
+) -> StockPayment:
     """How much of ``amount`` is paid in shares on ``day`` (the Laurus form's payment in stock):
     the price test, then the volume cap, then the 4.99% cap.
 

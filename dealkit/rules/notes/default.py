@@ -18,8 +18,18 @@ from dealkit.rules.notes.interest import interest_segments, rate_days
 from dealkit.rules.notes.schedule import Schedule
 from dealkit.rules.notes.terms import BACK_SOLVE_ROUNDING, ZERO, NoteAssumptions, cents, embedded_deal
 
-__all__ = ["default_payment", "apply_payment", "default_interest", "DefaultScenario", "default_scenario",
-           "per_dollar_contract", "per_dollar_default", "solve_principal", "BackSolveRow", "back_solve_rows"]
+__all__ = [
+    "default_payment",
+    "apply_payment",
+    "default_interest",
+    "DefaultScenario",
+    "default_scenario",
+    "per_dollar_contract",
+    "per_dollar_default",
+    "solve_principal",
+    "BackSolveRow",
+    "back_solve_rows",
+]
 
 
 def default_payment(principal: Decimal, interest: Decimal, fees: Decimal, multiple: Decimal | None = None) -> Decimal:
@@ -56,8 +66,9 @@ def apply_payment(payment: Decimal, fees: Decimal, interest: Decimal, principal_
     return applied
 
 
-def default_interest(principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal | None = None, *,
-                     day_count: str | None = None) -> Decimal:
+def default_interest(
+    principal: Decimal, start: dt.date, end: dt.date, monthly: Decimal | None = None, *, day_count: str | None = None
+) -> Decimal:
     """Default interest: ``monthly`` × 12 per year on the principal, actual days over the deal's
     year (ACT/360), from ``start`` to ``end`` (the Laurus form adds 1.5% per month; ATG's figure is
     an assumption, ``note_terms.default_interest_monthly``; ``None`` takes the embedded deal's),
@@ -95,21 +106,27 @@ class DefaultScenario:
     premium_over_principal: Decimal
 
 
-def _accrue_on(balance: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime: PrimeSeries | None) -> Decimal:
+def _accrue_on(
+    balance: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime: PrimeSeries | None
+) -> Decimal:
     """The exact rate-days of contract interest on ``balance`` over ``[start, end)``."""
     return rate_days(balance, interest_segments(balance, start, end, a.margin, a.floor, prime, day_count=a.day_count))
 
 
-def _note_at_default(schedule: Schedule, default_date: dt.date, demand_date: dt.date, a: NoteAssumptions,
-                     prime: PrimeSeries | None) -> tuple[Decimal, Decimal, Decimal]:
+def _note_at_default(
+    schedule: Schedule, default_date: dt.date, demand_date: dt.date, a: NoteAssumptions, prime: PrimeSeries | None
+) -> tuple[Decimal, Decimal, Decimal]:
     """One note's (principal at default, rounded contract interest, default interest): the daily
     balance (at least the minimum) from the last accrual date to the default, the balance itself
     after acceleration to the demand."""
     since = schedule.accrual_start()
     if since > default_date:
-        raise DealDataError(f"{schedule.note}: the schedule runs past the default date {default_date} "
-                            f"(last row {since}); build it with stop={default_date}", field="stop",
-                            value=str(default_date))
+        raise DealDataError(
+            f"{schedule.note}: the schedule runs past the default date {default_date} "
+            f"(last row {since}); build it with stop={default_date}",
+            field="stop",
+            value=str(default_date),
+        )
     exact, balance, cut = Decimal(0), schedule.outstanding, since
     for when, amount in sorted(schedule.movements):
         if not since <= when <= default_date:
@@ -123,13 +140,20 @@ def _note_at_default(schedule: Schedule, default_date: dt.date, demand_date: dt.
     penalty = ZERO
     if balance:  # after acceleration: interest on the balance itself (no MBN minimum)
         exact += _accrue_on(balance, default_date, demand_date, a, prime)
-        penalty = default_interest(balance, default_date, demand_date, a.default_interest_monthly,
-                                   day_count=a.day_count)
+        penalty = default_interest(
+            balance, default_date, demand_date, a.default_interest_monthly, day_count=a.day_count
+        )
     return balance, cents(interest_from_rate_days(exact, a.day_count)), penalty
 
 
-def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, demand_date: dt.date,
-                     a: NoteAssumptions, fees: Decimal = ZERO, prime: PrimeSeries | None = None) -> DefaultScenario:
+def default_scenario(
+    schedules: Mapping[str, Schedule],
+    default_date: dt.date,
+    demand_date: dt.date,
+    a: NoteAssumptions,
+    fees: Decimal = ZERO,
+    prime: PrimeSeries | None = None,
+) -> DefaultScenario:
     """The Default Payment if the notes are accelerated on ``default_date`` and paid on
     ``demand_date`` (Default Payment cited to the ATG MBN; terms assumed):
 
@@ -144,8 +168,11 @@ def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, d
     The schedules must stop at the default date (``stop=``): a row after it is refused.
     """
     if demand_date < default_date:
-        raise DealDataError(f"demand date {demand_date} is before the default date {default_date}",
-                            field="demand_date", value=str(demand_date))
+        raise DealDataError(
+            f"demand date {demand_date} is before the default date {default_date}",
+            field="demand_date",
+            value=str(demand_date),
+        )
     principal = accrued = penalty = ZERO
     for schedule in schedules.values():
         balance, interest, note_penalty = _note_at_default(schedule, default_date, demand_date, a, prime)
@@ -156,8 +183,9 @@ def default_scenario(schedules: Mapping[str, Schedule], default_date: dt.date, d
     return DefaultScenario(default_date, demand_date, principal, accrued, penalty, fees, payment, payment - principal)
 
 
-def per_dollar_contract(anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions,
-                        prime: PrimeSeries | None) -> tuple[dt.date, Decimal]:
+def per_dollar_contract(
+    anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions, prime: PrimeSeries | None
+) -> tuple[dt.date, Decimal]:
     """(start, Y × contract interest per dollar of principal from ``months`` months before
     ``anchor`` — month ends kept, :func:`dealkit.calendar.add_months` — to ``due``), exact.
 
@@ -181,8 +209,9 @@ def per_dollar_default(default_from: dt.date | None, due: dt.date, a: NoteAssump
     return a.default_interest_monthly * 12 * (due - default_from).days
 
 
-def solve_principal(demand: Decimal, a: NoteAssumptions, per_dollar: Decimal, fee: Decimal = ZERO,
-                    rounding: str = BACK_SOLVE_ROUNDING) -> Decimal:
+def solve_principal(
+    demand: Decimal, a: NoteAssumptions, per_dollar: Decimal, fee: Decimal = ZERO, rounding: str = BACK_SOLVE_ROUNDING
+) -> Decimal:
     """The principal whose Default Payment is ``demand``: one division of exact numerators,
     rounded to the cent by the named ``rounding``.
 
@@ -216,11 +245,19 @@ class BackSolveRow:
     consistent: bool
 
 
-def back_solve_rows(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months_unpaid: Sequence[int] = (0, 1, 2, 3),
-                    default_dates: Sequence[dt.date | None] = (None,), fee_rates: Sequence[Decimal] = (ZERO,),
-                    prime: PrimeSeries | None = None, max_principal: Decimal | None = None,
-                    principal_rounding: str = BACK_SOLVE_ROUNDING,
-                    months_from: dt.date | None = None) -> tuple[BackSolveRow, ...]:
+def back_solve_rows(
+    demand: Decimal,
+    due: dt.date,
+    a: NoteAssumptions,
+    *,
+    months_unpaid: Sequence[int] = (0, 1, 2, 3),
+    default_dates: Sequence[dt.date | None] = (None,),
+    fee_rates: Sequence[Decimal] = (ZERO,),
+    prime: PrimeSeries | None = None,
+    max_principal: Decimal | None = None,
+    principal_rounding: str = BACK_SOLVE_ROUNDING,
+    months_from: dt.date | None = None,
+) -> tuple[BackSolveRow, ...]:
     """Which outstanding principal balances are consistent with a demand, under the assumptions:
     one row per combination of months unpaid, default date and fee rate.
 
@@ -241,6 +278,18 @@ def back_solve_rows(demand: Decimal, due: dt.date, a: NoteAssumptions, *, months
                 principal = solve_principal(demand, a, per_dollar, fee, principal_rounding)
                 interest = cents(interest_from_rate_days(principal * per_dollar, a.day_count))
                 multiple_part, fees = cents(principal * a.default_multiple), cents(principal * fee)
-                rows.append(BackSolveRow(months, start, default_from, fee, principal, multiple_part, interest, fees,
-                                         multiple_part + interest + fees, bool(0 < principal <= max_principal)))
+                rows.append(
+                    BackSolveRow(
+                        months,
+                        start,
+                        default_from,
+                        fee,
+                        principal,
+                        multiple_part,
+                        interest,
+                        fees,
+                        multiple_part + interest + fees,
+                        bool(0 < principal <= max_principal),
+                    )
+                )
     return tuple(rows)

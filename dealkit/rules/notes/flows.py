@@ -15,8 +15,16 @@ from dealkit.rules.notes.conversion import Market
 from dealkit.rules.notes.schedule import Schedule
 from dealkit.rules.notes.terms import ZERO, cents
 
-__all__ = ["OPTION_HOLDERS", "default_option_holder", "parse_option_holder", "option_value", "lender_cash_flows",
-           "borrower_cash_flows", "xirr", "CashFlow"]
+__all__ = [
+    "OPTION_HOLDERS",
+    "default_option_holder",
+    "parse_option_holder",
+    "option_value",
+    "lender_cash_flows",
+    "borrower_cash_flows",
+    "xirr",
+    "CashFlow",
+]
 
 #: Who holds the Option, for whose economics its value enters (issue 10, item 4; deal-facts.md
 #: "Parallel lender"): the choice is explicit and labelled in every flow table.
@@ -95,14 +103,25 @@ def _received(schedule: Schedule, market: Market) -> Iterable[CashFlow]:
         if cash:
             yield CashFlow(row.date, cash, f"{schedule.note}: interest, cash principal, premium")
         if row.shares:
-            yield CashFlow(row.date, cents(row.shares * market.close(row.date)),
-                           f"{schedule.note}: {row.shares:,} shares at market")
+            yield CashFlow(
+                row.date,
+                cents(row.shares * market.close(row.date)),
+                f"{schedule.note}: {row.shares:,} shares at market",
+            )
 
 
-def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Decimal, closing: dt.date,
-                      closing_payment: Decimal, recovery: Decimal | None = None,
-                      recovery_date: dt.date | None = None, *, option_holder: str = "excluded",
-                      option: Decimal | None = None) -> list[CashFlow]:
+def lender_cash_flows(
+    schedules: Sequence[Schedule],
+    market: Market,
+    funded: Decimal,
+    closing: dt.date,
+    closing_payment: Decimal,
+    recovery: Decimal | None = None,
+    recovery_date: dt.date | None = None,
+    *,
+    option_holder: str = "excluded",
+    option: Decimal | None = None,
+) -> list[CashFlow]:
     """Laurus's cash flows, each on its own date (issue 10, item 4): each note lent and each
     revolver draw and repayment on its own date (:func:`_lent`); the Closing Payment (+, FEA
     Schedule A) at ``closing``; what each payment date paid (:func:`_received`); the Option's value
@@ -119,16 +138,20 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
         When the notes lend more at closing than ``funded`` (the Escrowed Payment), naming the field.
     """
     if option_holder not in OPTION_HOLDERS:
-        raise ParameterError(f"parameter option_holder: one of {', '.join(OPTION_HOLDERS)} "
-                             f"(got {str(option_holder)[:40]!r})")
+        raise ParameterError(
+            f"option_holder must be one of {', '.join(OPTION_HOLDERS)} (got {str(option_holder)[:40]!r})"
+        )
     flows = [CashFlow(closing, closing_payment, "Closing Payment (FEA Schedule A)")]
     for schedule in schedules:
         flows += [*_lent(schedule, closing), *_received(schedule, market)]
     lent_at_closing = -sum((flow.amount for flow in flows if flow.date == closing and flow.amount < 0), ZERO)
     if lent_at_closing > funded:
-        raise DealDataError(f"deal file: escrow.escrowed_payment.value: the notes lend {lent_at_closing:,.2f} at "
-                            f"closing, more than the {funded:,.2f} escrowed (FEA §1.1(d); Schedule A)",
-                            field="escrow.escrowed_payment.value", value=str(funded))
+        raise DealDataError(
+            f"deal file: escrow.escrowed_payment.value: the notes lend {lent_at_closing:,.2f} at "
+            f"closing, more than the {funded:,.2f} escrowed (FEA §1.1(d); Schedule A)",
+            field="escrow.escrowed_payment.value",
+            value=str(funded),
+        )
     if option_holder == "laurus" and option is not None:
         flows.append(CashFlow(closing, option, "the Option at intrinsic value (option_holder = laurus)"))
     if recovery is not None and recovery_date is not None:
@@ -136,8 +159,9 @@ def lender_cash_flows(schedules: Sequence[Schedule], market: Market, funded: Dec
     return sorted(flows, key=lambda flow: flow.date)
 
 
-def borrower_cash_flows(lender_flows: Sequence[CashFlow | tuple[dt.date, Decimal, str]],
-                        agent_fee: Decimal = ZERO) -> list[CashFlow]:
+def borrower_cash_flows(
+    lender_flows: Sequence[CashFlow | tuple[dt.date, Decimal, str]], agent_fee: Decimal = ZERO
+) -> list[CashFlow]:
     """ATG's side: the mirror of the lender's flows, less the agent's fee retained from the escrow.
 
     .. math:: CF^{ATG}_j = -CF^{L}_j, \\quad \\text{plus } -fee \\text{ at closing}

@@ -21,8 +21,16 @@ from dealkit.loader import PrimeSeries, load_prime
 from dealkit.rules.notes.terms import ZERO, cents, embedded_deal
 
 __all__ = [
-    "Rounding", "contract_rate", "Segment", "interest_segments", "rate_days", "period_interest", "accrued_interest",
-    "default_prime", "rates_text",
+    "Rounding",
+    "contract_rate",
+    "Segment",
+    "interest_segments",
+    "rate_days",
+    "period_interest",
+    "accrued_interest",
+    "default_prime",
+    "rates_text",
+    "as_rounding",
 ]
 
 #: The two named interest roundings: once at each period's end, or each day's interest.
@@ -41,6 +49,21 @@ def contract_rate(prime: Decimal, margin: Decimal, floor: Decimal) -> Decimal:
     Decimal('0.0850')
     """
     return max(prime + margin, floor)
+
+
+def as_rounding(value: str) -> Rounding:
+    """The ``rounding`` parameter: ``"period"`` or ``"daily"`` (:data:`Rounding`).
+
+    Raises
+    ------
+    ParameterError
+        For anything else, naming the parameter and the value (cut short).
+    """
+    if value == "period":
+        return "period"
+    if value == "daily":
+        return "daily"
+    raise ParameterError(f"parameter rounding: 'period' or 'daily' (got {str(value)[:40]!r})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +85,16 @@ def default_prime() -> PrimeSeries:
     return load_prime()
 
 
-def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: Decimal, floor: Decimal,
-                      prime: PrimeSeries | None = None, *, day_count: str | None = None) -> list[Segment]:
+def interest_segments(
+    principal: Decimal,
+    start: dt.date,
+    end: dt.date,
+    margin: Decimal,
+    floor: Decimal,
+    prime: PrimeSeries | None = None,
+    *,
+    day_count: str | None = None,
+) -> list[Segment]:
     """The accrual from ``start`` (inclusive) to ``end`` (exclusive) split at every prime change.
 
     .. math:: I_s = P \\cdot r_s \\cdot d_s / Y
@@ -95,8 +126,16 @@ def interest_segments(principal: Decimal, start: dt.date, end: dt.date, margin: 
         prime_rate = prime.rate_on(piece_start)
         rate = contract_rate(prime_rate, margin, floor)
         days = (piece_end - piece_start).days
-        pieces.append(Segment(piece_start, piece_end, prime_rate, rate, days,
-                              interest_from_rate_days(principal * rate * days, day_count)))
+        pieces.append(
+            Segment(
+                piece_start,
+                piece_end,
+                prime_rate,
+                rate,
+                days,
+                interest_from_rate_days(principal * rate * days, day_count),
+            )
+        )
     return pieces
 
 
@@ -132,9 +171,17 @@ def rates_text(rates: Sequence[Decimal]) -> str:
     return "→".join(dict.fromkeys(f"{rate * 100:.2f}%" for rate in rates)) or "—"
 
 
-def accrued_interest(principal: Decimal, start: dt.date, end: dt.date, margin: Decimal, floor: Decimal,
-                     prime: PrimeSeries | None = None, rounding: Rounding = "period", *,
-                     day_count: str | None = None) -> Decimal:
+def accrued_interest(
+    principal: Decimal,
+    start: dt.date,
+    end: dt.date,
+    margin: Decimal,
+    floor: Decimal,
+    prime: PrimeSeries | None = None,
+    rounding: Rounding = "period",
+    *,
+    day_count: str | None = None,
+) -> Decimal:
     """Simple interest on ``principal`` from ``start`` inclusive to ``end`` exclusive.
 
     .. math:: I = \\sum_{days} P \\cdot \\max(prime_d + m, f) / Y

@@ -11,17 +11,29 @@ from decimal import Decimal
 from typing import Any
 
 from dealkit.core.daycount import interest_from_rate_days
-from dealkit.errors import DealDataError
+from dealkit.errors import DealDataError, ParameterError
 from dealkit.loader import PrimeSeries
 from dealkit.money import CENT
 from dealkit.rules.notes.conversion import Market
 from dealkit.rules.notes.interest import Rounding, interest_segments, rates_text
 from dealkit.rules.notes.schedule import RevolverRow, Schedule, term_a_schedule, term_b_schedule
-from dealkit.rules.notes.terms import (CREDIT_ROUNDING, ZERO, NoteAssumptions, business_day_convention, cents,
-                                       payment_dates)
+from dealkit.rules.notes.terms import (
+    CREDIT_ROUNDING,
+    ZERO,
+    NoteAssumptions,
+    business_day_convention,
+    cents,
+    payment_dates,
+)
 
-__all__ = ["BorrowingBase", "borrowing_base", "check_reports", "revolver_schedule", "default_reports",
-           "build_schedules"]
+__all__ = [
+    "BorrowingBase",
+    "borrowing_base",
+    "check_reports",
+    "revolver_schedule",
+    "default_reports",
+    "build_schedules",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +122,9 @@ def _apply_reports(line: _Line, period: _Period, cut: dt.date, a: NoteAssumption
         line.next_report += 1
 
 
-def _accrue(line: _Line, start: dt.date, end: dt.date, a: NoteAssumptions, mbn: Decimal,
-            prime: PrimeSeries | None) -> _Period:
+def _accrue(
+    line: _Line, start: dt.date, end: dt.date, a: NoteAssumptions, mbn: Decimal, prime: PrimeSeries | None
+) -> _Period:
     """Σ over the days of ``[start, end)`` of :math:`\\max(B_d, MBN)\\,r_d` and of the overadvance
     :math:`\\max(0, B_d - BB_d)\\,12\\,o`, exact and day by day rounded, cut at every report."""
     period, cut, over_annual = _Period(), start, a.overadvance_monthly * 12
@@ -139,30 +152,76 @@ def _interest(period: _Period, rounding: Rounding, day_count: str) -> tuple[Deci
         return cents(interest_from_rate_days(period.exact, day_count)) + over, over
     if rounding == "daily":
         return period.daily + period.over_daily, period.over_daily
-    from dealkit.errors import ParameterError
-
     raise ParameterError(f"parameter rounding: 'period' or 'daily' (got {str(rounding)[:40]!r})")
 
 
-def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions,
-                      reports: Sequence[BorrowingBase], prime: PrimeSeries | None = None,
-                      rounding: Rounding = "period", stop: dt.date | None = None,
-                      *, convention: str | None = None) -> Schedule:
+def _revolver_row(
+    line: _Line,
+    start: dt.date,
+    day: dt.date,
+    final: dt.date,
+    a: NoteAssumptions,
+    mbn: Decimal,
+    prime: PrimeSeries | None,
+    rounding: Rounding,
+) -> RevolverRow:
+    """The period ``[start, day)`` of the line: its draws, repayments and interest
+    (:func:`_accrue`), and the balance repaid in cash on the ``final`` payment date (which leaves
+    ``line`` at zero)."""
+    opening = line.balance
+    period = _accrue(line, start, day, a, mbn, prime)
+    interest, over_interest = _interest(period, rounding, a.day_count)
+    due = line.balance if day == final else ZERO
+    row = RevolverRow(
+        date=day,
+        opening=opening,
+        draw=period.draws,
+        repaid=period.repaid,
+        borrowing_base=line.base,
+        overadvance=max(ZERO, line.balance - line.base),
+        rates=rates_text(period.rates),
+        days=(day - start).days,
+        interest=interest,
+        overadvance_interest=over_interest,
+        principal_due=due,
+        principal_cash=period.repaid + due,
+        principal_stock=ZERO,
+        premium=ZERO,
+        shares=0,
+        series_d=0,
+        limited_by="",
+        closing=line.balance - due,
+    )
+    line.balance -= due
+    return row
+
+
+def revolver_schedule(
+    limit: Decimal,
+    mbn: Decimal,
+    issue: dt.date,
+    maturity: dt.date,
+    a: NoteAssumptions,
+    reports: Sequence[BorrowingBase],
+    prime: PrimeSeries | None = None,
+    rounding: Rounding = "period",
+    stop: dt.date | None = None,
+    *,
+    convention: str | None = None,
+) -> Schedule:
     """The Secured Revolving Note with the Minimum Borrowing Note inside it, on the **daily
     balance** (issue 10, item 1; Laurus form, terms assumed).
 
     Draws and repayments come with borrowing-base reports (:func:`borrowing_base`; advance rates
-    assumed) and change the balance *from their own date on*. Interest accrues each day on at
-    least the MBN amount at that day's contract rate; the part above the day's borrowing base
-    bears ``overadvance_monthly`` × 12 a year more. A period's interest is the exact sum over its
-    days, rounded once half-up (``rounding="period"``), or each day's amount rounded (``"daily"``):
+    assumed, checked by :func:`check_reports`) and change the balance *from their own date on*; a
+    report dated on a payment date opens the next period. Interest accrues each day on at least
+    the MBN at that day's contract rate, and ``overadvance_monthly`` × 12 a year more on the part
+    above the day's borrowing base; a period's interest is the exact sum over its days rounded
+    once half-up (``"period"``), or each day's amount rounded (``"daily"``). The balance at
+    maturity (paid on the business day ``convention`` gives) is repaid in cash.
 
     .. math:: I_k = \\mathrm{round}\\Big(\\sum_{d \\in [t_{k-1}, t_k)} \\frac{\\max(B_d, MBN)\\, r_d
               + \\max(0, B_d - BB_d)\\, 12\\, o}{360}\\Big)
-
-    A report dated on a payment date opens the next period; reports are checked by
-    :func:`check_reports`. The balance at maturity (paid on the business day ``convention``
-    gives) is repaid in cash.
     """
     events = sorted(reports, key=lambda report: report.date)
     dates = payment_dates(issue, maturity, convention)
@@ -171,20 +230,12 @@ def revolver_schedule(limit: Decimal, mbn: Decimal, issue: dt.date, maturity: dt
     for day in dates:
         if stop and day > stop:
             break
-        opening = line.balance
-        period = _accrue(line, last, day, a, mbn, prime)
-        interest, over_interest = _interest(period, rounding, a.day_count)
-        due = line.balance if day == dates[-1] else ZERO
-        rows.append(RevolverRow(
-            date=day, opening=opening, draw=period.draws, repaid=period.repaid, borrowing_base=line.base,
-            overadvance=max(ZERO, line.balance - line.base), rates=rates_text(period.rates), days=(day - last).days,
-            interest=interest, overadvance_interest=over_interest, principal_due=due,
-            principal_cash=period.repaid + due, principal_stock=ZERO, premium=ZERO, shares=0, series_d=0,
-            limited_by="", closing=line.balance - due))
-        line.balance -= due
+        rows.append(_revolver_row(line, last, day, dates[-1], a, mbn, prime, rounding))
         last = day
-    return Schedule("Revolver + MBN", limit, tuple(rows), a, issue=issue, initial=ZERO, minimum=mbn,
-                    movements=tuple((r.date, r.draw) for r in events if r.draw), until=stop)
+    movements = tuple((report.date, report.draw) for report in events if report.draw)
+    return Schedule(
+        "Revolver + MBN", limit, tuple(rows), a, issue=issue, initial=ZERO, minimum=mbn, movements=movements, until=stop
+    )
 
 
 def default_reports(deal: Any) -> list[BorrowingBase]:
@@ -193,23 +244,38 @@ def default_reports(deal: Any) -> list[BorrowingBase]:
     file assumes (``note_terms.borrowing_base_receivables`` and ``borrowing_base_inventory``: not
     in the sources)."""
     terms = deal.note_terms
-    return [BorrowingBase(deal.deal.closing_date.value, terms.borrowing_base_receivables.value,
-                          terms.borrowing_base_inventory.value, deal.notes["revolving"].face.value)]
+    return [
+        BorrowingBase(
+            deal.deal.closing_date.value,
+            terms.borrowing_base_receivables.value,
+            terms.borrowing_base_inventory.value,
+            deal.notes["revolving"].face.value,
+        )
+    ]
 
 
-def build_schedules(deal: Any, a: NoteAssumptions, market: Market, reports: Sequence[BorrowingBase] | None = None,
-                    term_b_maturity: dt.date | None = None, stop: dt.date | None = None,
-                    prime: PrimeSeries | None = None, rounding: Rounding = "period",
-                    *, convention: str | None = None) -> dict[str, Schedule]:
-    """Term A, Term B and the revolver with the MBN, on the deal's faces and dates; payment and
-    maturity dates moved by the deal's business-day convention (``convention`` overrides it).
+def build_schedules(
+    deal: Any,
+    a: NoteAssumptions,
+    market: Market,
+    reports: Sequence[BorrowingBase] | None = None,
+    term_b_maturity: dt.date | None = None,
+    stop: dt.date | None = None,
+    prime: PrimeSeries | None = None,
+    rounding: Rounding = "period",
+    *,
+    convention: str | None = None,
+) -> dict[str, Schedule]:
+    """Term A, Term B and the revolver with the MBN on the deal's faces and dates, moved by its
+    business-day convention (``convention`` overrides it).
 
     Examples
     --------
     >>> from dealkit.loader import load_deal
     >>> from dealkit.rules.notes.terms import assumptions_from_deal
     >>> deal = load_deal()
-    >>> schedules = build_schedules(deal, assumptions_from_deal(deal), Market.for_deal(deal, Decimal("0.06"), 5_000_000))
+    >>> market = Market.for_deal(deal, Decimal("0.06"), 5_000_000)
+    >>> schedules = build_schedules(deal, assumptions_from_deal(deal), market)
     >>> sorted(schedules), all(s.conserved() for s in schedules.values())
     (['revolver', 'term_a', 'term_b'], True)
     """
@@ -217,12 +283,13 @@ def build_schedules(deal: Any, a: NoteAssumptions, market: Market, reports: Sequ
     issue = deal.deal.closing_date.value
     conv = convention or business_day_convention(deal)
     term_a, term_b, line = notes["term_a"], notes["term_b"], notes["revolving"]
+    tail = (prime, rounding, stop)
+    reports = reports if reports is not None else default_reports(deal)
+    b_maturity = term_b_maturity or term_b.maturity.value
     return {
-        "term_a": term_a_schedule(term_a.face.value, issue, term_a.maturity.value, a, market, prime, rounding, stop,
-                                  convention=conv),
-        "term_b": term_b_schedule(term_b.face.value, issue, term_b_maturity or term_b.maturity.value, a, market,
-                                  prime, rounding, stop, convention=conv),
-        "revolver": revolver_schedule(line.face.value, notes["mbn"].face.value, issue, line.maturity.value, a,
-                                      reports if reports is not None else default_reports(deal), prime, rounding,
-                                      stop, convention=conv),
+        "term_a": term_a_schedule(term_a.face.value, issue, term_a.maturity.value, a, market, *tail, convention=conv),
+        "term_b": term_b_schedule(term_b.face.value, issue, b_maturity, a, market, *tail, convention=conv),
+        "revolver": revolver_schedule(
+            line.face.value, notes["mbn"].face.value, issue, line.maturity.value, a, reports, *tail, convention=conv
+        ),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,8 +21,15 @@ from dealkit.rules.notes.conversion import Market, stock_payment
 from dealkit.rules.notes.interest import Rounding, interest_segments, period_interest, rates_text
 from dealkit.rules.notes.terms import ZERO, NoteAssumptions, cents, payment_dates
 
-__all__ = ["PeriodRow", "RevolverRow", "row_from_mapping", "Schedule", "interest_row", "term_a_schedule",
-           "term_b_schedule"]
+__all__ = [
+    "PeriodRow",
+    "RevolverRow",
+    "row_from_mapping",
+    "Schedule",
+    "interest_row",
+    "term_a_schedule",
+    "term_b_schedule",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,8 +39,9 @@ class PeriodRow:
 
     .. math:: closing = opening - principal\\_due, \\quad principal\\_due = principal\\_cash + principal\\_stock
 
-    ``opt_*``: the holder's optional conversion on that day beyond the scheduled payment (0 in
-    the deal's schedules; the path engine's holder policies set it).
+    ``opt_*``: the holder's optional conversion on that day beyond the scheduled payment
+    (``None``: none was modelled, as in the deal's schedules — then the row, read as a mapping,
+    has no such key; the path engine's holder policies set them).
     """
 
     date: dt.date
@@ -50,31 +57,34 @@ class PeriodRow:
     series_d: int
     limited_by: str
     closing: Decimal
-    opt_principal: Decimal = ZERO
-    opt_shares: int = 0
-    opt_series_d: int = 0
+    opt_principal: Decimal | None = None
+    opt_shares: int | None = None
+    opt_series_d: int | None = None
 
     def __getitem__(self, key: str) -> Any:
         """``row["interest"]``: the field, as the dict row it replaced (:class:`KeyError` if none)."""
-        if key not in _field_names(type(self)):
+        if key not in self:
             raise KeyError(key)
         return getattr(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
         """``row.get(key, default)``, as the dict row it replaced."""
-        return getattr(self, key) if key in _field_names(type(self)) else default
+        return getattr(self, key) if key in self else default
 
     def __contains__(self, key: object) -> bool:
-        """``"draw" in row``: whether the row has that field (only a revolver row has ``draw``)."""
-        return key in _field_names(type(self))
+        """``"draw" in row``: whether the row has that key (only a revolver row has ``draw``; an
+        ``opt_*`` key only when it was set)."""
+        if key not in _field_names(type(self)):
+            return False
+        return not (isinstance(key, str) and key.startswith("opt_") and getattr(self, key) is None)
 
     def __iter__(self) -> Iterator[str]:
-        """The field names, as a mapping's keys."""
+        """The keys, as a mapping's."""
         return iter(self.keys())
 
     def keys(self) -> tuple[str, ...]:
-        """The row's field names, in order."""
-        return _field_names(type(self))
+        """The row's keys, in field order (:meth:`__contains__`)."""
+        return tuple(name for name in _field_names(type(self)) if name in self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,10 +100,15 @@ class RevolverRow(PeriodRow):
     overadvance_interest: Decimal
 
 
-@functools.cache
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
     """The field names of a row class, in order (cached: rows are read by key in loops)."""
-    return tuple(f.name for f in dataclasses.fields(kind))
+    names = _FIELD_NAMES.get(kind.__qualname__)
+    if names is None:
+        names = _FIELD_NAMES[kind.__qualname__] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 def row_from_mapping(values: Mapping[str, Any]) -> PeriodRow:
@@ -209,8 +224,9 @@ class Schedule:
         return schedule_frame(self)
 
 
-def interest_row(principal: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions,
-                 prime: PrimeSeries | None, rounding: Rounding) -> tuple[Decimal, str, int]:
+def interest_row(
+    principal: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime: PrimeSeries | None, rounding: Rounding
+) -> tuple[Decimal, str, int]:
     """A row's interest on ``principal`` over ``[start, end)`` at the named ``rounding``, the rates
     it ran at, and its days (:func:`dealkit.rules.notes.interest.period_interest`).
 
@@ -225,7 +241,8 @@ def _term_a_due(day: dt.date, final: dt.date, balance: Decimal, a: NoteAssumptio
     """Term A's principal due on ``day``: all that is left at maturity, else the Monthly Amount
     from the first amortization date (at most the balance), else nothing.
 
-    .. math:: due_k = \\begin{cases} B_k & t_k = T \\\\ \\min(M, B_k) & t_k \\ge t_{amort} \\\\ 0 & \\text{else} \\end{cases}
+    .. math:: due_k = \\begin{cases} B_k & t_k = T \\\\ \\min(M, B_k) & t_k \\ge t_{amort} \\\\
+              0 & \\text{else} \\end{cases}
     """
     if day == final:
         return balance
@@ -234,20 +251,97 @@ def _term_a_due(day: dt.date, final: dt.date, balance: Decimal, a: NoteAssumptio
     return ZERO
 
 
-def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
-                    prime: PrimeSeries | None = None, rounding: Rounding = "period",
-                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
+def _term_row(
+    balance: Decimal,
+    start: dt.date,
+    day: dt.date,
+    due: Decimal,
+    a: NoteAssumptions,
+    market: Market,
+    prime: PrimeSeries | None,
+    rounding: Rounding,
+    amortizing: bool,
+) -> PeriodRow:
+    """A term note's row: interest on ``balance`` over ``[start, day)``, and ``due`` paid in shares
+    where the tests allow (Term A: the amortization test and cap, the rest in cash at the cash
+    premium; Term B: the maturity test and cap, the rest in cash at 100%).
+
+    .. math:: cash = due - stock, \\quad premium = \\mathrm{round}(cash \\cdot (c - 1))
+    """
+    interest, rates, days = interest_row(balance, start, day, a, prime, rounding)
+    test, cap = (
+        (a.amortization_share_test, a.amortization_volume_cap)
+        if amortizing
+        else (a.maturity_conversion_test, a.maturity_volume_cap)
+    )
+    paid = stock_payment(due, day, a, market, test, cap)
+    cash = due - paid.principal
+    return PeriodRow(
+        date=day,
+        opening=balance,
+        rates=rates,
+        days=days,
+        interest=interest,
+        principal_due=due,
+        principal_cash=cash,
+        principal_stock=paid.principal,
+        premium=cents(cash * (a.cash_premium - 1)) if amortizing else ZERO,
+        shares=paid.shares,
+        series_d=paid.series_d,
+        limited_by=paid.limited_by,
+        closing=balance - due,
+    )
+
+
+def _term_schedule(
+    note: str,
+    face: Decimal,
+    issue: dt.date,
+    maturity: dt.date,
+    a: NoteAssumptions,
+    market: Market,
+    prime: PrimeSeries | None,
+    rounding: Rounding,
+    stop: dt.date | None,
+    convention: str | None,
+    amortizing: bool,
+) -> Schedule:
+    """A term note's rows on its payment dates up to ``stop``: Term A's principal due by
+    :func:`_term_a_due`, Term B's all at maturity."""
+    rows: list[PeriodRow] = []
+    balance, last = face, issue
+    dates = payment_dates(issue, maturity, convention)
+    for day in dates:
+        if stop and day > stop:
+            break
+        final = day == dates[-1]
+        due = _term_a_due(day, dates[-1], balance, a) if amortizing else (balance if final else ZERO)
+        rows.append(_term_row(balance, last, day, due, a, market, prime, rounding, amortizing))
+        balance, last = rows[-1].closing, day
+    return Schedule(note, face, tuple(rows), a, issue=issue, initial=face, until=stop)
+
+
+def term_a_schedule(
+    face: Decimal,
+    issue: dt.date,
+    maturity: dt.date,
+    a: NoteAssumptions,
+    market: Market,
+    prime: PrimeSeries | None = None,
+    rounding: Rounding = "period",
+    stop: dt.date | None = None,
+    *,
+    convention: str | None = None,
+) -> Schedule:
     """Term Note A (inferred: the amortizing note; Laurus form, terms assumed).
 
-    Interest monthly in arrears; from the first amortization date each payment date a Monthly
-    Amount of principal is due (:func:`_term_a_due`), and all that is left is due at maturity —
-    also when the first amortization date falls after the maturity (issue 10, item 7b: the note is
-    then a bullet). It is paid in shares at the Fixed Conversion Price when the 5-day average
-    close is at least ``amortization_share_test`` × FCP and within the volume cap (and the 4.99%
-    cap); otherwise in cash at ``cash_premium`` (the premium is a charge, not principal):
-    :math:`premium = \\mathrm{round}(cash \\cdot (c - 1))`. The maturity is paid on the business day
-    ``convention`` gives (:func:`payment_dates`). ``stop``: end the schedule there (e.g. a default
-    date); the balance stays outstanding.
+    Interest monthly in arrears; from the first amortization date a Monthly Amount of principal
+    is due each payment date (:func:`_term_a_due`), and all that is left at maturity — also when
+    the first amortization date falls after it (issue 10, item 7b). It is paid in shares at the
+    Fixed Conversion Price when the 5-day average close is at least ``amortization_share_test`` ×
+    FCP, within the volume cap and the 4.99% cap; otherwise in cash at ``cash_premium``
+    (:func:`_term_row`). The maturity is paid on the business day ``convention`` gives
+    (:func:`payment_dates`). ``stop``: end the schedule there; the balance stays outstanding.
 
     Examples
     --------
@@ -259,27 +353,21 @@ def term_a_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAss
     >>> s.conserved(), s.rows[5].date, s.rows[5].shares
     (True, datetime.date(2006, 3, 1), 2000000)
     """
-    rows, balance, last = [], face, issue
-    dates = payment_dates(issue, maturity, convention)
-    for day in dates:
-        if stop and day > stop:
-            break
-        interest, rates, days = interest_row(balance, last, day, a, prime, rounding)
-        due = _term_a_due(day, dates[-1], balance, a)
-        paid = stock_payment(due, day, a, market, a.amortization_share_test, a.amortization_volume_cap)
-        cash = due - paid.principal
-        rows.append(PeriodRow(date=day, opening=balance, rates=rates, days=days, interest=interest, principal_due=due,
-                              principal_cash=cash, principal_stock=paid.principal,
-                              premium=cents(cash * (a.cash_premium - 1)), shares=paid.shares,
-                              series_d=paid.series_d, limited_by=paid.limited_by, closing=balance - due))
-        balance -= due
-        last = day
-    return Schedule("Term A", face, tuple(rows), a, issue=issue, initial=face, until=stop)
+    return _term_schedule("Term A", face, issue, maturity, a, market, prime, rounding, stop, convention, True)
 
 
-def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAssumptions, market: Market,
-                    prime: PrimeSeries | None = None, rounding: Rounding = "period",
-                    stop: dt.date | None = None, *, convention: str | None = None) -> Schedule:
+def term_b_schedule(
+    face: Decimal,
+    issue: dt.date,
+    maturity: dt.date,
+    a: NoteAssumptions,
+    market: Market,
+    prime: PrimeSeries | None = None,
+    rounding: Rounding = "period",
+    stop: dt.date | None = None,
+    *,
+    convention: str | None = None,
+) -> Schedule:
     """Term Note B (inferred: the bullet note; Laurus form, terms assumed).
 
     Interest monthly; at maturity (paid on the business day ``convention`` gives) the holder
@@ -289,17 +377,4 @@ def term_b_schedule(face: Decimal, issue: dt.date, maturity: dt.date, a: NoteAss
 
     .. math:: due_k = F \\cdot [t_k = T], \\quad cash_k = due_k - stock_k
     """
-    rows, last = [], issue
-    dates = payment_dates(issue, maturity, convention)
-    for day in dates:
-        if stop and day > stop:
-            break
-        interest, rates, days = interest_row(face, last, day, a, prime, rounding)
-        due = face if day == dates[-1] else ZERO
-        paid = stock_payment(due, day, a, market, a.maturity_conversion_test, a.maturity_volume_cap)
-        rows.append(PeriodRow(date=day, opening=face, rates=rates, days=days, interest=interest, principal_due=due,
-                              principal_cash=due - paid.principal, principal_stock=paid.principal, premium=ZERO,
-                              shares=paid.shares, series_d=paid.series_d, limited_by=paid.limited_by,
-                              closing=face - due))
-        last = day
-    return Schedule("Term B", face, tuple(rows), a, issue=issue, initial=face, until=stop)
+    return _term_schedule("Term B", face, issue, maturity, a, market, prime, rounding, stop, convention, False)

@@ -23,8 +23,18 @@ from dealkit.errors import DealDataError
 from dealkit.money import format_rate, round_cents
 
 __all__ = [
-    "ZERO", "INTEREST_ROUNDING", "CREDIT_ROUNDING", "BACK_SOLVE_ROUNDING", "embedded_deal", "from_deal", "cents",
-    "multiple_label", "NoteAssumptions", "assumptions_from_deal", "business_day_convention", "payment_dates",
+    "ZERO",
+    "INTEREST_ROUNDING",
+    "CREDIT_ROUNDING",
+    "BACK_SOLVE_ROUNDING",
+    "embedded_deal",
+    "from_deal",
+    "cents",
+    "multiple_label",
+    "NoteAssumptions",
+    "assumptions_from_deal",
+    "business_day_convention",
+    "payment_dates",
 ]
 
 ZERO = Decimal("0.00")
@@ -107,16 +117,29 @@ def assumptions_from_deal(deal: Any, **overrides: Any) -> NoteAssumptions:
     """
     terms = deal.note_terms
     base = NoteAssumptions(
-        terms.prime_margin.value, terms.rate_floor.value, terms.term_a_monthly_amount.value,
-        terms.term_a_first_amortization.value, terms.fixed_conversion_price.value,
-        terms.amortization_share_test.value, terms.amortization_volume_cap.value, terms.cash_payment_premium.value,
-        terms.maturity_conversion_test.value, terms.maturity_volume_cap.value, terms.conversion_cap.value,
-        terms.default_payment_multiple.value, terms.default_interest_monthly.value, terms.overadvance_monthly.value,
-        terms.advance_rate_receivables.value, terms.advance_rate_inventory.value, day_count=terms.day_count.value)
+        terms.prime_margin.value,
+        terms.rate_floor.value,
+        terms.term_a_monthly_amount.value,
+        terms.term_a_first_amortization.value,
+        terms.fixed_conversion_price.value,
+        terms.amortization_share_test.value,
+        terms.amortization_volume_cap.value,
+        terms.cash_payment_premium.value,
+        terms.maturity_conversion_test.value,
+        terms.maturity_volume_cap.value,
+        terms.conversion_cap.value,
+        terms.default_payment_multiple.value,
+        terms.default_interest_monthly.value,
+        terms.overadvance_monthly.value,
+        terms.advance_rate_receivables.value,
+        terms.advance_rate_inventory.value,
+        day_count=terms.day_count.value,
+    )
     unknown = set(overrides) - {f.name for f in dataclasses.fields(NoteAssumptions)}
     if unknown:
-        raise DealDataError(f"unknown assumption(s): {sorted(unknown)}"[:200], field="note_terms",
-                            value=str(sorted(unknown))[:40])
+        raise DealDataError(
+            f"unknown assumption(s): {sorted(unknown)}"[:200], field="note_terms", value=str(sorted(unknown))[:40]
+        )
     return dataclasses.replace(base, **overrides)
 
 
