@@ -175,6 +175,16 @@ def _default_dates(deal: Any, default_date: str, demand_date: str) -> tuple[dt.d
     return stop, as_date_or_deal(demand_date, "demand_date") or record.due_date.value
 
 
+def _market(deal: Any, stock_price: str, daily_volume: str, price_shock: str) -> Market:
+    """The market of the parameters, on the deal's share counts (:meth:`Market.for_deal`)."""
+    from dealkit.params import as_int, as_price
+
+    volume = as_int(daily_volume, "daily_volume", minimum=0)
+    return Market.for_deal(
+        deal, as_price(stock_price, "stock_price"), volume, shock=as_price(price_shock, "price_shock")
+    )
+
+
 def _lender_flows(
     deal: Any, schedules: Mapping[str, Schedule], market: Market, scenario: DefaultScenario | None, holder: str
 ) -> list[CashFlow]:
@@ -214,8 +224,7 @@ def run_from_parameters(
 ) -> NotesRun:
     """``01_notes``'s parameters (strings, ``"deal"`` for the deal file's value) → :class:`NotesRun`.
 
-    ``default_date`` empty: no default; ``"deal"``: the notice of default of record; ``demand_date``
-    ``"deal"``: the due date of the demand of record. Every bad value is one
+    ``default_date`` empty: no default (:func:`_default_dates`). A bad value is one
     :class:`~dealkit.errors.ParameterError` naming the parameter (:mod:`dealkit.params`).
 
     Examples
@@ -225,32 +234,21 @@ def run_from_parameters(
     >>> run.holder, run.default.payment > run.default.principal
     ('gssf', True)
     """
-    from dealkit.params import as_date_or_deal, as_int, as_price
+    from dealkit.params import as_date_or_deal
 
-    overrides = _overrides(
-        margin=margin,
-        floor=floor,
-        monthly_amount=monthly_amount,
-        first_amortization=first_amortization,
-        fixed_conversion_price=conversion_price,
-    )
+    terms = {
+        "margin": margin,
+        "floor": floor,
+        "monthly_amount": monthly_amount,
+        "first_amortization": first_amortization,
+        "fixed_conversion_price": conversion_price,
+    }
+    overrides = _overrides(**terms)
     a = assumptions_from_deal(deal, **overrides)
-    market = Market.for_deal(
-        deal,
-        as_price(stock_price, "stock_price"),
-        as_int(daily_volume, "daily_volume", minimum=0),
-        shock=as_price(price_shock, "price_shock"),
-    )
+    market = _market(deal, stock_price, daily_volume, price_shock)
     stop, demand = _default_dates(deal, default_date, demand_date)
-    schedules = build_schedules(
-        deal,
-        a,
-        market,
-        term_b_maturity=as_date_or_deal(term_b_maturity, "term_b_maturity"),
-        stop=stop,
-        prime=prime,
-        rounding=as_rounding(rounding),
-    )
+    maturity = as_date_or_deal(term_b_maturity, "term_b_maturity")
+    schedules = build_schedules(deal, a, market, None, maturity, stop, prime, as_rounding(rounding))
     holder = parse_option_holder(option_holder, deal)
     scenario = default_scenario(schedules, stop, demand, a, prime=prime) if stop else None
     flows = _lender_flows(deal, schedules, market, scenario, holder)

@@ -97,10 +97,7 @@ def interest_segments(
 ) -> list[Segment]:
     """The accrual from ``start`` (inclusive) to ``end`` (exclusive) split at every prime change.
 
-    .. math:: I_s = P \\cdot r_s \\cdot d_s / Y
-
-    each piece a quotient to 28 significant digits, for display (``day_count`` ``None``: the
-    embedded deal's ``note_terms.day_count``).
+    .. math:: I_s = P \\cdot r_s \\cdot d_s / Y \\quad \\text{(28 digits, for display; } Y \\text{ from day\\_count)}
 
     Raises
     ------
@@ -126,16 +123,8 @@ def interest_segments(
         prime_rate = prime.rate_on(piece_start)
         rate = contract_rate(prime_rate, margin, floor)
         days = (piece_end - piece_start).days
-        pieces.append(
-            Segment(
-                piece_start,
-                piece_end,
-                prime_rate,
-                rate,
-                days,
-                interest_from_rate_days(principal * rate * days, day_count),
-            )
-        )
+        interest = interest_from_rate_days(principal * rate * days, day_count)
+        pieces.append(Segment(piece_start, piece_end, prime_rate, rate, days, interest))
     return pieces
 
 

@@ -86,8 +86,21 @@ class PeriodRow:
         """The row's keys, in field order (:meth:`__contains__`)."""
         return tuple(name for name in _field_names(type(self)) if name in self)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a row of the same kind with the same values, or to the mapping (the dict
+        row) with the same keys and values."""
+        if isinstance(other, PeriodRow):
+            return type(self) is type(other) and dict(self) == dict(other)
+        if isinstance(other, Mapping):
+            return dict(self) == dict(other)
+        return NotImplemented
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+    def __hash__(self) -> int:
+        """The hash of the row's keys and values."""
+        return hash(tuple((name, self[name]) for name in self.keys()))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)  # eq: PeriodRow's (a row or its mapping)
 class RevolverRow(PeriodRow):
     """One payment date of the revolving line: a :class:`PeriodRow` plus the period's ``draw`` and
     ``repaid`` (each dated, :attr:`Schedule.movements`), the ``borrowing_base`` and
