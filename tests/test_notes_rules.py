@@ -222,3 +222,16 @@ def test_modules_and_functions_stay_small(path):
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             assert node.end_lineno - node.lineno + 1 <= 50, f"{path.name}: {node.name}"
+
+
+def test_importing_the_notes_loads_no_pandas_or_plotly():
+    """The rules and the facade import neither; the tables import pandas when a frame is made."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dealkit.notes, dealkit.rules.notes; "
+        "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -10,14 +10,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dealkit.rules.notes.default import BackSolveRow, DefaultScenario, back_solve_rows
 from dealkit.rules.notes.reconcile import ReconciliationRow, reconcile_rows
 from dealkit.rules.notes.schedule import PeriodRow, RevolverRow, Schedule
 from dealkit.rules.notes.terms import BACK_SOLVE_ROUNDING, ZERO, NoteAssumptions, multiple_label
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: importing dealkit.notes stays light
+    import pandas as pd
 
 __all__ = [
     "TERM_COLUMNS",
@@ -118,6 +119,8 @@ def schedule_frame(schedule: Schedule) -> pd.DataFrame:
     >>> list(schedule_frame(schedules["term_b"]).columns)[:5]
     ['date', 'opening', 'rates', 'days', 'interest']
     """
+    import pandas as pd
+
     if not schedule.rows:
         return pd.DataFrame([])
     columns = _columns(schedule.rows)
@@ -128,6 +131,8 @@ def schedule_display(schedule: Schedule) -> pd.DataFrame:
     """The schedule's frame with the columns that apply, exact values (Decimal money, int shares):
     the formatting layer (:mod:`dealkit.fmt`) shows them as money and thousands; add up
     :data:`SCHEDULE_TOTALS` for a totals row."""
+    import pandas as pd
+
     frame = schedule_frame(schedule)
     if frame.empty:  # e.g. a default before the first payment date: no period has ended
         return pd.DataFrame(columns=[c for c in _SHOWN if schedule.movements or c not in _REVOLVER_ONLY])
@@ -148,6 +153,8 @@ def write_csv(schedules: Mapping[str, Schedule], out_dir: str | Path) -> list[Pa
 
 def flows_frame(flows: Sequence[Any]) -> pd.DataFrame:
     """Dated flows (:class:`~dealkit.core.cashflows.CashFlow` or triples) as a frame: date, amount, what."""
+    import pandas as pd
+
     return pd.DataFrame([{"date": day, "amount": amount, "what": what} for day, amount, what in flows])
 
 
@@ -189,6 +196,8 @@ def _term_text(name: str, value: Any) -> str:
 def assumptions_frame(deal: Any, a: NoteAssumptions, overrides: Mapping[str, object] = ()) -> pd.DataFrame:  # type: ignore[assignment]
     """Every note term in force: its value in this run, whether a parameter changed it, the deal
     file's value and range, and its source (an assumption's reason, or the public record)."""
+    import pandas as pd
+
     from dealkit import fmt
 
     rows = []
@@ -222,6 +231,8 @@ def assumptions_frame(deal: Any, a: NoteAssumptions, overrides: Mapping[str, obj
 
 def back_solve_frame(rows: Sequence[BackSolveRow], a: NoteAssumptions) -> pd.DataFrame:
     """:func:`~dealkit.rules.notes.default.back_solve_rows` as a table, one row per combination."""
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {
@@ -309,6 +320,8 @@ def _reconciliation_record(row: ReconciliationRow, a: NoteAssumptions, first: bo
 
 def reconciliation_frame(rows: Sequence[ReconciliationRow], a: NoteAssumptions) -> pd.DataFrame:
     """:func:`~dealkit.rules.notes.reconcile.reconcile_rows` as a table, the scenario first."""
+    import pandas as pd
+
     return pd.DataFrame([_reconciliation_record(row, a, index == 0) for index, row in enumerate(rows)])
 
 
