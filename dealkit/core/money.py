@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from dealkit.core.daycount import YEAR_DAYS, interest_from_rate_days
+
 __all__ = [
     "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
     "YEAR_DAYS", "year_fraction", "simple_interest", "year_fraction_act_360", "simple_interest_act_360",
@@ -68,27 +70,21 @@ def days_between(start: dt.date, end: dt.date) -> int:
     return days
 
 
-#: Days in the year of each day-count basis: actual days over a 360-day year (the notes' "on the
-#: basis of a 360 day year", the U.S. money-market convention) or over a 365-day year.
-YEAR_DAYS = {"ACT/360": 360, "ACT/365": 365}
-
-
 def year_fraction(start: dt.date, end: dt.date, basis: str = "ACT/360") -> Decimal:
     """Year fraction of a day-count ``basis``: actual days elapsed over the basis's year, exact.
 
     .. math:: f = \\frac{d_{end} - d_{start}}{Y}, \\quad Y = 360 \\text{ (ACT/360) or } 365 \\text{ (ACT/365)}
 
-    The one day count of dealkit: the notes (note_terms.day_count), the escrow's §5.3 readings and
-    the vectorized engines all read their year from :data:`YEAR_DAYS`.
+    The one day count of dealkit (:mod:`dealkit.core.daycount`): the notes (note_terms.day_count),
+    the escrow's §5.3 readings and the vectorized engines all read their year from its
+    :data:`~dealkit.core.daycount.YEAR_DAYS` and divide once.
 
     Examples
     --------
     >>> year_fraction(dt.date(2005, 9, 7), dt.date(2005, 10, 1))
     Decimal('0.06666666666666666666666666667')
     """
-    if basis not in YEAR_DAYS:
-        raise ValueError(f"day count: {str(basis)[:20]!r} is not one of {', '.join(YEAR_DAYS)}")
-    return Decimal(days_between(start, end)) / Decimal(YEAR_DAYS[basis])
+    return interest_from_rate_days(Decimal(days_between(start, end)), basis)
 
 
 def simple_interest(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, basis: str = "ACT/360",
@@ -104,9 +100,7 @@ def simple_interest(principal: Decimal, rate: Decimal, start: dt.date, end: dt.d
     >>> simple_interest(Decimal("7000000"), Decimal("0.0875"), dt.date(2005, 9, 7), dt.date(2005, 10, 1))
     Decimal('40833.33')
     """
-    if basis not in YEAR_DAYS:
-        raise ValueError(f"day count: {str(basis)[:20]!r} is not one of {', '.join(YEAR_DAYS)}")
-    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(YEAR_DAYS[basis])
+    interest = interest_from_rate_days(principal * rate * Decimal(days_between(start, end)), basis)
     return interest if rounding is None else round_cents(interest, rounding)
 
 
