@@ -68,7 +68,7 @@ def as_rate(value: object, name: str) -> Decimal:
     try:
         return parse.fraction(value, "a rate", percent=True)
     except ParseError as exc:
-        raise _fail(name, value, exc.reason) from None
+        raise _fail(name, value, str(exc)) from None
 
 
 def as_date(value: object, name: str) -> dt.date:
