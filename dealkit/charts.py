@@ -52,7 +52,8 @@ def use_notebook_renderer() -> None:
     ``FigureWidget`` keeps its own display.
     Outside IPython it falls back to ``pio.renderers.default = "plotly_mimetype"``.
     """
-    pio.templates.default = "plotly_white"
+    if pio.templates.default != "plotly_white":  # setting it validates the template again (~30 ms)
+        pio.templates.default = "plotly_white"
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel

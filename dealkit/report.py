@@ -34,7 +34,8 @@ from .params import _shown, validate_parameters
 from .resources import notebook_dir
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
-           "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
+           "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT", "expected_seconds",
+           "longest_first"]
 
 #: The report notebooks shipped with the package (``dealkit/notebooks``).
 NOTEBOOK_DIR = notebook_dir()
@@ -142,6 +143,49 @@ def plan_parameters(notebooks: list[Path], params: dict[str, str],
                                  f"declared: {', '.join(known)}")
     merged = {**params, **(runner or {})}
     return {nb: {k: v for k, v in merged.items() if k in d} for nb, d in declared.items()}
+
+
+#: The largest executed notebook of an earlier run read for its cell timings (bytes).
+_TIMINGS_MAX_BYTES = 20_000_000
+
+
+def expected_seconds(path: Path, out_dir: Path | None = None) -> float:
+    """What a notebook is expected to cost, to start the longest first: the sum of its cells'
+    times in the earlier run's executed notebook (``out_dir/ipynb/NAME.ipynb``, papermill's
+    ``metadata.papermill.duration`` of each cell: the kernel's start is not in them), else the
+    ``metadata.dealkit.expected_seconds`` of the notebook itself, else 0. Anything unreadable
+    counts as unknown (0): the order only decides which notebook starts first."""
+    import json
+
+    def read(file: Path) -> dict | None:
+        try:
+            if file.is_symlink() or not file.is_file() or file.stat().st_size > _TIMINGS_MAX_BYTES:
+                return None
+            data = json.loads(file.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+
+    def number(value) -> float:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else 0.0
+
+    earlier = read(out_dir / "ipynb" / f"{path.stem}.ipynb") if out_dir is not None else None
+    if earlier is not None and isinstance(earlier.get("cells"), list):
+        cells = [c.get("metadata", {}).get("papermill", {}) for c in earlier["cells"] if isinstance(c, dict)]
+        timed = [number(c.get("duration")) for c in cells if isinstance(c, dict) and c.get("duration") is not None]
+        if timed and all(isinstance(c, dict) and not c.get("exception") for c in cells):
+            return sum(timed)
+    source = read(path)
+    hint = (source or {}).get("metadata", {}).get("dealkit", {}) if source else {}
+    return number(hint.get("expected_seconds")) if isinstance(hint, dict) else 0.0
+
+
+def longest_first(paths: list[Path], out_dir: Path | None = None) -> list[Path]:
+    """``paths`` in the order to start them on a pool of workers: the longest expected first
+    (:func:`expected_seconds`; ties keep name order), so the last notebook to finish is a short
+    one and no core waits on a long notebook started last (longest processing time first)."""
+    cost = {p: expected_seconds(p, out_dir) for p in paths}
+    return sorted(paths, key=lambda p: -cost[p])
 
 
 def _title(nb) -> str:
@@ -483,7 +527,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                           initializer=init[0], initargs=init[1])
             futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
-                                   None, stage): p for p in paths}
+                                   None, stage): p for p in longest_first(paths, out)}
             for fut in cf.as_completed(futures):
                 p = futures[fut]
                 try:
