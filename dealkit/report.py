@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import errno
+import gc
 import logging
 import multiprocessing
 import os
@@ -156,6 +157,7 @@ def expected_seconds(path: Path, out_dir: Path | None = None) -> float:
     ``metadata.dealkit.expected_seconds`` of the notebook itself, else 0. Anything unreadable
     counts as unknown (0): the order only decides which notebook starts first."""
     import json
+    import math
 
     def read(file: Path) -> dict | None:
         try:
@@ -166,8 +168,9 @@ def expected_seconds(path: Path, out_dir: Path | None = None) -> float:
         except (OSError, ValueError):
             return None
 
-    def number(value) -> float:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else 0.0
+    def number(value) -> float:  # a duration: a finite number of seconds, not negative
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        return float(value) if ok else 0.0
 
     earlier = read(out_dir / "ipynb" / f"{path.stem}.ipynb") if out_dir is not None else None
     if earlier is not None and isinstance(earlier.get("cells"), list):
@@ -526,8 +529,15 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                     (_init_worker, (log_dir, paths[0].parent, start_timeout, root, str(run_dir))))
             pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                           initializer=init[0], initargs=init[1])
-            futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
-                                   None, stage): p for p in longest_first(paths, out)}
+            order = longest_first(paths, out)
+            # the workers inherit this process's objects frozen out of the garbage collector's
+            # reach: their full collections skip what was imported here (and copy none of it)
+            gc.freeze()
+            try:
+                futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
+                                       None, stage): p for p in order}  # the first submit forks every worker
+            finally:
+                gc.unfreeze()
             for fut in cf.as_completed(futures):
                 p = futures[fut]
                 try:
