@@ -512,10 +512,12 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
         bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
         results: dict[Path, NotebookResult] = {}
         log_dir = out / "ipynb"
+        executive = _ExecutiveSummary(deal, plan, paths)
         if jobs == 1:
             if kernel is not None:
                 kernel.log_dir = log_dir  # later kernels (after a failure) log beside the notebooks
             _warm_in_background()
+            executive.start()
             for p in paths:
                 bar.set_postfix_str(p.stem)
                 results[p] = run_notebook(p, out, plan[p], banner, execution_timeout, start_timeout, kernel, stage)
@@ -538,6 +540,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                                        None, stage): p for p in order}  # the first submit forks every worker
             finally:
                 gc.unfreeze()
+            executive.start()  # a thread: only once the workers are forked
             for fut in cf.as_completed(futures):
                 p = futures[fut]
                 try:
@@ -555,7 +558,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             raise ReportError(f"cannot write the report: {disk} (no half-written file is left)")
         summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
                                 failures=[r for r in ordered if not r.ok])
-        summary.executive = _executive(deal, plan, paths, out, ordered)
+        summary.executive = executive.result(out, ordered)
         try:
             _write_combined(summary)
             from .bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
@@ -608,18 +611,45 @@ def _risk_metrics(out: Path, results: list[NotebookResult]) -> dict | None:
         return None
 
 
-def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path], out: Path,
-               results: list[NotebookResult]):
-    """The executive summary on the parameters the notes notebook ran with (None if it fails:
-    the pages still stand; the reason is logged)."""
-    from .summary import executive_summary
+class _ExecutiveSummary:
+    """The executive summary on the parameters the notes notebook runs with, computed in a thread
+    of the runner while the notebooks run (the runner only waits on its workers then); the
+    ranges over simulated paths are added at the end, from 05_risk's metrics of this run
+    (:func:`dealkit.summary.with_risk`). A failure gives ``None`` (the pages still stand; the
+    reason is logged)."""
 
-    notes_params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
-    try:
-        return executive_summary(deal, params=notes_params, risk=_risk_metrics(out, results))
-    except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
-        logging.getLogger("dealkit").warning("executive summary not computed:\n%s", traceback.format_exc())
-        return None
+    def __init__(self, deal, plan: dict[Path, dict[str, str]], paths: list[Path]) -> None:
+        self.deal = deal
+        self.params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
+        self.summary = self.error = None
+        self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
+
+    def start(self) -> "_ExecutiveSummary":
+        self.thread.start()
+        return self
+
+    def _compute(self) -> None:
+        from .summary import executive_summary
+
+        try:
+            self.summary = executive_summary(self.deal, params=self.params)
+        except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
+            self.error = traceback.format_exc()
+
+    def result(self, out: Path, results: list[NotebookResult]):
+        from .summary import with_risk
+
+        if self.thread.ident is None:  # never started (e.g. one notebook failed to fork): compute here
+            self._compute()
+        self.thread.join()
+        if self.summary is None:
+            logging.getLogger("dealkit").warning("executive summary not computed:\n%s", self.error)
+            return None
+        try:
+            return with_risk(self.summary, _risk_metrics(out, results))
+        except Exception:  # noqa: BLE001 - a bad metrics file: the summary without its ranges
+            logging.getLogger("dealkit").warning("risk figures not added:\n%s", traceback.format_exc())
+            return self.summary
 
 
 def _write_combined(summary: ReportSummary) -> None:
