@@ -267,3 +267,20 @@ def test_plotlyjs_goes_in_once_even_when_a_page_quotes_its_mark(tmp_path):
     bare = notebook_to_html(new_notebook(cells=[new_code_cell("y", outputs=[new_output("stream", name="stdout",
                                                                                         text="plain")])]))
     assert plotlyjs_banner() not in bare and _PLOTLYJS_MARK not in bare
+
+
+def test_summary_computed_early_gets_this_runs_risk_ranges_after():
+    """The runner computes the executive summary while the notebooks run and adds 05_risk's ranges
+    at the end: the same summary as computing it with the metrics in hand."""
+    import dealkit
+    from dealkit.summary import executive_summary, with_risk
+
+    deal = dealkit.load_deal()
+    metrics = {"defaulted": 0.5, "n_paths": 10, "provenance": "gbm",
+               "percentiles": {"lender_xirr": {"p5": 0.01, "p50": 0.1, "p95": 0.3},
+                               "dilution": {"p5": 0.0, "p50": 0.02, "p95": 0.05}}}
+    early = executive_summary(deal)
+    assert with_risk(early, None) is early and with_risk(early, {"percentiles": {}}) is early
+    late, direct = with_risk(early, metrics), executive_summary(deal, risk=metrics)
+    assert late.figures == direct.figures and late.exact == direct.exact and late.to_html() == direct.to_html()
+    assert len(late.figures) == len(early.figures) + 2 and early.figures == [*late.figures[:2], *late.figures[4:]]
