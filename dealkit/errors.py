@@ -30,8 +30,9 @@ class DealDataError(DealkitError, ValueError):
     ``data/deal.yaml: notes.term_b.face.value: money must not be negative (got '-5.00')``.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
-                 value: object = None) -> None:
+    def __init__(
+        self, message: str, *, file: str | None = None, field: str | None = None, value: object = None
+    ) -> None:
         super().__init__(message)
         self.file = file
         self.field = field

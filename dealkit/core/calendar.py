@@ -17,15 +17,27 @@ import functools
 
 import holidays
 
-__all__ = ["CALENDARS", "is_business_day", "add_business_days", "previous_business_day",
-           "next_business_day", "business_days_between", "holiday_name", "add_months", "is_month_end",
-           "CONVENTIONS", "PAYMENT_CONVENTION", "PAYMENT_CALENDAR", "adjust"]
+__all__ = [
+    "CALENDARS",
+    "is_business_day",
+    "add_business_days",
+    "previous_business_day",
+    "next_business_day",
+    "business_days_between",
+    "holiday_name",
+    "add_months",
+    "is_month_end",
+    "CONVENTIONS",
+    "PAYMENT_CONVENTION",
+    "PAYMENT_CALENDAR",
+    "adjust",
+]
 
 CALENDARS = ("us_federal", "nyse")
 _YEARS = range(1995, 2036)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _holidays(calendar: str) -> holidays.HolidayBase:
     if calendar == "us_federal":
         return holidays.country_holidays("US", years=_YEARS)

@@ -11,8 +11,16 @@ import datetime as dt
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 __all__ = [
-    "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
-    "year_fraction_act_360", "simple_interest_act_360", "format_money", "format_rate",
+    "CENT",
+    "ROUNDING",
+    "ROUNDING_MODES",
+    "to_decimal",
+    "round_cents",
+    "days_between",
+    "year_fraction_act_360",
+    "simple_interest_act_360",
+    "format_money",
+    "format_rate",
 ]
 
 CENT = Decimal("0.01")
@@ -78,8 +86,9 @@ def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
     return Decimal(days_between(start, end)) / Decimal(360)
 
 
-def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
-                            rounding: str | None = ROUNDING) -> Decimal:
+def simple_interest_act_360(
+    principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, rounding: str | None = ROUNDING
+) -> Decimal:
     """Simple interest on ``principal`` at annual ``rate`` (a fraction), ACT/360.
 
     .. math:: I = P \\cdot r \\cdot \\frac{days}{360}

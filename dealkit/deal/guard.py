@@ -32,9 +32,7 @@ MAX_NODES = 200_000
 #: Nesting libyaml's (recursive, C) composer survives with room to spare: it crashes the process
 #: (a segmentation fault, not an exception) somewhere past 20,000 levels.
 _SAFE_COMPOSE_DEPTH = 5_000
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 # ------------------------------------------------------------------------------ files -------
@@ -157,7 +155,9 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a {type(key).__name__} used as a mapping key (keys must be plain text)",
+                None,
+                None,
+                f"a {type(key).__name__} used as a mapping key (keys must be plain text)",
                 key_node.start_mark,
             ) from None
         if key in seen:

@@ -30,8 +30,17 @@ from dealkit.deal.resources import data_dir
 from dealkit.errors import DealDataError
 
 __all__ = [
-    "DATA_DIR", "DEFAULT_DEAL", "DEFAULT_PRIME", "load_deal", "load_prime", "PrimeSeries",
-    "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_NODES", "read_text_file", "parse_yaml",
+    "DATA_DIR",
+    "DEFAULT_DEAL",
+    "DEFAULT_PRIME",
+    "load_deal",
+    "load_prime",
+    "PrimeSeries",
+    "MAX_FILE_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "read_text_file",
+    "parse_yaml",
 ]
 
 #: The embedded deal: the package's ``data/`` (``dealkit/data``, read through
@@ -82,8 +91,11 @@ def load_deal(path: str | os.PathLike[str] | None = None) -> Deal:
     if not isinstance(raw, dict) or "schema_version" not in raw:
         # not a deal file at all (e.g. /etc/passwd): say so, and echo nothing of it
         got = type(raw).__name__ if not isinstance(raw, dict) else "a mapping without schema_version"
-        raise DealDataError(f"{shown}: (top level): not a dealkit deal file: expected a mapping of deal "
-                            f"sections starting with `schema_version: 1` (got {got})", file=shown)
+        raise DealDataError(
+            f"{shown}: (top level): not a dealkit deal file: expected a mapping of deal "
+            f"sections starting with `schema_version: 1` (got {got})",
+            file=shown,
+        )
     try:
         deal = Deal.model_validate(raw)
     except ValidationError as exc:
@@ -119,9 +131,12 @@ class PrimeSeries:
         """The rate in force on ``day``; :class:`DealDataError` (a ``ValueError``) before the series."""
         i = bisect.bisect_right(self.dates, day) - 1
         if i < 0:
-            raise DealDataError(f"no prime rate known on {day.isoformat()}: the series starts "
-                                f"{self.dates[0].isoformat()} ({self.source})", field="effective_date",
-                                value=day.isoformat())
+            raise DealDataError(
+                f"no prime rate known on {day.isoformat()}: the series starts "
+                f"{self.dates[0].isoformat()} ({self.source})",
+                field="effective_date",
+                value=day.isoformat(),
+            )
         return self.rates[i]
 
     def changes_between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal]]:
@@ -156,19 +171,30 @@ def _prime_row(row: dict[str, str], line: int, shown: str) -> tuple[dt.date, Dec
     try:
         day = parse.iso_date(raw_date or "", "effective_date")
     except ValueError:
-        raise DealDataError(f"{shown}: line {line}: effective_date: not an ISO date "
-                            f"(got {short_value(raw_date)})", file=shown, field="effective_date", value=raw_date) from None
+        raise DealDataError(
+            f"{shown}: line {line}: effective_date: not an ISO date (got {short_value(raw_date)})",
+            file=shown,
+            field="effective_date",
+            value=raw_date,
+        ) from None
     try:
         rate = parse.decimal(raw_rate or "", "rate")
     except ValueError:
-        raise DealDataError(f"{shown}: line {line}: rate: not a decimal fraction "
-                            f"(got {short_value(raw_rate)})", file=shown, field="rate", value=raw_rate) from None
+        raise DealDataError(
+            f"{shown}: line {line}: rate: not a decimal fraction (got {short_value(raw_rate)})",
+            file=shown,
+            field="rate",
+            value=raw_rate,
+        ) from None
     try:
         rate = parse.fraction(rate, "rate")
     except ValueError:
-        raise DealDataError(f"{shown}: line {line}: rate: a fraction between 0 and 1 "
-                            f"(0.0650 = 6.50%) (got {short_value(raw_rate)})", file=shown, field="rate",
-                            value=raw_rate) from None
+        raise DealDataError(
+            f"{shown}: line {line}: rate: a fraction between 0 and 1 (0.0650 = 6.50%) (got {short_value(raw_rate)})",
+            file=shown,
+            field="rate",
+            value=raw_rate,
+        ) from None
     return day, rate
 
 
@@ -176,17 +202,24 @@ def _read_prime(reader: csv.DictReader[str], shown: str) -> PrimeSeries:
     need = {"effective_date", "rate", "source"}
     have = set(reader.fieldnames or [])
     if not need <= have:
-        raise DealDataError(f"{shown}: header: missing column(s) {sorted(need - have)} "
-                            f"(got {reader.fieldnames})", file=shown, field="header")
+        raise DealDataError(
+            f"{shown}: header: missing column(s) {sorted(need - have)} (got {reader.fieldnames})",
+            file=shown,
+            field="header",
+        )
     dates: list[dt.date] = []
     rates: list[Decimal] = []
     sources: set[str] = set()
     for row in reader:
         day, rate = _prime_row(row, reader.line_num, shown)
         if dates and day <= dates[-1]:
-            raise DealDataError(f"{shown}: line {reader.line_num}: effective_date: dates must increase "
-                                f"(got {short_value(row['effective_date'])} after {dates[-1].isoformat()})",
-                                file=shown, field="effective_date", value=row["effective_date"])
+            raise DealDataError(
+                f"{shown}: line {reader.line_num}: effective_date: dates must increase "
+                f"(got {short_value(row['effective_date'])} after {dates[-1].isoformat()})",
+                file=shown,
+                field="effective_date",
+                value=row["effective_date"],
+            )
         dates.append(day)
         rates.append(rate)
         sources.add((row["source"] or "").strip())

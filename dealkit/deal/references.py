@@ -48,24 +48,32 @@ def _check_notes(check: _Checker) -> None:
     notes = check.deal.notes
     for key, note in notes.items():
         if note.maturity.value <= note.issue_date.value:
-            check.fail(f"notes.{key}.maturity.value", note.maturity.value.isoformat(),
-                       f"maturity is not after the issue date {note.issue_date.value.isoformat()}")
+            check.fail(
+                f"notes.{key}.maturity.value",
+                note.maturity.value.isoformat(),
+                f"maturity is not after the issue date {note.issue_date.value.isoformat()}",
+            )
         if note.within is None:
             continue
         if note.within not in notes or note.within == key:
             check.fail(f"notes.{key}.within", note.within, f"must name another note; known: {', '.join(notes)}")
         outer = notes[note.within]
         if note.face.value > outer.face.value:
-            check.fail(f"notes.{key}.face.value", str(note.face.value),
-                       f"a note inside {note.within} cannot exceed its face {outer.face.value}")
+            check.fail(
+                f"notes.{key}.face.value",
+                str(note.face.value),
+                f"a note inside {note.within} cannot exceed its face {outer.face.value}",
+            )
 
 
 def _party_references(deal: Deal) -> dict[str, str]:
     """Field path → the party key it names, for every field that names one party."""
     escrow, schedule_a = deal.escrow, deal.escrow.schedule_a
     references = {
-        "option.issuer": deal.option.issuer, "option.holder.value": deal.option.holder.value,
-        "warrant.issuer": deal.warrant.issuer, "warrant.holder.value": deal.warrant.holder.value,
+        "option.issuer": deal.option.issuer,
+        "option.holder.value": deal.option.holder.value,
+        "warrant.issuer": deal.warrant.issuer,
+        "warrant.holder.value": deal.warrant.holder.value,
         "escrow.agent": escrow.agent,
         "escrow.closing_payment_payee.value": escrow.closing_payment_payee.value,
         "escrow.schedule_a.warrant_recipient.value": schedule_a.warrant_recipient.value,
@@ -86,8 +94,11 @@ def _check_parties_and_escrow(check: _Checker) -> None:
         if line.note not in deal.notes:
             check.fail(f"escrow.schedule_a.notes[{i}].note", line.note, f"unknown note; known: {', '.join(deal.notes)}")
     if deal.escrow.closing_payment.value > deal.escrow.escrowed_payment.value:
-        check.fail("escrow.closing_payment.value", str(deal.escrow.closing_payment.value),
-                   "the Closing Payment exceeds the Escrowed Payment")
+        check.fail(
+            "escrow.closing_payment.value",
+            str(deal.escrow.closing_payment.value),
+            "the Closing Payment exceeds the Escrowed Payment",
+        )
 
 
 def _check_obligations(check: _Checker) -> None:
@@ -100,8 +111,11 @@ def _check_obligations(check: _Checker) -> None:
         for role in ("obligor", "obligee"):
             who = getattr(obligation, role)
             if who not in check.deal.parties and who not in PARTY_GROUPS:
-                check.fail(f"obligations[{i}].{role}", who,
-                           f"unknown party or group; groups: {', '.join(sorted(PARTY_GROUPS))}")
+                check.fail(
+                    f"obligations[{i}].{role}",
+                    who,
+                    f"unknown party or group; groups: {', '.join(sorted(PARTY_GROUPS))}",
+                )
 
 
 def _check_note_dates(check: _Checker) -> None:
@@ -110,13 +124,19 @@ def _check_note_dates(check: _Checker) -> None:
     closing = deal.deal.closing_date.value
     for key, note in deal.notes.items():
         if note.maturity.value <= closing:
-            check.fail(f"notes.{key}.maturity.value", note.maturity.value.isoformat(),
-                       f"maturity is not after the closing date {closing.isoformat()}")
+            check.fail(
+                f"notes.{key}.maturity.value",
+                note.maturity.value.isoformat(),
+                f"maturity is not after the closing date {closing.isoformat()}",
+            )
     first_amortization = deal.note_terms.term_a_first_amortization.value
     funded = deal.notes["term_a"].issue_date.value if "term_a" in deal.notes else closing
     if first_amortization <= funded:
-        check.fail("note_terms.term_a_first_amortization.value", first_amortization.isoformat(),
-                   f"the first amortization is not after the funding date {funded.isoformat()}")
+        check.fail(
+            "note_terms.term_a_first_amortization.value",
+            first_amortization.isoformat(),
+            f"the first amortization is not after the funding date {funded.isoformat()}",
+        )
 
 
 def _check_demand_and_option_dates(check: _Checker) -> None:
@@ -125,15 +145,24 @@ def _check_demand_and_option_dates(check: _Checker) -> None:
     closing = deal.deal.closing_date.value
     notice, due = deal.default_demand.notice_date.value, deal.default_demand.due_date.value
     if notice <= closing:
-        check.fail("default_demand.notice_date.value", notice.isoformat(),
-                   f"the notice of default is not after the closing date {closing.isoformat()}")
+        check.fail(
+            "default_demand.notice_date.value",
+            notice.isoformat(),
+            f"the notice of default is not after the closing date {closing.isoformat()}",
+        )
     if due < notice:
-        check.fail("default_demand.due_date.value", due.isoformat(),
-                   f"the demand falls before the notice of default {notice.isoformat()}")
+        check.fail(
+            "default_demand.due_date.value",
+            due.isoformat(),
+            f"the demand falls before the notice of default {notice.isoformat()}",
+        )
     issued, expiry = deal.option.issue_date.value, deal.option.expiration_date.value
     if expiry is not None and expiry <= issued:
-        check.fail("option.expiration_date.value", expiry.isoformat(),
-                   f"the Option expires before it is issued ({issued.isoformat()})")
+        check.fail(
+            "option.expiration_date.value",
+            expiry.isoformat(),
+            f"the Option expires before it is issued ({issued.isoformat()})",
+        )
     if issued < EARLIEST_ISSUE:
         check.fail("option.issue_date.value", issued.isoformat(), "implausible issue date")
 
@@ -158,6 +187,12 @@ def check_references(deal: Deal, shown: str) -> None:
     True
     """
     check = _Checker(deal, shown)
-    for step in (_check_citations, _check_notes, _check_parties_and_escrow, _check_obligations,
-                 _check_note_dates, _check_demand_and_option_dates):
+    for step in (
+        _check_citations,
+        _check_notes,
+        _check_parties_and_escrow,
+        _check_obligations,
+        _check_note_dates,
+        _check_demand_and_option_dates,
+    ):
         step(check)
