@@ -3,7 +3,7 @@ the file (or parameter), the field and the bad value."""
 
 from __future__ import annotations
 
-__all__ = ["DealkitError", "ParseError", "DealDataError", "ParameterError", "ReportError"]
+__all__ = ["DealkitError", "ParseError", "CalendarError", "DealDataError", "ParameterError", "ReportError"]
 
 
 class DealkitError(Exception):
@@ -21,6 +21,12 @@ class ParseError(DealkitError, ValueError):
         super().__init__(f"{what} {reason}")
         self.what = what
         self.reason = reason
+
+
+class CalendarError(DealkitError, ValueError):
+    """A date arithmetic that cannot be done (:mod:`dealkit.core.calendar`, :mod:`dealkit.core.money`):
+    an unknown holiday calendar or business-day convention, a date outside the calendar's years,
+    an end before its start. The message names the value and what is accepted."""
 
 
 class DealDataError(DealkitError, ValueError):

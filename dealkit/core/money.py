@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from dealkit.errors import CalendarError
+
 __all__ = [
     "CENT",
     "ROUNDING",
@@ -60,7 +62,12 @@ def round_cents(amount: Decimal, rounding: str = ROUNDING) -> Decimal:
     """Round ``amount`` to the cent.
 
     ``amount.quantize(Decimal("0.01"), rounding)``; the mode defaults to :data:`ROUNDING`
-    (``ROUND_HALF_UP``). A ``float`` is refused.
+    (``ROUND_HALF_UP``). A ``float`` is refused (``TypeError``).
+
+    Examples
+    --------
+    >>> round_cents(Decimal("0.125")), round_cents(Decimal("0.125"), ROUNDING_MODES["half_even"])
+    (Decimal('0.13'), Decimal('0.12'))
     """
     if not isinstance(amount, Decimal):
         raise TypeError(f"round_cents needs a Decimal, got {type(amount).__name__} ({amount!r})")
@@ -68,10 +75,23 @@ def round_cents(amount: Decimal, rounding: str = ROUNDING) -> Decimal:
 
 
 def days_between(start: dt.date, end: dt.date) -> int:
-    """Actual days from ``start`` inclusive to ``end`` exclusive (``end - start``); never negative."""
+    """Actual days from ``start`` inclusive to ``end`` exclusive; never negative.
+
+    .. math:: days = d_{end} - d_{start} \\ge 0
+
+    Raises
+    ------
+    dealkit.errors.CalendarError
+        ``end`` before ``start`` (a ``ValueError``).
+
+    Examples
+    --------
+    >>> days_between(dt.date(2005, 9, 7), dt.date(2005, 10, 1))
+    24
+    """
     days = (end - start).days
     if days < 0:
-        raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
+        raise CalendarError(f"end {end.isoformat()} is before start {start.isoformat()}")
     return days
 
 
@@ -82,6 +102,11 @@ def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
 
     The Laurus note forms of the period compute interest "on the basis of a 360 day year" over
     actual days (note_terms.day_count, an assumption for ATG).
+
+    Examples
+    --------
+    >>> year_fraction_act_360(dt.date(2005, 9, 7), dt.date(2005, 10, 1)) == Decimal(24) / 360
+    True
     """
     return Decimal(days_between(start, end)) / Decimal(360)
 
@@ -94,13 +119,26 @@ def simple_interest_act_360(
     .. math:: I = P \\cdot r \\cdot \\frac{days}{360}
 
     Rounded to the cent with ``rounding`` (``None``: unrounded, for summing segments first).
+
+    Examples
+    --------
+    $7,000,000 at 8.75% over the 24 days from 7 September to 1 October 2005:
+
+    >>> simple_interest_act_360(Decimal("7000000.00"), Decimal("0.0875"), dt.date(2005, 9, 7), dt.date(2005, 10, 1))
+    Decimal('40833.33')
     """
     interest = principal * rate * Decimal(days_between(start, end)) / Decimal(360)
     return interest if rounding is None else round_cents(interest, rounding)
 
 
 def format_money(amount: Decimal | None) -> str:
-    """``Decimal("1350000")`` → ``"$1,350,000.00"``; ``None`` → ``"—"``. Display only."""
+    """``Decimal("1350000")`` → ``"$1,350,000.00"``; ``None`` → ``"—"``. Display only.
+
+    Examples
+    --------
+    >>> format_money(Decimal("1350000")), format_money(Decimal("0.00001")), format_money(None)
+    ('$1,350,000.00', '$0.00001', '—')
+    """
     if amount is None:
         return "—"
     if amount != amount.quantize(CENT, rounding=ROUND_DOWN):  # a price below the cent, e.g. $0.00001: show it all
@@ -109,7 +147,13 @@ def format_money(amount: Decimal | None) -> str:
 
 
 def format_rate(rate: Decimal | None) -> str:
-    """``Decimal("0.0499")`` → ``"4.99%"``. Display only."""
+    """``Decimal("0.0499")`` → ``"4.99%"``: :math:`100 \\cdot r`, every digit kept. Display only.
+
+    Examples
+    --------
+    >>> format_rate(Decimal("0.0499")), format_rate(None)
+    ('4.99%', '—')
+    """
     if rate is None:
         return "—"
     pct = (rate * 100).normalize()
