@@ -134,7 +134,7 @@ class _Book:
 
 
 def _pct(rate: Decimal) -> str:
-    from dealkit.export.ocf import _pct as pct
+    from dealkit.export.ocf_common import percent_text as pct
 
     return pct(rate)
 
