@@ -103,6 +103,7 @@ def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
 
 
 def _totals(deal: Deal) -> tuple[list[Finding], list[str]]:
+    """Schedule A's lines, its total, the notes' faces and the Escrowed Payment agree (FEA Schedule A)."""
     out, passed = [], []
     sched = deal.escrow.schedule_a
     lines_sum = sum((line.amount.value for line in sched.notes), Decimal("0.00"))
@@ -125,19 +126,27 @@ def _totals(deal: Deal) -> tuple[list[Finding], list[str]]:
             _c(deal, escrowed),
         ),
     ]
-    for a_name, a, b_name, b, cite in compare:
-        if a != b:
+    for left_name, left, right_name, right, cite in compare:
+        if left != right:
             out.append(
                 Finding(
                     "totals",
                     "high",
-                    f"{a_name} ≠ {b_name}",
-                    f"{a_name} {format_money(a)} vs {b_name} {format_money(b)} (difference {format_money(abs(a - b))})",
+                    f"{left_name} ≠ {right_name}",
+                    f"{left_name} {format_money(left)} vs {right_name} {format_money(right)} "
+                    f"(difference {format_money(abs(left - right))})",
                     (cite, _c(deal, sched.total)),
                 )
             )
         else:
-            passed.append(f"{a_name} = {b_name} = {format_money(a)}")
+            passed.append(f"{left_name} = {right_name} = {format_money(left)}")
+    return out, passed
+
+
+def _schedule_lines(deal: Deal) -> tuple[list[Finding], list[str]]:
+    """Each Schedule A line equals its note's face; the Closing Payment is below the Escrowed Payment."""
+    out, passed = [], []
+    sched, escrowed = deal.escrow.schedule_a, deal.escrow.escrowed_payment
     for i, line in enumerate(sched.notes):
         face = deal.notes[line.note].face
         if line.amount.value != face.value:
@@ -217,4 +226,4 @@ def _dates(deal: Deal) -> tuple[list[Finding], list[str]]:
 
 
 #: The comparisons, in the order the review runs them.
-COMPARISONS = (_jurisdictions, _holders, _option_economics, _totals, _dates)
+COMPARISONS = (_jurisdictions, _holders, _option_economics, _totals, _schedule_lines, _dates)
