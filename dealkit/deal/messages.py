@@ -116,7 +116,7 @@ def short_value(value: Any) -> str:
     if isinstance(value, int):
         if value.bit_length() <= 200:
             return repr(value)
-        return f"an integer of about {value.bit_length() * 30103 // 100000} digits"
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
     if isinstance(value, dict):
         return _short_mapping(value)
     if isinstance(value, (list, tuple, set)):
