@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from dealkit.core.money import format_money
 from dealkit.deal.findings import Finding
-from dealkit.deal.findings import citation as _c
+from dealkit.deal.findings import citation as _cite
 from dealkit.deal.findings import short_title as _short_title
 from dealkit.deal.model import Deal
 
@@ -22,7 +22,7 @@ def _jurisdictions(deal: Deal) -> tuple[list[Finding], list[str]]:
         if len(values) > 1:
             by_value: dict[str, list[str]] = defaultdict(list)
             for j in party.jurisdiction:
-                by_value[j.value].append(_c(deal, j))
+                by_value[j.value].append(_cite(deal, j))
             detail = " vs ".join(f"{v} ({', '.join(c)})" for v, c in by_value.items())
             out.append(
                 Finding(
@@ -30,7 +30,7 @@ def _jurisdictions(deal: Deal) -> tuple[list[Finding], list[str]]:
                     "high",
                     f"{party.short}'s jurisdiction differs across documents",
                     detail,
-                    tuple(_c(deal, j) for j in party.jurisdiction),
+                    tuple(_cite(deal, j) for j in party.jurisdiction),
                     (f"parties.{key}.jurisdiction",),
                 )
             )
@@ -50,7 +50,7 @@ def _holders(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "The Option's holder is not the escrow's option recipient",
                 f"The Option names {deal.party_name(opt_holder.value)} as Holder; Schedule A of the escrow lists "
                 f"{deal.party_name(recipient.value)} as the option recipient.",
-                (_c(deal, opt_holder), _c(deal, recipient)),
+                (_cite(deal, opt_holder), _cite(deal, recipient)),
                 ("option.holder", "escrow.schedule_a.option_recipient"),
             )
         ], []
@@ -76,7 +76,7 @@ def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "medium",
                 "The parallel lender's secured party is not a party of the deal file",
                 f"parallel_lender.secured_party names {side.value!r}, which is not in parties.",
-                (_c(deal, side),),
+                (_cite(deal, side),),
                 ("parallel_lender.secured_party",),
             )
         ], []
@@ -92,7 +92,7 @@ def _option_economics(deal: Deal) -> tuple[list[Finding], list[str]]:
                 f"Option to {deal.party_name(recipient.value)}; whose economics include the Option's value is a "
                 f"choice: option_holder = laurus (Schedule A), {holder.value} (the Option's own words; the default) "
                 "or excluded. Neither reading is certain.",
-                (_c(deal, holder), _c(deal, recipient), _c(deal, side), _c(deal, parallel.name)),
+                (_cite(deal, holder), _cite(deal, recipient), _cite(deal, side), _cite(deal, parallel.name)),
                 ("option.holder", "escrow.schedule_a.option_recipient", "parallel_lender.secured_party"),
             )
         ], []
@@ -110,20 +110,20 @@ def _totals(deal: Deal) -> tuple[list[Finding], list[str]]:
     facility = deal.facility_total()
     escrowed = deal.escrow.escrowed_payment
     compare = [
-        ("Schedule A lines", lines_sum, "Schedule A total", sched.total.value, _c(deal, sched.total)),
+        ("Schedule A lines", lines_sum, "Schedule A total", sched.total.value, _cite(deal, sched.total)),
         (
             "Schedule A total",
             sched.total.value,
             "the notes' faces (MBN inside the revolver)",
             facility,
-            "; ".join(_c(deal, n.face) for n in deal.facility_notes().values()),
+            "; ".join(_cite(deal, n.face) for n in deal.facility_notes().values()),
         ),
         (
             "the Escrowed Payment",
             escrowed.value,
             "the notes' faces (MBN inside the revolver)",
             facility,
-            _c(deal, escrowed),
+            _cite(deal, escrowed),
         ),
     ]
     for left_name, left, right_name, right, cite in compare:
@@ -135,7 +135,7 @@ def _totals(deal: Deal) -> tuple[list[Finding], list[str]]:
                     f"{left_name} ≠ {right_name}",
                     f"{left_name} {format_money(left)} vs {right_name} {format_money(right)} "
                     f"(difference {format_money(abs(left - right))})",
-                    (cite, _c(deal, sched.total)),
+                    (cite, _cite(deal, sched.total)),
                 )
             )
         else:
@@ -156,7 +156,7 @@ def _schedule_lines(deal: Deal) -> tuple[list[Finding], list[str]]:
                     "high",
                     f"Schedule A amount of {line.note} ≠ the note's face",
                     f"{format_money(line.amount.value)} vs {format_money(face.value)}",
-                    (_c(deal, line.amount), _c(deal, face)),
+                    (_cite(deal, line.amount), _cite(deal, face)),
                     (f"escrow.schedule_a.notes[{i}]",),
                 )
             )
@@ -169,7 +169,7 @@ def _schedule_lines(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "high",
                 "Closing Payment is not less than the Escrowed Payment",
                 f"{format_money(deal.escrow.closing_payment.value)} vs {format_money(escrowed.value)}",
-                (_c(deal, deal.escrow.closing_payment), _c(deal, escrowed)),
+                (_cite(deal, deal.escrow.closing_payment), _cite(deal, escrowed)),
             )
         )
     return out, passed
@@ -188,7 +188,7 @@ def _dates(deal: Deal) -> tuple[list[Finding], list[str]]:
                     "medium",
                     f"{note.title.value} is not dated at the closing",
                     f"issue {note.issue_date.value} vs closing {closing}",
-                    (_c(deal, note.issue_date), _c(deal, deal.deal.closing_date)),
+                    (_cite(deal, note.issue_date), _cite(deal, deal.deal.closing_date)),
                     (f"notes.{key}.issue_date",),
                 )
             )
@@ -206,7 +206,7 @@ def _dates(deal: Deal) -> tuple[list[Finding], list[str]]:
                     f"Stated maturity {note.maturity.value}; extended by waiver(s) on "
                     f"{', '.join(str(h.date) for h in extended)}; the new maturity is not known, so schedules "
                     "use the stated date unless told otherwise.",
-                    (_c(deal, note.maturity), *(_c(deal, h.event) for h in extended)),
+                    (_cite(deal, note.maturity), *(_cite(deal, h.event) for h in extended)),
                     (f"notes.{key}.maturity",),
                 )
             )
@@ -217,7 +217,7 @@ def _dates(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "medium",
                 "The Option is not dated at the closing",
                 f"{deal.option.issue_date.value} vs {closing}",
-                (_c(deal, deal.option.issue_date), _c(deal, deal.deal.closing_date)),
+                (_cite(deal, deal.option.issue_date), _cite(deal, deal.deal.closing_date)),
             )
         )
     else:

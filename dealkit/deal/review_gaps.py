@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from dealkit.deal.findings import Finding, Severity
-from dealkit.deal.findings import citation as _c
+from dealkit.deal.findings import citation as _cite
 from dealkit.deal.model import Cited, Deal, iter_cited
 
 __all__ = ["GAP_CHECKS", "LIST_CHECKS"]
@@ -47,7 +47,7 @@ def _blanks(deal: Deal) -> list[Finding]:
                 "The tables are empty and do not say “None” (as Schedule III does), while §3 represents that the "
                 "schedules list every Patent, Trademark and Copyright: either nothing is owned or the schedule is "
                 "incomplete, and nothing can be recorded with the USPTO.",
-                (*(_c(deal, c) for _, _, c in parts), "Intellectual Property Security Agreement §3"),
+                (*(_cite(deal, c) for _, _, c in parts), "Intellectual Property Security Agreement §3"),
                 tuple(f"ip_collateral.schedules[{i}]" for i, _, _ in parts),
             )
         )
@@ -84,7 +84,7 @@ def _governing_agreement(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "medium",
                 "The governing loan agreement is named differently",
                 "; ".join(f"{deal.document_title(k)}: “{c.value}”" for k, c in names.items()),
-                tuple(_c(deal, c) for c in names.values()),
+                tuple(_cite(deal, c) for c in names.values()),
             )
         )
     else:
@@ -97,7 +97,7 @@ def _governing_agreement(deal: Deal) -> tuple[list[Finding], list[str]]:
                 "medium",
                 "The governing agreement's parties are described differently",
                 "; ".join(f"{deal.document_title(k)}: {c.value}" for k, c in parties.items()),
-                tuple(_c(deal, c) for c in parties.values()),
+                tuple(_cite(deal, c) for c in parties.values()),
             )
         )
     return out, passed
@@ -115,7 +115,7 @@ def _instrument_names(deal: Deal) -> list[Finding]:
                     f"The Option calls itself “{cited.value}” ({cited.source.section})",
                     f"As written: “{cited.as_written or cited.value}”. A drafting slip from a warrant form; "
                     "read it as “this Option”.",
-                    (_c(deal, cited),),
+                    (_cite(deal, cited),),
                     (f"option.{attr}",),
                 )
             )
@@ -126,21 +126,21 @@ def _contradictions(deal: Deal) -> list[Finding]:
     """Escrow §5.3 contradicts itself; the finding names the two readings that
     :func:`dealkit.escrow.interest_readings` implements, ``no_interest_payable`` and
     ``interest_follows_funds``."""
-    e = deal.escrow
-    if e.interest_bearing_account.value and not e.interest_payable.value:
+    escrow = deal.escrow
+    if escrow.interest_bearing_account.value and not escrow.interest_payable.value:
         return [
             Finding(
                 "contradiction",
                 "medium",
                 "Escrow §5.3 both requires interest and denies it",
-                f"As written: “{e.interest_bearing_account.as_written}” Two named readings "
+                f"As written: “{escrow.interest_bearing_account.as_written}” Two named readings "
                 "(dealkit.escrow.INTEREST_READINGS): `no_interest_payable` (the default) — the "
                 "operative words “nor will interest be payable in connection therewith”: no interest "
                 "is paid to anyone, and the “nor” marks a dropped “not” (“held in a non-interest "
                 "bearing account”, the likely intent); `interest_follows_funds` — the first half "
                 "alone, “shall be held in an interest bearing account”, the interest following the "
                 "funds to their recipients, against the second half.",
-                (_c(deal, e.interest_bearing_account), _c(deal, e.interest_payable)),
+                (_cite(deal, escrow.interest_bearing_account), _cite(deal, escrow.interest_payable)),
                 ("escrow.interest_bearing_account", "escrow.interest_payable"),
             )
         ]
@@ -157,7 +157,7 @@ def _cross_references(deal: Deal) -> tuple[list[Finding], list[str]]:
                     "medium",
                     f"{ref.at.source.section} refers to {ref.refers_to}, which does not deal with it",
                     f"{ref.at.value}; {ref.refers_to} reads: “{ref.target_text.value[:120]}…”",
-                    (_c(deal, ref.at), _c(deal, ref.target_text)),
+                    (_cite(deal, ref.at), _cite(deal, ref.target_text)),
                     (f"cross_references[{i}]",),
                 )
             )

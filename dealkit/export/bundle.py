@@ -230,8 +230,8 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
 
             files.update({f"ocf/{name}": data for name, data in ocf_files(figures).items()})
         elif fmt == "csv":
-            for name, s in figures.schedules.items():
-                files[f"notes-{name.replace('_', '-')}.csv"] = s.frame().to_csv(index=False).encode()
+            for name, schedule in figures.schedules.items():
+                files[f"notes-{name.replace('_', '-')}.csv"] = schedule.frame().to_csv(index=False).encode()
             from dealkit.escrow import disbursement_frame
 
             files["escrow-disbursement.csv"] = (
