@@ -314,26 +314,53 @@ class Deal(FrozenModel):
 
     def facility_total(self) -> Decimal:
         """Sum of the faces of the notes that are not inside another (the MBN sits inside the
-        revolving line: Secured Revolving Note non-duplication, deal-facts.md)."""
+        revolving line: Secured Revolving Note non-duplication, deal-facts.md).
+
+        .. math:: F = \\sum_{n:\\ within(n) = \\varnothing} face_n
+
+        Examples
+        --------
+        >>> from dealkit.deal.loader import load_deal
+        >>> load_deal().facility_total()
+        Decimal('12000000.00')
+        """
         return sum((n.face.value for n in self.facility_notes().values()), Decimal("0.00"))
 
     def party_name(self, key: str) -> str:
+        """The party's name as the documents give it; an unknown key is returned as is."""
         party = self.parties.get(key)
         return party.name.value if party else key
 
     def document_title(self, key: str | None) -> str:
+        """The document's title; an unknown key is returned as text."""
         doc = self.documents.get(key or "")
         return doc.title.value if doc else str(key)
 
     def cite(self, source: Source) -> str:
-        """Human citation: ``Funds Escrow Agreement §1.1(d)``, a URL, or the assumption."""
+        """Human citation: ``Funds Escrow Agreement §1.1(d)``, a URL, or the assumption.
+
+        Examples
+        --------
+        >>> from dealkit.deal.loader import load_deal
+        >>> deal = load_deal()
+        >>> deal.cite(deal.escrow.escrowed_payment.source)
+        'Funds Escrow Agreement §1.1(d)'
+        """
         if source.kind == "documented":
             return f"{self.document_title(source.document)} {source.section}"
         return source.short()
 
 
 def iter_cited(obj: Any, path: str = "") -> Iterator[tuple[str, Cited[Any]]]:
-    """Every :class:`Cited` value inside ``obj``, depth first, with its dotted field path."""
+    """Every :class:`Cited` value inside ``obj``, depth first, with its dotted field path.
+
+    Examples
+    --------
+    >>> from dealkit.deal.loader import load_deal
+    >>> paths = dict(iter_cited(load_deal()))
+    >>> paths["notes.term_a.face"].value
+    Decimal('3000000.00')
+    """
     if isinstance(obj, Cited):
         yield path, obj
         return
