@@ -17,15 +17,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dealkit.core.files import current_umask
-from dealkit.errors import ReportError
+from dealkit.export.writer import ExportError, prepare_folder, write_files
 
 if TYPE_CHECKING:
     from dealkit.deal.loader import PrimeSeries
@@ -54,11 +52,6 @@ FORMATS = {
     "csv": "notes-*.csv, escrow-disbursement.csv, captable.csv, obligations*.csv",
     "ics": "obligations.ics: the triggered obligations' due dates",
 }
-
-
-class ExportError(ReportError):
-    """An export that cannot be written (unknown format, unwritable or wrong target): one line
-    naming the target or the format and the value."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +133,7 @@ def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSerie
     >>> sorted(figures.schedules), figures.captable.series_d_route
     (['revolver', 'term_a', 'term_b'], True)
     """
-    from dealkit import escrow, notes, obligations, option
-    from dealkit.option_engine import scenario_grid
+    from dealkit import escrow, notes, obligations
     from dealkit.params import as_money, as_price
     from dealkit.rules import captable
 
@@ -162,13 +154,28 @@ def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSerie
         prime=prime,
         rounding=inputs.interest_rounding_point,
     )
+    joint = escrow.parse_instructions(inputs.instructions, deal)
+    rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
+    grid, cash = _option_scenarios(deal, inputs)
+    stream = obligations.load_events(inputs.events, deal)
+    triggered = obligations.trigger(deal, stream, inputs.as_of, inputs.promptly_days)
+    table = captable.cap_table(deal, assumptions.fixed_conversion_price)
+    return Figures(deal, inputs, assumptions, market, schedules, rows, grid, cash, triggered, table)
+
+
+def _option_scenarios(deal: Deal, inputs: ExportInputs) -> tuple[Any, dict[tuple[int, int], Decimal]]:
+    """The Option's scenario grid over the FMVs and outstanding counts of ``inputs`` (default: the
+    deal file's assumed range of shares outstanding, its double low end and its value), and the
+    aggregate Exercise Price of each cell's exercisable shares (Option §2.2(a)(i))."""
+    from dealkit import option
+    from dealkit.option_engine import scenario_grid
+    from dealkit.params import as_price
+
     cap_base = deal.capitalization.outstanding_at_closing
     low, high = cap_base.range or (cap_base.value, cap_base.value)
     outstanding = inputs.scenario_outstanding or tuple(sorted({low, 2 * low, cap_base.value, high}))
-    joint = escrow.parse_instructions(inputs.instructions, deal)
-    rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
     grid = scenario_grid(
-        [as_price(f, "scenario_fmv") for f in inputs.scenario_fmv],
+        [as_price(fmv, "scenario_fmv") for fmv in inputs.scenario_fmv],
         list(outstanding),
         [inputs.holdings],
         exercise_price=deal.option.exercise_price.value,
@@ -180,10 +187,7 @@ def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSerie
         for r in range(len(grid.readings)):
             exercisable = int(grid.exercisable[0, j, 0, r])
             cash[(j, r)] = option.cash_exercise(exercisable, deal.option.exercise_price.value)
-    stream = obligations.load_events(inputs.events, deal)
-    triggered = obligations.trigger(deal, stream, inputs.as_of, inputs.promptly_days)
-    table = captable.cap_table(deal, assumptions.fixed_conversion_price)
-    return Figures(deal, inputs, assumptions, market, schedules, rows, grid, cash, triggered, table)
+    return grid, cash
 
 
 def parse_formats(values: Iterable[str]) -> list[str]:
@@ -196,7 +200,7 @@ def parse_formats(values: Iterable[str]) -> list[str]:
     ['xlsx', 'csv', 'ics']
     >>> parse_formats(["pdf"])
     Traceback (most recent call last):
-    dealkit.export.bundle.ExportError: --format: unknown format 'pdf' (choose from xlsx, ocf, csv, ics)
+    dealkit.export.writer.ExportError: --format: unknown format 'pdf' (choose from xlsx, ocf, csv, ics)
     """
     out: list[str] = []
     for value in values:
@@ -260,62 +264,6 @@ def _sample_label(figures: Figures) -> str | None:
     return ILLUSTRATIVE if figures.inputs.events == "sample" else None
 
 
-def _prepare(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"--out: {out}: exists and is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"--out: {out}: a part of the path is a file, not a folder") from None
-    except OSError as exc:
-        raise ExportError(f"--out: {out}: cannot create the folder ({exc.strerror or exc})") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise ExportError(f"--out: {out}: the folder is not writable")
-
-
-def write_files(out_dir: str | os.PathLike[str], files: Mapping[str, bytes]) -> list[Path]:
-    """Write ``files`` into ``out_dir``: every file first to a temporary name beside its target,
-    then all renamed (``os.replace``, atomic per file). An existing file is replaced only by a
-    whole new one; if any temporary file cannot be written, none is renamed and every temporary
-    file is removed: the folder is left as it was."""
-    out = Path(out_dir)
-    _prepare(out)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for rel, data in files.items():
-            staged.append((rel, _stage(out, rel, data)))
-        written = []
-        for rel, temporary in staged:
-            os.replace(temporary, out / rel)
-            written.append(out / rel)
-        return written
-    except BaseException:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-
-
-def _stage(out: Path, rel: str, data: bytes) -> Path:
-    """``data`` written to a temporary file beside ``out / rel`` (the umask's permissions)."""
-    target = out / rel
-    if target.exists() and target.is_dir():
-        raise ExportError(f"--out: {target}: a folder is in the way of the file {rel}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportError(f"--out: {target.parent}: cannot write ({exc.strerror or exc})") from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o666 & ~current_umask())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
 def export(
     deal: Deal,
     out_dir: str | os.PathLike[str],
@@ -325,7 +273,7 @@ def export(
 ) -> list[Path]:  # noqa: B008
     """Compute, render in memory, then write: the files of ``formats`` in ``out_dir``."""
     chosen = parse_formats(formats)
-    _prepare(Path(out_dir))  # a bad target fails before any work
+    prepare_folder(Path(out_dir))  # a bad target fails before any work
     files = render(compute(deal, inputs, prime), chosen)
     return write_files(out_dir, files)
 

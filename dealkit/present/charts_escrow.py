@@ -4,6 +4,7 @@ diagram (FEA Art. III-V), and a ledger's timeline (re-exported by :mod:`dealkit.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -45,18 +46,30 @@ _PHASE_XY = {
 }
 
 
-def state_diagram_figure(transitions, targets, path=()) -> go.Figure:
-    """The escrow's phases and the events between them (FEA Art. III-V); the edges a scenario
-    took (``path``: (from, to) pairs) are drawn bold."""
-    taken = {(a, b) for a, b in path if a != b}
+#: The phases that end the escrow (drawn as squares).
+_TERMINAL = {
+    "disbursed",
+    "remitted_by_court_order",
+    "deposited_with_court",
+    "transferred_to_successor",
+    "terminated_by_agreement",
+}
+
+
+def _state_edges(transitions: dict[str, Any], targets: dict[str, str]) -> set[tuple[str, str, str]]:
+    """(from phase, to phase, event) for every event that moves the escrow."""
     edges = {("holding", "released", "all four §3.1(a) conditions")}
     for event, (allowed, _actor, _section) in transitions.items():
         to = targets.get(event)
         for frm in allowed:
             if to and to != frm:
                 edges.add((frm, to, event))
-    fig = go.Figure()
-    for frm, to in sorted({(f, t) for f, t, _ in edges}):  # one arrow per pair of phases
+    return edges
+
+
+def _add_arrows(fig: go.Figure, edges: set[tuple[str, str, str]], taken: set[tuple[str, str]]) -> None:
+    """One arrow per pair of phases; the scenario's in bold red."""
+    for frm, to in sorted({(f, t) for f, t, _ in edges}):
         (x0, y0), (x1, y1) = _PHASE_XY[frm], _PHASE_XY[to]
         bold = (frm, to) in taken
         fig.add_annotation(
@@ -76,36 +89,38 @@ def state_diagram_figure(transitions, targets, path=()) -> go.Figure:
             standoff=14,
             startstandoff=14,
         )
+
+
+def _phase_markers(edges: set[tuple[str, str, str]], visited: set[str]) -> go.Scatter:
+    """The phases as markers: red where the scenario went, squares where the escrow ends."""
     names = list(_PHASE_XY)
-    visited = {p for pair in taken for p in pair} | ({path[0][0]} if path else set())
-    fig.add_trace(
-        go.Scatter(
-            x=[_PHASE_XY[p][0] for p in names],
-            y=[_PHASE_XY[p][1] for p in names],
-            mode="markers+text",
-            text=[p.replace("_", " ") for p in names],
-            textposition="top center",
-            marker={
-                "size": 18,
-                "color": ["#d62728" if p in visited else "#1f77b4" for p in names],
-                "symbol": [
-                    "square"
-                    if p
-                    in {
-                        "disbursed",
-                        "remitted_by_court_order",
-                        "deposited_with_court",
-                        "transferred_to_successor",
-                        "terminated_by_agreement",
-                    }
-                    else "circle"
-                    for p in names
-                ],
-            },
-            hovertext=[", ".join(sorted(e for f, t, e in edges if f == p)) or "terminal (FEA §5.1)" for p in names],
-            hovertemplate="%{text}<br>events out: %{hovertext}<extra></extra>",
-        )
+    return go.Scatter(
+        x=[_PHASE_XY[name][0] for name in names],
+        y=[_PHASE_XY[name][1] for name in names],
+        mode="markers+text",
+        text=[name.replace("_", " ") for name in names],
+        textposition="top center",
+        marker={
+            "size": 18,
+            "color": ["#d62728" if name in visited else "#1f77b4" for name in names],
+            "symbol": ["square" if name in _TERMINAL else "circle" for name in names],
+        },
+        hovertext=[", ".join(sorted(e for f, _, e in edges if f == name)) or "terminal (FEA §5.1)" for name in names],
+        hovertemplate="%{text}<br>events out: %{hovertext}<extra></extra>",
     )
+
+
+def state_diagram_figure(
+    transitions: dict[str, Any], targets: dict[str, str], path: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()
+) -> go.Figure:
+    """The escrow's phases and the events between them (FEA Art. III-V); the edges a scenario
+    took (``path``: (from, to) pairs) are drawn bold."""
+    taken = {(a, b) for a, b in path if a != b}
+    edges = _state_edges(transitions, targets)
+    fig = go.Figure()
+    _add_arrows(fig, edges, taken)
+    visited = {phase for pair in taken for phase in pair} | ({path[0][0]} if path else set())
+    fig.add_trace(_phase_markers(edges, visited))
     fig.update_layout(
         title="Escrow phases (squares end the escrow); the scenario's path in red",
         height=460,

@@ -3,12 +3,29 @@ exercise plan (re-exported by :mod:`dealkit.present.charts`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 __all__ = ["option_heatmap", "cap_figure", "plan_figure"]
 
 
 # ----------------------------------------------------------------------- option ---------------
+def _switch_buttons(labels: list[str]) -> list[dict[str, Any]]:
+    """One plotly button per trace, showing only it (they work offline in the HTML)."""
+    return [
+        {
+            "label": label,
+            "method": "update",
+            "args": [
+                {"visible": [i == j for j in range(len(labels))]},
+                {"title.text": f"Cashless exercise now: {label}"},
+            ],
+        }
+        for i, label in enumerate(labels)
+    ]
+
+
 def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
     """Shares issued on a cashless exercise (§2.2(b)) over FMV × outstanding, both §10 readings,
     with plotly buttons to switch reading and metric (they work offline in the HTML). Values are
@@ -37,17 +54,7 @@ def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
                 )
             )
             labels.append(f"{metric} — {reading}")
-    buttons = [
-        {
-            "label": label,
-            "method": "update",
-            "args": [
-                {"visible": [i == j for j in range(len(traces))]},
-                {"title.text": f"Cashless exercise now: {label}"},
-            ],
-        }
-        for i, label in enumerate(labels)
-    ]
+    buttons = _switch_buttons(labels)
     fig = go.Figure(traces)
     fig.update_layout(
         title=f"Cashless exercise now: {labels[0]}",

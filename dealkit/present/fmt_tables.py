@@ -271,12 +271,7 @@ def table_html(
         Columns whose exact sum (Σ rows, ``Decimal`` or ``int``) makes the totals row; a mapping
         gives the totals instead (e.g. an exact 100% where the rows are rounded).
     total_label, caption : str
-        The totals row's label; a caption above the table.
-
-    Returns
-    -------
-    str
-        The HTML.
+        The totals row's label; a caption above the table. Returns the HTML (str).
 
     Examples
     --------

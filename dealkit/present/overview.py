@@ -7,6 +7,7 @@ assumption that produced it. Money stays ``Decimal`` here; formatting is for dis
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -48,76 +49,98 @@ def option_aggregate_exercise_price(deal: Deal) -> Decimal:
     return deal.option.shares.value * deal.option.exercise_price.value
 
 
+def _instrument(
+    instrument: str,
+    amount: Decimal | None,
+    shown: str,
+    issued: Any,
+    matures: Any,
+    convertible: bool | None,
+    source: str,
+) -> dict[str, Any]:
+    return {
+        "instrument": instrument,
+        "amount": amount,
+        "shown": shown,
+        "issued": issued,
+        "matures": matures,
+        "convertible": convertible,
+        "source": source,
+    }
+
+
+def _note_rows(deal: Deal) -> list[dict[str, Any]]:
+    """Each note: face, issue, maturity, whether convertible (a note inside another is not additive)."""
+    rows = []
+    for note in deal.notes.values():
+        inside = f" (inside the {deal.notes[note.within].title.value}; not additive)" if note.within else ""
+        rows.append(
+            _instrument(
+                note.title.value + inside,
+                note.face.value,
+                format_money(note.face.value),
+                note.issue_date.value,
+                note.maturity.value,
+                note.convertible,
+                f"face: {deal.cite(note.face.source)}; maturity: {deal.cite(note.maturity.source)}",
+            )
+        )
+    return rows
+
+
+def _equity_and_escrow_rows(deal: Deal) -> list[dict[str, Any]]:
+    """The Option (its aggregate Exercise Price), the Warrant (unknown terms), the escrow's two amounts."""
+    option, warrant, escrow = deal.option, deal.warrant, deal.escrow
+    closing = deal.deal.closing_date.value
+    aggregate = option_aggregate_exercise_price(deal)
+    return [
+        _instrument(
+            f"Option for {option.shares.value:,} shares at {format_money(option.exercise_price.value)} "
+            f"(holder: {deal.party_name(option.holder.value)})",
+            aggregate,
+            f"{format_money(aggregate)} aggregate exercise price",
+            option.issue_date.value,
+            option.expiration_date.value,
+            None,
+            f"{deal.cite(option.shares.source)}; {deal.cite(option.exercise_price.source)}; "
+            f"expiration: blank ({deal.cite(option.expiration_date.source)})",
+        ),
+        _instrument(
+            f"Warrant (holder: {deal.party_name(warrant.holder.value)})",
+            None,
+            "shares, price and term not known",
+            closing,
+            None,
+            None,
+            f"shares blank ({deal.cite(warrant.shares.source)}); price and term unknown",
+        ),
+        _instrument(
+            f"Escrowed Payment (agent: {deal.party_name(escrow.agent)})",
+            escrow.escrowed_payment.value,
+            format_money(escrow.escrowed_payment.value),
+            closing,
+            None,
+            None,
+            deal.cite(escrow.escrowed_payment.source),
+        ),
+        _instrument(
+            f"Closing Payment to {deal.party_name(escrow.closing_payment_payee.value)}",
+            escrow.closing_payment.value,
+            format_money(escrow.closing_payment.value),
+            closing,
+            None,
+            None,
+            deal.cite(escrow.closing_payment.source),
+        ),
+    ]
+
+
 def instruments_table(deal: Deal) -> pd.DataFrame:
     """The notes, the Option, the Warrant and the escrow amounts, with provenance.
 
     ``amount`` is the exact ``Decimal`` (``None`` where unknown); ``shown`` is for display.
     """
-    rows = []
-    for n in deal.notes.values():
-        inside = f" (inside the {deal.notes[n.within].title.value}; not additive)" if n.within else ""
-        rows.append(
-            {
-                "instrument": n.title.value + inside,
-                "amount": n.face.value,
-                "shown": format_money(n.face.value),
-                "issued": n.issue_date.value,
-                "matures": n.maturity.value,
-                "convertible": n.convertible,
-                "source": f"face: {deal.cite(n.face.source)}; maturity: {deal.cite(n.maturity.source)}",
-            }
-        )
-    option = deal.option
-    agg = option_aggregate_exercise_price(deal)
-    rows.append(
-        {
-            "instrument": f"Option for {option.shares.value:,} shares at {format_money(option.exercise_price.value)} "
-            f"(holder: {deal.party_name(option.holder.value)})",
-            "amount": agg,
-            "shown": f"{format_money(agg)} aggregate exercise price",
-            "issued": option.issue_date.value,
-            "matures": option.expiration_date.value,
-            "convertible": None,
-            "source": f"{deal.cite(option.shares.source)}; {deal.cite(option.exercise_price.source)}; "
-            f"expiration: blank ({deal.cite(option.expiration_date.source)})",
-        }
-    )
-    warrant = deal.warrant
-    rows.append(
-        {
-            "instrument": f"Warrant (holder: {deal.party_name(warrant.holder.value)})",
-            "amount": None,
-            "shown": "shares, price and term not known",
-            "issued": deal.deal.closing_date.value,
-            "matures": None,
-            "convertible": None,
-            "source": f"shares blank ({deal.cite(warrant.shares.source)}); price and term unknown",
-        }
-    )
-    escrow = deal.escrow
-    rows.append(
-        {
-            "instrument": f"Escrowed Payment (agent: {deal.party_name(escrow.agent)})",
-            "amount": escrow.escrowed_payment.value,
-            "shown": format_money(escrow.escrowed_payment.value),
-            "issued": deal.deal.closing_date.value,
-            "matures": None,
-            "convertible": None,
-            "source": deal.cite(escrow.escrowed_payment.source),
-        }
-    )
-    rows.append(
-        {
-            "instrument": f"Closing Payment to {deal.party_name(escrow.closing_payment_payee.value)}",
-            "amount": escrow.closing_payment.value,
-            "shown": format_money(escrow.closing_payment.value),
-            "issued": deal.deal.closing_date.value,
-            "matures": None,
-            "convertible": None,
-            "source": deal.cite(escrow.closing_payment.source),
-        }
-    )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(_note_rows(deal) + _equity_and_escrow_rows(deal))
 
 
 _KIND_TO_CATEGORY = {
