@@ -25,9 +25,10 @@ def _not_expressible(deal: Deal) -> list[str]:
     terms, cite = deal.note_terms, deal.cite
     return [
         f"Interest (assumed, not in the sources): WSJ prime + {_pct(terms.prime_margin.value)} with a floor of "
-        f"{_pct(terms.rate_floor.value)}, {terms.day_count.value}, {terms.interest_payment.value}. OCF has no floating rate "
-        "with a floor on a convertible; no interest_rates are given.",
-        f"{_pct(terms.conversion_cap.value)} conversion cap ({cite(terms.conversion_cap.source)}): not expressible in OCF.",
+        f"{_pct(terms.rate_floor.value)}, {terms.day_count.value}, {terms.interest_payment.value}. OCF has no "
+        "floating rate with a floor on a convertible; no interest_rates are given.",
+        f"{_pct(terms.conversion_cap.value)} conversion cap ({cite(terms.conversion_cap.source)}): "
+        "not expressible in OCF.",
         f"Default Payment {_pct(terms.default_payment_multiple.value)} of principal plus interest and fees "
         f"({cite(terms.default_payment_multiple.source)}).",
     ]

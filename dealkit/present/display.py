@@ -39,7 +39,8 @@ def markdown(text: str) -> Markdown:
     ``\\$`` already escaped is kept as one), and the whole sits in a ``<div>`` of class
     :data:`dealkit.present.fmt.NO_MATH`: JupyterLab's Markdown renderer turns ``\\$`` back into ``$``
     before MathJax reads the page, so the escape alone does not keep money from becoming LaTeX
-    (blank lines around the text: the Markdown inside is still parsed). Emphasis (``**``), lists and code spans still work;
+    (blank lines around the text: the Markdown inside is still parsed). Emphasis (``**``), lists and
+    code spans still work;
     inside a code span an escaped character shows as its escape (code spans show text as
     written), which costs only looks, never safety.
     """

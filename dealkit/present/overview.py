@@ -214,7 +214,8 @@ def headline(deal: Deal) -> dict[str, str]:
     return {
         "Facility (revolver + Term A + Term B)": f"{format_money(deal.facility_total())} — "
         + "; ".join(dict.fromkeys(deal.cite(n.face.source) for n in deal.facility_notes().values())),
-        "Escrowed Payment": f"{format_money(escrow.escrowed_payment.value)} — {deal.cite(escrow.escrowed_payment.source)}",
+        "Escrowed Payment": f"{format_money(escrow.escrowed_payment.value)} — "
+        f"{deal.cite(escrow.escrowed_payment.source)}",
         "Closing Payment": f"{format_money(escrow.closing_payment.value)} — {deal.cite(escrow.closing_payment.source)}",
         "Option shares": f"{deal.option.shares.value:,} — {deal.cite(deal.option.shares.source)}",
         "Default demand (2008-02-01)": f"{format_money(deal.default_demand.amount.value)} — "
