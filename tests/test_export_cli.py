@@ -9,8 +9,8 @@ import os
 from decimal import Decimal
 
 import pytest
-
 from conftest import ROOT, run_cli
+
 from dealkit import bundle, load_deal
 from dealkit.report import declared_parameters
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+from conftest import full_or
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import full_or
 from dealkit import fmt
 
 

@@ -12,10 +12,10 @@ import tempfile
 
 import pytest
 import yaml
+from conftest import DEAL, DEALKIT, ROOT, full_or, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEAL, DEALKIT, ROOT, full_or, run_cli
 from dealkit import cli
 from dealkit.errors import DealDataError, ParameterError
 from dealkit.loader import MAX_FILE_BYTES, load_deal

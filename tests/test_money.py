@@ -5,8 +5,17 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 
-from dealkit.money import (CENT, ROUNDING, days_between, format_money, format_rate, round_cents,
-                           simple_interest_act_360, to_decimal, year_fraction_act_360)
+from dealkit.money import (
+    CENT,
+    ROUNDING,
+    days_between,
+    format_money,
+    format_rate,
+    round_cents,
+    simple_interest_act_360,
+    to_decimal,
+    year_fraction_act_360,
+)
 
 
 def test_default_rounding_is_named_half_up():
