@@ -107,7 +107,7 @@ def load_deal(path: str | os.PathLike[str] | None = None) -> Deal:
 
 
 # ---------------------------------------------------------------- prime rate --------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrimeSeries:
     """The Wall Street Journal prime rate as a step function of the date.
 

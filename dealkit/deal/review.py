@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Finding", "Review", "review", "SEVERITIES", "Severity"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     """The findings of :func:`review`, most severe first, and the comparisons that passed."""
 

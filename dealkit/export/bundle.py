@@ -54,7 +54,7 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExportInputs:
     """Inputs of the exports that are not deal terms, with the notebooks' defaults.
 
@@ -107,7 +107,7 @@ class ExportInputs:
         return self.default_date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figures:
     """Everything the exports show, as dealkit computed it."""
 
