@@ -3,7 +3,7 @@ the file (or parameter), the field and the bad value."""
 
 from __future__ import annotations
 
-__all__ = ["DealkitError", "ParseError", "DealDataError", "ParameterError", "ReportError"]
+__all__ = ["DealkitError", "ParseError", "CalendarError", "DealDataError", "ParameterError", "ReportError"]
 
 
 class DealkitError(Exception):
@@ -23,6 +23,12 @@ class ParseError(DealkitError, ValueError):
         self.reason = reason
 
 
+class CalendarError(DealkitError, ValueError):
+    """A date arithmetic that cannot be done (:mod:`dealkit.core.calendar`, :mod:`dealkit.core.money`):
+    an unknown holiday calendar or business-day convention, a date outside the calendar's years,
+    an end before its start. The message names the value and what is accepted."""
+
+
 class DealDataError(DealkitError, ValueError):
     """A deal file, or a data file beside it, is invalid.
 
@@ -30,8 +36,9 @@ class DealDataError(DealkitError, ValueError):
     ``data/deal.yaml: notes.term_b.face.value: money must not be negative (got '-5.00')``.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
-                 value: object = None) -> None:
+    def __init__(
+        self, message: str, *, file: str | None = None, field: str | None = None, value: object = None
+    ) -> None:
         super().__init__(message)
         self.file = file
         self.field = field

@@ -9,8 +9,8 @@ import os
 from decimal import Decimal
 
 import pytest
-
 from conftest import ROOT, run_cli
+
 from dealkit import bundle, load_deal
 from dealkit.report import declared_parameters
 
@@ -125,9 +125,10 @@ def test_export_inputs_match_the_notebooks_defaults():
     inputs = bundle.ExportInputs()
     for name in ("stock_price", "daily_volume", "price_shock", "term_b_maturity", "default_date", "rounding",
                  "agent_fee", "instructions", "fmv", "holdings", "reading", "as_of", "events", "promptly_days"):
-        assert str(getattr(inputs, name)) == declared[name], name
+        assert str(getattr(inputs, bundle.PARAMETER_FIELDS.get(name, name))) == declared[name], name
     parsed, ignored = bundle.inputs_from_parameters({"stock_price": "0.10", "margin": "0.03", "as_of": "2007-01-02"})
     assert parsed.stock_price == "0.10" and str(parsed.as_of) == "2007-01-02" and ignored == ["margin"]
+    assert bundle.inputs_from_parameters({"rounding": "daily"})[0].interest_rounding_point == "daily"
 
 
 @pytest.mark.slow

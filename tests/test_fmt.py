@@ -5,10 +5,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+from conftest import full_or
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import full_or
 from dealkit import fmt
 
 
@@ -100,3 +100,18 @@ def test_a_column_already_in_percent():
 def test_percent_to_places_rounds_half_up():
     assert fmt.pct(Decimal("0.000125"), 2) == "0.01%"  # 0.0125% half-up, not half-even
     assert fmt.pct(Decimal("0.038"), 1) == "3.8%" and fmt.pct(0.2358, 1) == "23.6%"
+
+
+def test_fmt_gathers_the_scalar_formats_and_the_tables():
+    """Issue 11 split fmt (formats, fmt_tables): the one name every caller uses re-exports both."""
+    from dealkit.present import fmt_tables, formats
+
+    for name in fmt.__all__:
+        source = formats if name in formats.__all__ else fmt_tables
+        assert getattr(fmt, name) is getattr(source, name), name
+
+
+def test_table_html_totals_mapping_overrides_the_sum():
+    frame = pd.DataFrame({"holder": ["a", "b", "c"], "share": [Fraction(1, 3)] * 3})
+    html_text = fmt.table_html(frame, kinds={"share": "pct"}, totals={"share": Decimal(1)})
+    assert "<tfoot>" in html_text and "100.00%" in html_text.split("<tfoot>")[1]

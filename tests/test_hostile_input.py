@@ -12,10 +12,10 @@ import tempfile
 
 import pytest
 import yaml
+from conftest import DEAL, DEALKIT, ROOT, full_or, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEAL, DEALKIT, ROOT, full_or, run_cli
 from dealkit import cli
 from dealkit.errors import DealDataError, ParameterError
 from dealkit.loader import MAX_FILE_BYTES, load_deal
@@ -330,3 +330,15 @@ def test_fuzz_sample_through_the_real_cli(tmp_path):
         proc = run_cli("check", "--deal", str(path))
         assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr, proc.stderr
         assert stat.S_ISREG(path.stat().st_mode)
+
+
+@settings(max_examples=full_or(50, 2000), deadline=None)
+@given(st.one_of(st.text(max_size=500), st.binary(max_size=300), st.integers(), st.lists(st.integers(), max_size=50),
+                 st.dictionaries(st.text(max_size=50), st.text(max_size=200), max_size=10)))
+def test_a_bad_value_is_shown_short_and_printable(value):
+    """Whatever a file holds, the value a message echoes is at most ~300 printable characters."""
+    from dealkit.deal.messages import printable, short_value
+
+    shown = short_value(value)
+    assert len(shown) <= 300 and shown.isprintable()
+    assert printable(str(value), 40).isprintable() and len(printable(str(value), 40)) <= 40 * 10

@@ -197,3 +197,24 @@ def test_bad_prime_file(tmp_path, body, expected):
 def test_missing_prime_file(tmp_path):
     with pytest.raises(DealDataError, match="no such prime-rate file"):
         load_prime(tmp_path / "none.csv")
+
+
+def test_split_modules_keep_the_loader_names():
+    """Issue 11 split the loader (guard, references, messages): every name stays importable from it."""
+    from dealkit.deal import guard, loader, messages, references
+
+    assert loader.read_text_file is guard.read_text_file and loader.parse_yaml is guard.parse_yaml
+    assert (loader.MAX_FILE_BYTES, loader.MAX_DEPTH, loader.MAX_NODES) == (guard.MAX_FILE_BYTES, guard.MAX_DEPTH,
+                                                                           guard.MAX_NODES)
+    assert loader._display_path is messages.display_path and loader._short is messages.short_value
+    assert loader._check_references is references.check_references
+    import dealkit.loader as old
+
+    assert old is loader
+
+
+def test_prime_before_its_series_is_a_deal_data_error():
+    prime = load_prime()
+    with pytest.raises(DealDataError, match="no prime rate known on 2005-01-01") as info:
+        prime.rate_on(dt.date(2005, 1, 1))
+    assert info.value.field == "effective_date"

@@ -5,8 +5,17 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 
-from dealkit.money import (CENT, ROUNDING, days_between, format_money, format_rate, round_cents,
-                           simple_interest_act_360, to_decimal, year_fraction_act_360)
+from dealkit.money import (
+    CENT,
+    ROUNDING,
+    days_between,
+    format_money,
+    format_rate,
+    round_cents,
+    simple_interest_act_360,
+    to_decimal,
+    year_fraction_act_360,
+)
 
 
 def test_default_rounding_is_named_half_up():
@@ -84,3 +93,28 @@ def test_formatting_for_display():
     assert format_money(None) == "—"
     assert format_rate(Decimal("0.0499")) == "4.99%"
     assert format_rate(Decimal("0.0650")) == "6.5%"
+
+
+def test_calendar_refusals_are_dealkit_errors():
+    """Day counts and business days refuse with CalendarError: a DealkitError and a ValueError."""
+    from dealkit.core import calendar
+    from dealkit.errors import CalendarError, DealkitError
+
+    assert issubclass(CalendarError, DealkitError) and issubclass(CalendarError, ValueError)
+    with pytest.raises(CalendarError, match="before start"):
+        days_between(dt.date(2005, 10, 1), dt.date(2005, 9, 7))
+    with pytest.raises(CalendarError, match="unknown calendar 'lse'"):
+        calendar.is_business_day(dt.date(2005, 9, 7), "lse")
+    with pytest.raises(CalendarError, match="outside the calendar's years"):
+        calendar.is_business_day(dt.date(1900, 1, 2))
+    with pytest.raises(CalendarError, match="unknown business-day convention"):
+        calendar.adjust(dt.date(2005, 9, 10), "nearest")
+
+
+def test_act_360_is_one_formula():
+    """simple_interest_act_360 = principal × rate × year_fraction_act_360, exactly, before rounding."""
+    start, end = dt.date(2005, 9, 7), dt.date(2006, 3, 1)
+    principal, rate = Decimal("3000000.00"), Decimal("0.0875")
+    unrounded = simple_interest_act_360(principal, rate, start, end, rounding=None)
+    assert unrounded == principal * rate * Decimal(days_between(start, end)) / Decimal(360)
+    assert round_cents(unrounded) == simple_interest_act_360(principal, rate, start, end)

@@ -52,6 +52,12 @@ COINCIDENCES: dict[tuple[str, Decimal], str] = {
     ("charts.py", Decimal("1.15")): "plotly paper y of the buttons above a chart",
     ("charts.py", Decimal("0.25")): "plotly paper y of a legend below a chart (-0.25; the sign is an operator)",
     ("charts.py", Decimal("1.02")): "plotly paper y of an annotation just above a chart",
+    ("charts_escrow.py", Decimal("0.5")): "half a unit: the centre of a node in the state diagram, axis padding",
+    ("charts_escrow.py", Decimal("1.2")): "plotly arrowsize of the state diagram's arrows",
+    ("charts_option.py", Decimal("1.15")): "plotly paper y of the buttons above a chart",
+    ("charts_option.py", Decimal("0.25")): "plotly paper y of a legend below a chart (-0.25; the sign is an operator)",
+    ("charts_schedules.py", Decimal("1.02")): "plotly paper y of an annotation just above a chart",
+    ("charts_schedules.py", Decimal("0.5")): "the centre of the plotting area (paper x and y) of an empty chart's message",
     ("widgets.py", Decimal("0.05")): "log10 step of the FMV and conversion-price sliders",
     ("widgets.py", Decimal("0.25")): "step of the margin and floor sliders, in percentage points",
     ("widgets.py", Decimal("0.1")): "low end and step of the price-shock slider (a multiplier of market prices)",
@@ -162,13 +168,12 @@ def literals(tree: ast.AST):
 
 
 def _coincidence(where: str, form: str, value) -> bool:
-    """A bare number listed in :data:`COINCIDENCES` for this module or notebook (keyed by its file
-    name, so an entry follows its module when the layers move it: ``present/charts.py`` is
-    ``charts.py``)."""
-    listed = {(where, value), (where.rsplit("/", 1)[-1], value)} & set(COINCIDENCES)
+    """A bare number listed in :data:`COINCIDENCES` for this module or notebook (by its path in the
+    package or, since the issue 11 layers moved the modules, by its file name)."""
+    listed = (where, value) in COINCIDENCES or (where.rsplit("/", 1)[-1], value) in COINCIDENCES
     if isinstance(value, dt.date):
-        return bool(listed)
-    return "(" not in form and bool(listed)
+        return listed
+    return "(" not in form and listed
 
 
 def offending_literals(values: dict[object, str]) -> list[str]:

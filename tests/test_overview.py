@@ -55,3 +55,23 @@ def test_assumptions_table_lists_each_with_reason():
 def test_table_shows_missing_values_as_dash():
     html = table(overview.instruments_table(load_deal())).data
     assert "None" not in html and "—" in html
+
+
+def test_cap_table_refusals_and_pure_rows():
+    """The cap table raises dealkit's errors (never a bare ValueError); its display rows are plain
+    data, the frame only wraps them."""
+    import pytest
+
+    from dealkit.errors import DealDataError, ParameterError
+    from dealkit.rules.captable import cap_table, lender_key
+
+    deal = load_deal()
+    with pytest.raises(ParameterError, match="fixed_conversion_price: must be positive"):
+        cap_table(deal, Decimal("-0.01"))
+    no_lender = deal.model_copy(update={"parties": {k: p.model_copy(update={"roles": ()})
+                                                    for k, p in deal.parties.items()}})
+    with pytest.raises(DealDataError, match="no party has the role 'lender'"):
+        lender_key(no_lender)
+    table = cap_table(deal)
+    assert table.frame().to_dict("records") == table.display_rows()
+    assert {row["security"] for row in table.display_rows() if row["added"] == "unspecified"} == {"Warrant"}

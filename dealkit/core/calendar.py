@@ -17,45 +17,92 @@ import functools
 
 import holidays
 
-__all__ = ["CALENDARS", "is_business_day", "add_business_days", "previous_business_day",
-           "next_business_day", "business_days_between", "holiday_name", "add_months", "is_month_end",
-           "CONVENTIONS", "PAYMENT_CONVENTION", "PAYMENT_CALENDAR", "adjust"]
+from dealkit.errors import CalendarError
+
+__all__ = [
+    "CALENDARS",
+    "is_business_day",
+    "add_business_days",
+    "previous_business_day",
+    "next_business_day",
+    "business_days_between",
+    "holiday_name",
+    "add_months",
+    "is_month_end",
+    "CONVENTIONS",
+    "PAYMENT_CONVENTION",
+    "PAYMENT_CALENDAR",
+    "adjust",
+]
 
 CALENDARS = ("us_federal", "nyse")
 _YEARS = range(1995, 2036)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _holidays(calendar: str) -> holidays.HolidayBase:
     if calendar == "us_federal":
         return holidays.country_holidays("US", years=_YEARS)
     if calendar == "nyse":
         return holidays.financial_holidays("NYSE", years=_YEARS)
-    raise ValueError(f"unknown calendar {calendar!r}; choose one of {', '.join(CALENDARS)}")
+    raise CalendarError(f"unknown calendar {calendar!r}; choose one of {', '.join(CALENDARS)}")
 
 
 def _check(day: dt.date) -> None:
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise TypeError(f"expected a date, got {type(day).__name__} ({day!r})")
     if day.year not in _YEARS:
-        raise ValueError(f"{day.isoformat()} is outside the calendar's years {_YEARS.start}-{_YEARS.stop - 1}")
+        raise CalendarError(f"{day.isoformat()} is outside the calendar's years {_YEARS.start}-{_YEARS.stop - 1}")
 
 
 def holiday_name(day: dt.date, calendar: str = "us_federal") -> str | None:
-    """The holiday's name on ``day`` in ``calendar``, or ``None``."""
+    """The holiday's name on ``day`` in ``calendar``, or ``None``.
+
+    Examples
+    --------
+    >>> holiday_name(dt.date(2005, 9, 5))
+    'Labor Day'
+    >>> holiday_name(dt.date(2005, 9, 7)) is None
+    True
+    """
     _check(day)
     return _holidays(calendar).get(day)
 
 
 def is_business_day(day: dt.date, calendar: str = "us_federal") -> bool:
-    """A weekday that is not a holiday of ``calendar``."""
+    """A weekday that is not a holiday of ``calendar``.
+
+    .. math:: B(d) = (\\mathrm{weekday}(d) < 5) \\wedge (d \\notin H_{calendar})
+
+    Raises
+    ------
+    dealkit.errors.CalendarError
+        An unknown calendar, or a date outside the years the calendar covers (1995-2035).
+
+    Examples
+    --------
+    >>> is_business_day(dt.date(2005, 9, 7)), is_business_day(dt.date(2005, 9, 5))
+    (True, False)
+    >>> is_business_day(dt.date(2007, 1, 2)), is_business_day(dt.date(2007, 1, 2), "nyse")
+    (True, False)
+    """
     _check(day)
     return day.weekday() < 5 and day not in _holidays(calendar)
 
 
 def add_business_days(day: dt.date, n: int, calendar: str = "us_federal") -> dt.date:
     """The ``n``-th business day after ``day`` (``n`` < 0: before). ``n == 0`` returns ``day``
-    itself if it is a business day, else the next one."""
+    itself if it is a business day, else the next one.
+
+    Examples
+    --------
+    Five business days after Friday 2 September 2005 (Labor Day on the 5th is skipped):
+
+    >>> add_business_days(dt.date(2005, 9, 2), 5)
+    datetime.date(2005, 9, 12)
+    >>> add_business_days(dt.date(2005, 9, 5), 0)
+    datetime.date(2005, 9, 6)
+    """
     _check(day)
     if n == 0:
         return day if is_business_day(day, calendar) else next_business_day(day, calendar)
@@ -69,18 +116,39 @@ def add_business_days(day: dt.date, n: int, calendar: str = "us_federal") -> dt.
 
 
 def next_business_day(day: dt.date, calendar: str = "us_federal") -> dt.date:
-    """The first business day strictly after ``day``."""
+    """The first business day strictly after ``day``.
+
+    Examples
+    --------
+    >>> next_business_day(dt.date(2005, 9, 2))
+    datetime.date(2005, 9, 6)
+    """
     return add_business_days(day, 1, calendar)
 
 
 def previous_business_day(day: dt.date, calendar: str = "us_federal") -> dt.date:
     """The last business day strictly before ``day`` (Option §1.2: "the last business day
-    immediately preceding the Determination Date")."""
+    immediately preceding the Determination Date").
+
+    Examples
+    --------
+    >>> previous_business_day(dt.date(2005, 9, 6))
+    datetime.date(2005, 9, 2)
+    """
     return add_business_days(day, -1, calendar)
 
 
 def business_days_between(start: dt.date, end: dt.date, calendar: str = "us_federal") -> int:
-    """Business days in (start, end]: how many business days after ``start`` ``end`` falls."""
+    """Business days in (start, end]: how many business days after ``start`` ``end`` falls
+    (negative when ``end`` is before ``start``).
+
+    .. math:: n = |\\{d : start < d \\le end,\\ B(d)\\}|
+
+    Examples
+    --------
+    >>> business_days_between(dt.date(2005, 9, 2), dt.date(2005, 9, 12))
+    5
+    """
     _check(start)
     _check(end)
     if end < start:
@@ -95,13 +163,19 @@ def business_days_between(start: dt.date, end: dt.date, calendar: str = "us_fede
 
 # ============================================================================ months =======
 def is_month_end(day: dt.date) -> bool:
-    """``day`` is the last day of its month."""
+    """``day`` is the last day of its month.
+
+    Examples
+    --------
+    >>> is_month_end(dt.date(2008, 2, 29)), is_month_end(dt.date(2008, 2, 28))
+    (True, False)
+    """
     return (day + dt.timedelta(days=1)).month != day.month
 
 
 def _month_length(year: int, month: int) -> int:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (first_of_next - dt.timedelta(days=1)).day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -116,6 +190,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
               d' = \begin{cases} L(y', m') & d = L(y, m) \\ \min(d, L(y', m')) & \text{else}\end{cases}
 
     where :math:`L(y, m)` is the length of month :math:`m` of year :math:`y`.
+
+    Examples
+    --------
+    >>> add_months(dt.date(2008, 1, 31), 1), add_months(dt.date(2008, 1, 31), 2)
+    (datetime.date(2008, 2, 29), datetime.date(2008, 3, 31))
+    >>> add_months(dt.date(2008, 1, 30), 1)
+    datetime.date(2008, 2, 29)
     """
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise TypeError(f"expected a date, got {type(day).__name__} ({day!r})")
@@ -125,7 +206,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     if not 1 <= year <= 9999:
-        raise ValueError(f"{day.isoformat()} moved by {months} months leaves the calendar")
+        raise CalendarError(f"{day.isoformat()} moved by {months} months leaves the calendar")
     length = _month_length(year, month)
     return dt.date(year, month, length if is_month_end(day) else min(day.day, length))
 
@@ -155,14 +236,26 @@ def adjust(day: dt.date, convention: str = PAYMENT_CONVENTION, calendar: str = P
       previous one;
     - ``preceding``: the previous business day;
     - ``unadjusted``: ``day`` itself.
+
+    Raises
+    ------
+    dealkit.errors.CalendarError
+        An unknown convention or calendar.
+
+    Examples
+    --------
+    Saturday 31 March 2007:
+
+    >>> adjust(dt.date(2007, 3, 31)), adjust(dt.date(2007, 3, 31), "modified_following")
+    (datetime.date(2007, 4, 2), datetime.date(2007, 3, 30))
     """
     if convention not in CONVENTIONS:
-        raise ValueError(f"unknown business-day convention {convention!r}; choose one of {', '.join(CONVENTIONS)}")
+        raise CalendarError(f"unknown business-day convention {convention!r}; choose one of {', '.join(CONVENTIONS)}")
     if convention == "unadjusted" or is_business_day(day, calendar):
         return day
     if convention == "preceding":
         return previous_business_day(day, calendar)
-    nxt = next_business_day(day, calendar)
-    if convention == "modified_following" and nxt.month != day.month:
+    following = next_business_day(day, calendar)
+    if convention == "modified_following" and following.month != day.month:
         return previous_business_day(day, calendar)
-    return nxt
+    return following

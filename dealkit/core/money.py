@@ -11,11 +11,23 @@ import datetime as dt
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from dealkit.core.daycount import YEAR_DAYS, interest_from_rate_days
+from dealkit.errors import CalendarError
 
 __all__ = [
-    "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
-    "YEAR_DAYS", "year_fraction", "simple_interest", "year_fraction_act_360", "simple_interest_act_360",
-    "simple_interest_act_365", "format_money", "format_rate",
+    "CENT",
+    "ROUNDING",
+    "ROUNDING_MODES",
+    "to_decimal",
+    "round_cents",
+    "days_between",
+    "YEAR_DAYS",
+    "year_fraction",
+    "simple_interest",
+    "year_fraction_act_360",
+    "simple_interest_act_360",
+    "simple_interest_act_365",
+    "format_money",
+    "format_rate",
 ]
 
 CENT = Decimal("0.01")
@@ -55,7 +67,12 @@ def round_cents(amount: Decimal, rounding: str = ROUNDING) -> Decimal:
     """Round ``amount`` to the cent.
 
     ``amount.quantize(Decimal("0.01"), rounding)``; the mode defaults to :data:`ROUNDING`
-    (``ROUND_HALF_UP``). A ``float`` is refused.
+    (``ROUND_HALF_UP``). A ``float`` is refused (``TypeError``).
+
+    Examples
+    --------
+    >>> round_cents(Decimal("0.125")), round_cents(Decimal("0.125"), ROUNDING_MODES["half_even"])
+    (Decimal('0.13'), Decimal('0.12'))
     """
     if not isinstance(amount, Decimal):
         raise TypeError(f"round_cents needs a Decimal, got {type(amount).__name__} ({amount!r})")
@@ -63,10 +80,23 @@ def round_cents(amount: Decimal, rounding: str = ROUNDING) -> Decimal:
 
 
 def days_between(start: dt.date, end: dt.date) -> int:
-    """Actual days from ``start`` inclusive to ``end`` exclusive (``end - start``); never negative."""
+    """Actual days from ``start`` inclusive to ``end`` exclusive; never negative.
+
+    .. math:: days = d_{end} - d_{start} \\ge 0
+
+    Raises
+    ------
+    dealkit.errors.CalendarError
+        ``end`` before ``start`` (a ``ValueError``).
+
+    Examples
+    --------
+    >>> days_between(dt.date(2005, 9, 7), dt.date(2005, 10, 1))
+    24
+    """
     days = (end - start).days
     if days < 0:
-        raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
+        raise CalendarError(f"end {end.isoformat()} is before start {start.isoformat()}")
     return days
 
 
@@ -87,8 +117,14 @@ def year_fraction(start: dt.date, end: dt.date, basis: str = "ACT/360") -> Decim
     return interest_from_rate_days(Decimal(days_between(start, end)), basis)
 
 
-def simple_interest(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, basis: str = "ACT/360",
-                    rounding: str | None = ROUNDING) -> Decimal:
+def simple_interest(
+    principal: Decimal,
+    rate: Decimal,
+    start: dt.date,
+    end: dt.date,
+    basis: str = "ACT/360",
+    rounding: str | None = ROUNDING,
+) -> Decimal:
     """Simple interest on ``principal`` at annual ``rate`` (a fraction) over ``[start, end)``.
 
     .. math:: I = P \\cdot r \\cdot \\frac{days}{Y}
@@ -109,21 +145,29 @@ def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
     return year_fraction(start, end, "ACT/360")
 
 
-def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
-                            rounding: str | None = ROUNDING) -> Decimal:
+def simple_interest_act_360(
+    principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, rounding: str | None = ROUNDING
+) -> Decimal:
     """Simple interest, ACT/360 (:func:`simple_interest` on ``"ACT/360"``)."""
     return simple_interest(principal, rate, start, end, "ACT/360", rounding)
 
 
-def simple_interest_act_365(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
-                            rounding: str | None = ROUNDING) -> Decimal:
+def simple_interest_act_365(
+    principal: Decimal, rate: Decimal, start: dt.date, end: dt.date, rounding: str | None = ROUNDING
+) -> Decimal:
     """Simple interest, ACT/365 fixed (:func:`simple_interest` on ``"ACT/365"``; the escrow's §5.3
     reading offers both day counts)."""
     return simple_interest(principal, rate, start, end, "ACT/365", rounding)
 
 
 def format_money(amount: Decimal | None) -> str:
-    """``Decimal("1350000")`` → ``"$1,350,000.00"``; ``None`` → ``"—"``. Display only."""
+    """``Decimal("1350000")`` → ``"$1,350,000.00"``; ``None`` → ``"—"``. Display only.
+
+    Examples
+    --------
+    >>> format_money(Decimal("1350000")), format_money(Decimal("0.00001")), format_money(None)
+    ('$1,350,000.00', '$0.00001', '—')
+    """
     if amount is None:
         return "—"
     if amount != amount.quantize(CENT, rounding=ROUND_DOWN):  # a price below the cent, e.g. $0.00001: show it all
@@ -132,7 +176,13 @@ def format_money(amount: Decimal | None) -> str:
 
 
 def format_rate(rate: Decimal | None) -> str:
-    """``Decimal("0.0499")`` → ``"4.99%"``. Display only."""
+    """``Decimal("0.0499")`` → ``"4.99%"``: :math:`100 \\cdot r`, every digit kept. Display only.
+
+    Examples
+    --------
+    >>> format_rate(Decimal("0.0499")), format_rate(None)
+    ('4.99%', '—')
+    """
     if rate is None:
         return "—"
     pct = (rate * 100).normalize()

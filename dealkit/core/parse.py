@@ -16,8 +16,18 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from dealkit.errors import ParseError
 
-__all__ = ["MAX_DIGITS", "DECIMAL_TEXT", "SCIENTIFIC_TEXT", "ISO_DATE", "decimal", "money", "price", "fraction", "iso_date",
-           "within_places"]
+__all__ = [
+    "MAX_DIGITS",
+    "DECIMAL_TEXT",
+    "SCIENTIFIC_TEXT",
+    "ISO_DATE",
+    "decimal",
+    "money",
+    "price",
+    "fraction",
+    "iso_date",
+    "within_places",
+]
 
 #: The most significant digits a decimal may have.
 MAX_DIGITS = 28
@@ -31,8 +41,9 @@ SCIENTIFIC_TEXT = re.compile(DECIMAL_TEXT.pattern + r"|[+-]?[0-9]+(?:\.[0-9]+)?[
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
-def decimal(value: object, what: str = "value", *, max_digits: int | None = MAX_DIGITS,
-            scientific: bool = False) -> Decimal:
+def decimal(
+    value: object, what: str = "value", *, max_digits: int | None = MAX_DIGITS, scientific: bool = False
+) -> Decimal:
     """A finite ``Decimal`` from a strict decimal text, a ``Decimal`` or an ``int`` (not ``bool``).
 
     Floats are refused (a float has already lost the cents); strings must match

@@ -1,198 +1,66 @@
 """The deal as a typed, immutable model (pydantic v2, frozen, unknown keys refused).
 
-Every term is a :class:`Cited` value: the value plus its :class:`Source` — *documented*
-(document key + section), *public_record* (URL) or *assumed* (a reason and, where known, the
-range seen in comparable deals). The YAML form is compact (``{value: ..., doc: ..., sec: ...}``,
-``{value: ..., url: ...}`` or ``{value: ..., assumed: ..., range: [lo, hi]}``); see
-``data/deal.yaml``.
+Every term is a :class:`~dealkit.deal.values.Cited` value: the value plus its
+:class:`~dealkit.deal.values.Source` — *documented* (document key + section), *public_record*
+(URL) or *assumed* (a reason and, where known, the range seen in comparable deals). The value
+types and the provenance live in :mod:`dealkit.deal.values` and stay importable from here. The
+YAML form is compact (``{value: ..., doc: ..., sec: ...}``, ``{value: ..., url: ...}`` or
+``{value: ..., assumed: ..., range: [lo, hi]}``); see ``data/deal.yaml``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
-
 from types import MappingProxyType
+from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
-                      model_validator)
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
-from dealkit.core import parse
-from dealkit.errors import ParseError
+from dealkit.deal.values import (
+    MAX_SHARES,
+    Cited,
+    Date,
+    FrozenMap,
+    FrozenModel,
+    Money,
+    Multiple,
+    Price,
+    Rate,
+    Shares,
+    Source,
+    Text,
+    _strict_decimal,  # noqa: F401  (dealkit.market imports the deal file's decimal syntax from here)
+)
 
 __all__ = [
-    "Money", "Price", "Rate", "Multiple", "Shares", "Date", "Source", "Cited", "Document",
-    "Party", "Note", "NoteTerms", "OptionTerms", "WarrantTerms", "Escrow", "IPCollateral",
-    "Deal", "iter_cited", "ParallelLender",
+    "Money",
+    "Price",
+    "Rate",
+    "Multiple",
+    "Shares",
+    "Date",
+    "Source",
+    "Cited",
+    "Document",
+    "Party",
+    "Note",
+    "NoteTerms",
+    "OptionTerms",
+    "WarrantTerms",
+    "Escrow",
+    "IPCollateral",
+    "Deal",
+    "iter_cited",
+    "ParallelLender",
+    "MAX_SHARES",
+    "Text",
+    "FrozenMap",
 ]
 
 
-# ---------------------------------------------------------------- value types -------------
-#: The largest share count accepted (10^15; ATG's authorized common was 15,000,000,000).
-MAX_SHARES = 10**15
-
-
-def _strict_decimal(v: object, what: str) -> Decimal:
-    """The deal file's decimals, read by the one parser (:func:`dealkit.core.parse.decimal`)."""
-    return parse.decimal(v, what)
-
-
-def _bare_number(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _money(v: object) -> Decimal:
-    if _bare_number(v):
-        raise ValueError("money must be a quoted decimal string like \"1000.00\", not a bare number")
-    return parse.money(v, "money")
-
-
-def _price(v: object) -> Decimal:
-    if _bare_number(v):
-        raise ValueError("a price must be a quoted decimal string, not a bare number")
-    return parse.price(v, "a price")
-
-
-def _rate(v: object) -> Decimal:
-    if _bare_number(v):
-        raise ValueError("a rate must be a quoted decimal fraction like \"0.0499\" (4.99%)")
-    return parse.fraction(v, "a rate")
-
-
-def _multiple(v: object) -> Decimal:
-    if isinstance(v, int) and not isinstance(v, bool):
-        raise ValueError("a multiple must be a quoted decimal string like \"1.30\"")
-    d = _strict_decimal(v, "multiple")
-    if d <= 0:
-        raise ValueError("a multiple must be positive")
-    if d > 100:
-        raise ValueError("a multiple above 100x is not plausible")
-    return d
-
-
-def _date(v: object) -> dt.date:
-    try:
-        return parse.iso_date(v, "date")
-    except ParseError as exc:
-        raise ValueError(exc.reason) from None
-
-
-def _shares(v: object) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"a share count must be a whole number, got {type(v).__name__}")
-    if v < 0:
-        raise ValueError("a share count must not be negative")
-    if v > MAX_SHARES:
-        raise ValueError(f"a share count above {MAX_SHARES:.0e} is not plausible")
-    return v
-
-
-Money = Annotated[Decimal, BeforeValidator(_money)]
-Price = Annotated[Decimal, BeforeValidator(_price)]
-Rate = Annotated[Decimal, BeforeValidator(_rate)]
-Multiple = Annotated[Decimal, BeforeValidator(_multiple)]
-Shares = Annotated[int, BeforeValidator(_shares)]
-Date = Annotated[dt.date, BeforeValidator(_date)]
-Text = Annotated[str, Field(min_length=1)]
-K = TypeVar("K")
-#: A read-only mapping (the model is immutable all the way down).
-FrozenMap = Annotated[dict[str, K], AfterValidator(MappingProxyType)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-
-# ---------------------------------------------------------------- provenance --------------
-class Source(_Model):
-    """Where a value comes from: exactly one of a document section, a URL or an assumption."""
-
-    kind: Literal["documented", "public_record", "assumed"]
-    document: str | None = None
-    section: str | None = None
-    url: str | None = None
-    reason: str | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> "Source":
-        if self.kind == "documented" and not (self.document and self.section):
-            raise ValueError("a documented value needs both `doc` and `sec`")
-        if self.kind == "public_record" and not (self.url and self.url.startswith(("http://", "https://"))):
-            raise ValueError("a public-record value needs an http(s) `url`")
-        if self.kind == "assumed" and not self.reason:
-            raise ValueError("an assumed value needs a reason in `assumed`")
-        return self
-
-    def short(self) -> str:
-        """A one-line citation: ``funds_escrow §1.1(d)``, the URL, or ``assumed: reason``."""
-        if self.kind == "documented":
-            return f"{self.document} {self.section}"
-        if self.kind == "public_record":
-            return str(self.url)
-        return f"assumed: {self.reason}"
-
-
-T = TypeVar("T")
-_SOURCE_KEYS = ("doc", "url", "assumed")
-
-
-class Cited(_Model, Generic[T]):
-    """A value with its provenance (and, for assumptions, the range seen elsewhere)."""
-
-    value: T
-    source: Source
-    range: tuple[T, T] | None = None
-    as_written: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _compact(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise ValueError("expected a mapping {value: ..., doc/url/assumed: ...} giving the value "
-                             "and its source")
-        if "source" in data:
-            return data
-        data = dict(data)
-        present = [k for k in _SOURCE_KEYS if k in data]
-        if len(present) != 1:
-            raise ValueError("give exactly one source: `doc` + `sec` (documented), `url` (public "
-                             f"record) or `assumed` (a reason); found {present or 'none'}")
-        if "value" not in data:
-            raise ValueError("missing `value`")
-        kind = present[0]
-        if kind == "doc":
-            source = {"kind": "documented", "document": data.pop("doc"), "section": data.pop("sec", None)}
-        elif kind == "url":
-            source = {"kind": "public_record", "url": data.pop("url")}
-        else:
-            source = {"kind": "assumed", "reason": data.pop("assumed")}
-        if "sec" in data:
-            raise ValueError("`sec` goes with `doc` only")
-        if "range" in data and kind != "assumed":
-            raise ValueError("`range` is given for assumed values only")
-        data["source"] = source
-        return data
-
-    @model_validator(mode="after")
-    def _in_range(self) -> "Cited[T]":
-        if self.range is not None:
-            lo, hi = self.range
-            if lo > hi:  # type: ignore[operator]
-                raise ValueError(f"range low {lo} is above range high {hi}")
-            if self.value is not None and not (lo <= self.value <= hi):  # type: ignore[operator]
-                raise ValueError(f"value {self.value} lies outside its own range [{lo}, {hi}]")
-        return self
-
-    @property
-    def is_blank(self) -> bool:
-        """A documented value left blank in the document (``value: null``)."""
-        return self.value is None and self.source.kind == "documented"
-
-
 # ---------------------------------------------------------------- the deal ----------------
-class Document(_Model):
+class Document(FrozenModel):
     title: Cited[Text]
     exhibit: Cited[Text]
     seed: Text
@@ -203,7 +71,7 @@ class Document(_Model):
     governing_law: Cited[Text | None]
 
 
-class Party(_Model):
+class Party(FrozenModel):
     name: Cited[Text]
     short: Text
     roles: tuple[Text, ...]
@@ -212,7 +80,7 @@ class Party(_Model):
     fax: Cited[Text | None] | None = None
 
 
-class Note(_Model):
+class Note(FrozenModel):
     title: Cited[Text]
     kind: Literal["revolving", "minimum_borrowing", "term_amortizing", "term_bullet"]
     face: Cited[Money]
@@ -222,7 +90,7 @@ class Note(_Model):
     maturity: Cited[Date]
 
 
-class NoteTerms(_Model):
+class NoteTerms(FrozenModel):
     prime_margin: Cited[Rate]
     rate_floor: Cited[Rate]
     day_count: Cited[Literal["ACT/360"]]
@@ -250,7 +118,7 @@ class NoteTerms(_Model):
     business_day_convention: Cited[Literal["following", "modified_following", "preceding", "unadjusted"]]
 
 
-class OptionTerms(_Model):
+class OptionTerms(FrozenModel):
     issuer: str
     holder: Cited[str]
     issue_date: Cited[Date]
@@ -265,7 +133,7 @@ class OptionTerms(_Model):
     subscription_form_instrument: Cited[Text]
 
 
-class WarrantTerms(_Model):
+class WarrantTerms(FrozenModel):
     issuer: str
     holder: Cited[str]
     shares: Cited[Shares | None]
@@ -273,17 +141,17 @@ class WarrantTerms(_Model):
     term_years: Cited[Shares | None]
 
 
-class ReleaseCondition(_Model):
+class ReleaseCondition(FrozenModel):
     id: Text
     text: Cited[Text]
 
 
-class ScheduleANote(_Model):
+class ScheduleANote(FrozenModel):
     note: str
     amount: Cited[Money]
 
 
-class ScheduleA(_Model):
+class ScheduleA(FrozenModel):
     notes: tuple[ScheduleANote, ...]
     total: Cited[Money]
     purchaser_fax: Cited[Text]
@@ -293,12 +161,12 @@ class ScheduleA(_Model):
     options: Cited[Shares | None]
 
 
-class KnownUse(_Model):
+class KnownUse(FrozenModel):
     payee: Text
     amount: Cited[Money]
 
 
-class Escrow(_Model):
+class Escrow(FrozenModel):
     agent: str
     escrowed_payment: Cited[Money]
     closing_payment: Cited[Money]
@@ -315,26 +183,26 @@ class Escrow(_Model):
     known_uses: tuple[KnownUse, ...] = ()
 
 
-class CollateralClass(_Model):
+class CollateralClass(FrozenModel):
     id: Literal["a", "b", "c", "d", "e", "f"]
     text: Cited[Text]
 
 
-class ScheduleEntry(_Model):
+class ScheduleEntry(FrozenModel):
     item: Text
     number: str | None = None
     date: Date | None = None
     country: str | None = None
 
 
-class IPSchedule(_Model):
+class IPSchedule(FrozenModel):
     schedule: Literal["I", "II", "III"]
     part: Text
     entries: tuple[ScheduleEntry, ...]
     as_written: Cited[Text]
 
 
-class IPCollateral(_Model):
+class IPCollateral(FrozenModel):
     grantors: tuple[str, ...] = Field(min_length=1)
     secured_party: str
     nature: Cited[Text]
@@ -344,19 +212,19 @@ class IPCollateral(_Model):
     schedules: tuple[IPSchedule, ...]
 
 
-class CrossReference(_Model):
+class CrossReference(FrozenModel):
     at: Cited[Text]
     refers_to: Text
     keyword: Text
     target_text: Cited[Text]
 
 
-class SharesOutstanding(_Model):
+class SharesOutstanding(FrozenModel):
     date: Date
     shares: Cited[Shares]
 
 
-class Capitalization(_Model):
+class Capitalization(FrozenModel):
     series_d_until_authorized: Cited[Shares]
     series_d_ratio: Cited[Shares]
     series_d_designated: Cited[Shares]
@@ -366,13 +234,13 @@ class Capitalization(_Model):
     authorized_at_closing: Cited[Shares]
 
 
-class HistoryEvent(_Model):
+class HistoryEvent(FrozenModel):
     date: Date
     kind: Literal["closing", "registration", "waiver", "amendment", "maturity", "default", "sale"]
     event: Cited[Text]
 
 
-class ParallelLender(_Model):
+class ParallelLender(FrozenModel):
     """A parallel financing closed with the deal (deal-facts.md, "Parallel lender"): who lent,
     which party of this deal's documents belongs to that side, and on what terms."""
 
@@ -382,19 +250,19 @@ class ParallelLender(_Model):
     terms: Cited[Text]
 
 
-class DefaultDemand(_Model):
+class DefaultDemand(FrozenModel):
     amount: Cited[Money]
     notice_date: Cited[Date]
     due_date: Cited[Date]
 
 
-class DeadlineRule(_Model):
+class DeadlineRule(FrozenModel):
     kind: Literal["immediately", "promptly", "business_days", "calendar_days", "before_act", "none_stated"]
     n: Annotated[int, Field(ge=0)] | None = None
     from_: Literal["event", "deemed_notice"] = Field("event", alias="from")
 
     @model_validator(mode="after")
-    def _n(self) -> "DeadlineRule":
+    def _n(self) -> DeadlineRule:
         if self.kind in ("business_days", "calendar_days") and self.n is None:
             raise ValueError(f"a {self.kind} rule needs n")
         if self.kind not in ("business_days", "calendar_days") and self.n is not None:
@@ -402,7 +270,7 @@ class DeadlineRule(_Model):
         return self
 
 
-class Obligation(_Model):
+class Obligation(FrozenModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     obligor: str
     obligee: str
@@ -414,13 +282,13 @@ class Obligation(_Model):
     nature: Literal["duty", "effect"] = "duty"
 
 
-class DealInfo(_Model):
+class DealInfo(FrozenModel):
     name: Cited[Text]
     closing_date: Cited[Date]
     sources_index: Cited[Text]
 
 
-class Deal(_Model):
+class Deal(FrozenModel):
     """The whole deal. Built by :func:`dealkit.load_deal`, which also checks cross-references."""
 
     schema_version: Literal[1]
@@ -446,26 +314,53 @@ class Deal(_Model):
 
     def facility_total(self) -> Decimal:
         """Sum of the faces of the notes that are not inside another (the MBN sits inside the
-        revolving line: Secured Revolving Note non-duplication, deal-facts.md)."""
+        revolving line: Secured Revolving Note non-duplication, deal-facts.md).
+
+        .. math:: F = \\sum_{n:\\ within(n) = \\varnothing} face_n
+
+        Examples
+        --------
+        >>> from dealkit.deal.loader import load_deal
+        >>> load_deal().facility_total()
+        Decimal('12000000.00')
+        """
         return sum((n.face.value for n in self.facility_notes().values()), Decimal("0.00"))
 
     def party_name(self, key: str) -> str:
+        """The party's name as the documents give it; an unknown key is returned as is."""
         party = self.parties.get(key)
         return party.name.value if party else key
 
     def document_title(self, key: str | None) -> str:
+        """The document's title; an unknown key is returned as text."""
         doc = self.documents.get(key or "")
         return doc.title.value if doc else str(key)
 
     def cite(self, source: Source) -> str:
-        """Human citation: ``Funds Escrow Agreement §1.1(d)``, a URL, or the assumption."""
+        """Human citation: ``Funds Escrow Agreement §1.1(d)``, a URL, or the assumption.
+
+        Examples
+        --------
+        >>> from dealkit.deal.loader import load_deal
+        >>> deal = load_deal()
+        >>> deal.cite(deal.escrow.escrowed_payment.source)
+        'Funds Escrow Agreement §1.1(d)'
+        """
         if source.kind == "documented":
             return f"{self.document_title(source.document)} {source.section}"
         return source.short()
 
 
 def iter_cited(obj: Any, path: str = "") -> Iterator[tuple[str, Cited[Any]]]:
-    """Every :class:`Cited` value inside ``obj``, depth first, with its dotted field path."""
+    """Every :class:`Cited` value inside ``obj``, depth first, with its dotted field path.
+
+    Examples
+    --------
+    >>> from dealkit.deal.loader import load_deal
+    >>> paths = dict(iter_cited(load_deal()))
+    >>> paths["notes.term_a.face"].value
+    Decimal('3000000.00')
+    """
     if isinstance(obj, Cited):
         yield path, obj
         return

@@ -47,8 +47,10 @@ def resource_path(*parts: str) -> Path:
     """
     resource = files("dealkit").joinpath(*parts)
     if not isinstance(resource, Path):
-        raise DealkitError(f"dealkit: {'/'.join(parts)}: the package must be installed as files, "
-                           f"not zipped (got {type(resource).__name__})")
+        raise DealkitError(
+            f"dealkit: {'/'.join(parts)}: the package must be installed as files, "
+            f"not zipped (got {type(resource).__name__})"
+        )
     return resource
 
 

@@ -17,16 +17,33 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
-from dealkit.core.files import current_umask
-from dealkit.errors import ReportError
+from dealkit.export.writer import ExportError, prepare_folder, write_files
 
-__all__ = ["FORMATS", "ExportError", "ExportInputs", "Figures", "compute", "parse_formats", "render", "export",
-           "write_files", "inputs_from_parameters", "report_exports", "REPORT_FORMATS"]
+if TYPE_CHECKING:
+    from dealkit.deal.loader import PrimeSeries
+    from dealkit.deal.model import Deal
+    from dealkit.rules.captable import CapTable
+
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "ExportInputs",
+    "Figures",
+    "compute",
+    "parse_formats",
+    "render",
+    "export",
+    "write_files",
+    "inputs_from_parameters",
+    "report_exports",
+    "REPORT_FORMATS",
+]
 
 #: The export formats and what each writes (relative to the output folder).
 FORMATS = {
@@ -37,12 +54,7 @@ FORMATS = {
 }
 
 
-class ExportError(ReportError):
-    """An export that cannot be written (unknown format, unwritable or wrong target): one line
-    naming the target or the format and the value."""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExportInputs:
     """Inputs of the exports that are not deal terms, with the notebooks' defaults.
 
@@ -61,7 +73,9 @@ class ExportInputs:
     #: ``"deal"``: the notice of default of record (``default_demand.notice_date``), as in 01_notes;
     #: ``None``: no default.
     default_date: dt.date | str | None = "deal"
-    rounding: str = "period"
+    #: Where the notes' interest is rounded to the cent: once a ``"period"`` or each ``"daily"``
+    #: amount (``01_notes``'s parameter ``rounding``; not a rounding mode).
+    interest_rounding_point: Literal["period", "daily"] = "period"
     agent_fee: str = "0.00"
     instructions: str = "default"
     fmv: str = "0.02"
@@ -77,62 +91,117 @@ class ExportInputs:
     #: and its value (500,000,000, 1,000,000,000, 2,000,000,000 and 5,000,000,000 on the deal file).
     scenario_outstanding: tuple[int, ...] | None = None
 
-    def default_day(self, deal) -> dt.date | None:
-        """The default date in force: ``"deal"`` is the deal's notice of default of record."""
-        return deal.default_demand.notice_date.value if self.default_date == "deal" else self.default_date
+    def default_day(self, deal: Deal) -> dt.date | None:
+        """The default date in force: ``"deal"`` is the deal's notice of default of record.
+
+        Examples
+        --------
+        >>> from dealkit.deal.loader import load_deal
+        >>> ExportInputs().default_day(load_deal()) == load_deal().default_demand.notice_date.value
+        True
+        """
+        if self.default_date == "deal":
+            return deal.default_demand.notice_date.value
+        if isinstance(self.default_date, str):
+            raise ExportError(f"default_date: expected a date or 'deal' (got {self.default_date[:40]!r})")
+        return self.default_date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figures:
     """Everything the exports show, as dealkit computed it."""
 
-    deal: Any
+    deal: Deal
     inputs: ExportInputs
-    assumptions: Any             # notes.NoteAssumptions
-    market: Any                  # notes.Market
-    schedules: dict              # "term_a", "term_b", "revolver" -> notes.Schedule
-    disbursement: list           # escrow.Disbursement rows
-    scenarios: Any               # option_engine.ScenarioGrid
-    cash_exercise: dict          # (i, j, k, r) -> Decimal aggregate Exercise Price of Y shares
-    triggered: list              # obligations.Triggered
-    captable: Any                # captable.CapTable
+    assumptions: Any  # notes.NoteAssumptions
+    market: Any  # notes.Market
+    schedules: dict[str, Any]  # "term_a", "term_b", "revolver" -> notes.Schedule
+    disbursement: list[Any]  # escrow.Disbursement rows
+    scenarios: Any  # option_engine.ScenarioGrid
+    cash_exercise: dict[tuple[int, int], Decimal]  # (outstanding j, reading r) -> aggregate Exercise Price of Y shares
+    triggered: list[Any]  # obligations.Triggered
+    captable: CapTable
 
 
-def compute(deal, inputs: ExportInputs = ExportInputs(), prime=None) -> Figures:
-    """Run the dealkit functions the exports need, on ``deal`` and ``inputs``."""
-    from dealkit import escrow, notes, obligations, option
-    from dealkit.rules import captable
-    from dealkit.option_engine import scenario_grid
+def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSeries | None = None) -> Figures:  # noqa: B008 - a frozen default
+    """Run the dealkit functions the exports need, on ``deal`` and ``inputs``.
+
+    Examples
+    --------
+    >>> from dealkit.deal.loader import load_deal
+    >>> figures = compute(load_deal())
+    >>> sorted(figures.schedules), figures.captable.series_d_route
+    (['revolver', 'term_a', 'term_b'], True)
+    """
+    from dealkit import escrow, notes, obligations
     from dealkit.params import as_money, as_price
+    from dealkit.rules import captable
 
-    a = notes.assumptions_from_deal(deal)
-    market = notes.Market.for_deal(deal, as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
-                                   shock=as_price(inputs.price_shock, "price_shock"))
+    assumptions = notes.assumptions_from_deal(deal)
+    market = notes.Market.for_deal(
+        deal,
+        as_price(inputs.stock_price, "stock_price"),
+        inputs.daily_volume,
+        shock=as_price(inputs.price_shock, "price_shock"),
+    )
     stop = inputs.default_day(deal)
-    schedules = notes.build_schedules(deal, a, market, term_b_maturity=inputs.term_b_maturity,
-                                      stop=stop, prime=prime, rounding=inputs.rounding)
+    schedules = notes.build_schedules(
+        deal,
+        assumptions,
+        market,
+        term_b_maturity=inputs.term_b_maturity,
+        stop=stop,
+        prime=prime,
+        rounding=inputs.interest_rounding_point,
+    )
+    joint = escrow.parse_instructions(inputs.instructions, deal)
+    rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
+    grid, cash = _option_scenarios(deal, inputs)
+    stream = obligations.load_events(inputs.events, deal)
+    triggered = obligations.trigger(deal, stream, inputs.as_of, inputs.promptly_days)
+    table = captable.cap_table(deal, assumptions.fixed_conversion_price)
+    return Figures(deal, inputs, assumptions, market, schedules, rows, grid, cash, triggered, table)
+
+
+def _option_scenarios(deal: Deal, inputs: ExportInputs) -> tuple[Any, dict[tuple[int, int], Decimal]]:
+    """The Option's scenario grid over the FMVs and outstanding counts of ``inputs`` (default: the
+    deal file's assumed range of shares outstanding, its double low end and its value), and the
+    aggregate Exercise Price of each cell's exercisable shares (Option §2.2(a)(i))."""
+    from dealkit import option
+    from dealkit.option_engine import scenario_grid
+    from dealkit.params import as_price
+
     cap_base = deal.capitalization.outstanding_at_closing
     low, high = cap_base.range or (cap_base.value, cap_base.value)
     outstanding = inputs.scenario_outstanding or tuple(sorted({low, 2 * low, cap_base.value, high}))
-    joint = escrow.parse_instructions(inputs.instructions, deal)
-    rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
-    grid = scenario_grid([as_price(f, "scenario_fmv") for f in inputs.scenario_fmv], list(outstanding),
-                         [inputs.holdings], exercise_price=deal.option.exercise_price.value,
-                         option_shares=deal.option.shares.value, cap=deal.option.max_exercise_cap.value)
+    grid = scenario_grid(
+        [as_price(fmv, "scenario_fmv") for fmv in inputs.scenario_fmv],
+        list(outstanding),
+        [inputs.holdings],
+        exercise_price=deal.option.exercise_price.value,
+        option_shares=deal.option.shares.value,
+        cap=deal.option.max_exercise_cap.value,
+    )
     cash = {}
     for j in range(len(grid.outstanding)):
         for r in range(len(grid.readings)):
-            y = int(grid.exercisable[0, j, 0, r])
-            cash[(j, r)] = option.cash_exercise(y, deal.option.exercise_price.value)
-    stream = obligations.load_events(inputs.events, deal)
-    triggered = obligations.trigger(deal, stream, inputs.as_of, inputs.promptly_days)
-    table = captable.cap_table(deal, a.fixed_conversion_price)
-    return Figures(deal, inputs, a, market, schedules, rows, grid, cash, triggered, table)
+            exercisable = int(grid.exercisable[0, j, 0, r])
+            cash[(j, r)] = option.cash_exercise(exercisable, deal.option.exercise_price.value)
+    return grid, cash
 
 
 def parse_formats(values: Iterable[str]) -> list[str]:
     """``["xlsx,csv", "ics"]`` -> ``["xlsx", "csv", "ics"]``; an unknown name is an
-    :class:`ExportError` naming it."""
+    :class:`ExportError` naming it.
+
+    Examples
+    --------
+    >>> parse_formats(["xlsx,CSV", "ics", "csv"])
+    ['xlsx', 'csv', 'ics']
+    >>> parse_formats(["pdf"])
+    Traceback (most recent call last):
+    dealkit.export.writer.ExportError: --format: unknown format 'pdf' (choose from xlsx, ocf, csv, ics)
+    """
     out: list[str] = []
     for value in values:
         for name in str(value).split(","):
@@ -165,12 +234,13 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
 
             files.update({f"ocf/{name}": data for name, data in ocf_files(figures).items()})
         elif fmt == "csv":
-            for name, s in figures.schedules.items():
-                files[f"notes-{name.replace('_', '-')}.csv"] = s.frame().to_csv(index=False).encode()
+            for name, schedule in figures.schedules.items():
+                files[f"notes-{name.replace('_', '-')}.csv"] = schedule.frame().to_csv(index=False).encode()
             from dealkit.escrow import disbursement_frame
 
-            files["escrow-disbursement.csv"] = (disbursement_frame(figures.disbursement).drop(columns=["shown"])
-                                                .to_csv(index=False).encode())
+            files["escrow-disbursement.csv"] = (
+                disbursement_frame(figures.disbursement).drop(columns=["shown"]).to_csv(index=False).encode()
+            )
             files["captable.csv"] = figures.captable.frame().to_csv(index=False).encode()
             files["obligations.csv"] = obligations.register_frame(deal).to_csv(index=False).encode()
             calendar = obligations.calendar_frame(deal, figures.triggered)
@@ -178,8 +248,9 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
                 calendar.insert(0, "label", _sample_label(figures))
             files["obligations-calendar.csv"] = calendar.to_csv(index=False).encode()
         elif fmt == "ics":
-            files["obligations.ics"] = obligations.to_ics(deal, figures.triggered, payments=obligations.note_payments(deal),
-                                                          label=_sample_label(figures))
+            files["obligations.ics"] = obligations.to_ics(
+                deal, figures.triggered, payments=obligations.note_payments(deal), label=_sample_label(figures)
+            )
         else:
             raise ExportError(f"--format: unknown format {str(fmt)[:40]!r} (choose from {', '.join(FORMATS)})")
     return files
@@ -193,58 +264,17 @@ def _sample_label(figures: Figures) -> str | None:
     return ILLUSTRATIVE if figures.inputs.events == "sample" else None
 
 
-def _prepare(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"--out: {out}: exists and is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"--out: {out}: a part of the path is a file, not a folder") from None
-    except OSError as exc:
-        raise ExportError(f"--out: {out}: cannot create the folder ({exc.strerror or exc})") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise ExportError(f"--out: {out}: the folder is not writable")
-
-
-def write_files(out_dir: str | os.PathLike[str], files: Mapping[str, bytes]) -> list[Path]:
-    """Write ``files`` into ``out_dir``: every file first to a temporary name beside its target,
-    then all renamed (``os.replace``, atomic per file). An existing file is replaced only by a
-    whole new one; if any temporary file cannot be written, none is renamed and every temporary
-    file is removed: the folder is left as it was."""
-    out = Path(out_dir)
-    _prepare(out)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for rel, data in files.items():
-            target = out / rel
-            if target.exists() and target.is_dir():
-                raise ExportError(f"--out: {target}: a folder is in the way of the file {rel}")
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            except OSError as exc:
-                raise ExportError(f"--out: {target.parent}: cannot write ({exc.strerror or exc})") from None
-            staged.append((rel, Path(tmp)))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o666 & ~current_umask())
-        written = []
-        for rel, tmp in staged:
-            os.replace(tmp, out / rel)
-            written.append(out / rel)
-        return written
-    except BaseException:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-
-
-def export(deal, out_dir: str | os.PathLike[str], formats: Iterable[str], inputs: ExportInputs = ExportInputs(),
-           prime=None) -> list[Path]:
+def export(
+    deal: Deal,
+    out_dir: str | os.PathLike[str],
+    formats: Iterable[str],
+    inputs: ExportInputs = ExportInputs(),
+    prime: PrimeSeries | None = None,
+) -> list[Path]:  # noqa: B008
     """Compute, render in memory, then write: the files of ``formats`` in ``out_dir``."""
-    formats = parse_formats(formats)
-    _prepare(Path(out_dir))  # a bad target fails before any work
-    files = render(compute(deal, inputs, prime), formats)
+    chosen = parse_formats(formats)
+    prepare_folder(Path(out_dir))  # a bad target fails before any work
+    files = render(compute(deal, inputs, prime), chosen)
     return write_files(out_dir, files)
 
 
@@ -255,31 +285,45 @@ def inputs_from_parameters(parameters: Mapping[str, str]) -> tuple[ExportInputs,
     workbook shows the deal file's terms)."""
     from dealkit.params import as_date, as_date_or_deal, as_int, as_money, as_price
 
-    parsers = {
-        "stock_price": lambda v, n: str(as_price(v, n)), "daily_volume": lambda v, n: as_int(v, n, minimum=0),
-        "price_shock": lambda v, n: str(as_price(v, n)),
-        "term_b_maturity": lambda v, n: as_date_or_deal(v, n) if str(v).strip() else None,
-        "default_date": lambda v, n: (as_date_or_deal(v, n) or "deal") if str(v).strip() else None,
-        "rounding": lambda v, n: str(v), "agent_fee": lambda v, n: str(as_money(v, n)),
-        "instructions": lambda v, n: str(v), "fmv": lambda v, n: str(as_price(v, n)),
-        "holdings": lambda v, n: as_int(v, n, minimum=0), "reading": lambda v, n: str(v),
-        "as_of": lambda v, n: as_date(v, n), "events": lambda v, n: str(v),
-        "promptly_days": lambda v, n: as_int(v, n, minimum=0),
+    def as_text(value: str, name: str) -> str:
+        return str(value)
+
+    parsers: dict[str, Callable[[str, str], Any]] = {
+        "stock_price": lambda value, name: str(as_price(value, name)),
+        "daily_volume": lambda value, name: as_int(value, name, minimum=0),
+        "price_shock": lambda value, name: str(as_price(value, name)),
+        "term_b_maturity": lambda value, name: as_date_or_deal(value, name) if str(value).strip() else None,
+        "default_date": lambda value, name: (as_date_or_deal(value, name) or "deal") if str(value).strip() else None,
+        "rounding": as_text,
+        "agent_fee": lambda value, name: str(as_money(value, name)),
+        "instructions": as_text,
+        "fmv": lambda value, name: str(as_price(value, name)),
+        "holdings": lambda value, name: as_int(value, name, minimum=0),
+        "reading": as_text,
+        "as_of": as_date,
+        "events": as_text,
+        "promptly_days": lambda value, name: as_int(value, name, minimum=0),
     }
-    changes, ignored = {}, []
+    changes: dict[str, Any] = {}
+    ignored: list[str] = []
     for name, value in parameters.items():
         if name in parsers:
-            changes[name] = parsers[name](value, name)
+            changes[PARAMETER_FIELDS.get(name, name)] = parsers[name](value, name)
         elif name not in ("interactive",):
             ignored.append(name)
     return dataclasses.replace(ExportInputs(), **changes), ignored
 
 
+#: Notebook parameters whose :class:`ExportInputs` field has another name.
+PARAMETER_FIELDS = {"rounding": "interest_rounding_point"}
+
 #: What the report run adds beside the notebooks' own CSV and .ics files.
 REPORT_FORMATS = ("xlsx", "ocf")
 
 
-def report_exports(deal, out_dir: str | os.PathLike[str], parameters: Mapping[str, str]) -> tuple[list[Path], str]:
+def report_exports(
+    deal: Deal, out_dir: str | os.PathLike[str], parameters: Mapping[str, str]
+) -> tuple[list[Path], str]:
     """The report run's exports: the workbook and the OCF folder in ``out_dir`` (the notebooks
     write the CSV and iCalendar files with the run's parameters themselves). Returns the files and
     a note for the index (what failed, or which parameters the exports do not follow); never
@@ -289,8 +333,10 @@ def report_exports(deal, out_dir: str | os.PathLike[str], parameters: Mapping[st
         written = export(deal, out_dir, REPORT_FORMATS, inputs)
     except Exception as exc:  # reported on the index page, one line
         return [], f"exports not written: {str(exc)[:300]}"
-    note = (f"The workbook and the OCF files use the deal file's terms; parameters not applied to them: "
-            f"{', '.join(ignored)}." if ignored else "")
+    note = (
+        f"The workbook and the OCF files use the deal file's terms; parameters not applied to them: "
+        f"{', '.join(ignored)}."
+        if ignored
+        else ""
+    )
     return written, note
-
-

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 
 from dealkit.present.fmt import NO_MATH, table_html
 
 __all__ = ["table", "markdown", "file_label"]
 
 
-def table(frame: pd.DataFrame, totals: Iterable[str] = (), kinds: Mapping[str, str] | None = None,
-          caption: str | None = None, total_label: str = "Total") -> HTML:
+def table(
+    frame: pd.DataFrame,
+    totals: Iterable[str] = (),
+    kinds: Mapping[str, str] | None = None,
+    caption: str | None = None,
+    total_label: str = "Total",
+) -> HTML:
     """A DataFrame as a finished-model HTML table (:func:`dealkit.present.fmt.table_html`): plain headers,
     numbers right-aligned, money as $, rates as %, thousands, Yes/No, one date format, an optional
     totals row (exact sums of the ``totals`` columns); the same in JupyterLab and in the report."""
@@ -23,7 +28,7 @@ def table(frame: pd.DataFrame, totals: Iterable[str] = (), kinds: Mapping[str, s
 _ESCAPES = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "$": "\\$"}
 
 
-def markdown(text: str):
+def markdown(text: str) -> Markdown:
     """Markdown made inert for text from the deal file, parameters and event files.
 
     Everywhere in ``text``: ``<``, ``>`` and ``&`` become entities (no raw HTML: no ``<script>``,
@@ -34,19 +39,24 @@ def markdown(text: str):
     ``\\$`` already escaped is kept as one), and the whole sits in a ``<div>`` of class
     :data:`dealkit.present.fmt.NO_MATH`: JupyterLab's Markdown renderer turns ``\\$`` back into ``$``
     before MathJax reads the page, so the escape alone does not keep money from becoming LaTeX
-    (blank lines around the text: the Markdown inside is still parsed). Emphasis (``**``), lists and code spans still work;
+    (blank lines around the text: the Markdown inside is still parsed). Emphasis (``**``), lists and
+    code spans still work;
     inside a code span an escaped character shows as its escape (code spans show text as
     written), which costs only looks, never safety.
     """
-    from IPython.display import Markdown
-
     inert = "".join(_ESCAPES.get(c, c) for c in text.replace("\\$", "$"))
     return Markdown(f'<div class="{NO_MATH}">\n\n{inert}\n\n</div>')
 
 
 def file_label(value: object) -> str:
     """What a page shows for a parameter that may be a file: its name, never its local path
-    (``/home/me/cases/events.yaml`` → ``events.yaml``); any other value as given."""
+    (``/home/me/cases/events.yaml`` → ``events.yaml``); any other value as given.
+
+    Examples
+    --------
+    >>> file_label("/home/me/cases/events.yaml"), file_label("sample")
+    ('events.yaml', 'sample')
+    """
     from pathlib import PurePath
 
     text = str(value)

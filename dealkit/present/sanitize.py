@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 __all__ = ["safe_plotly_text", "sanitize_figure"]
 
@@ -18,23 +19,31 @@ _PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*/?&gt;", re.
 def safe_plotly_text(text: str) -> str:
     """Chart text with every ``<``, ``>`` and ``&`` escaped except plotly's attribute-less
     formatting tags. Plotly decodes the entities when it draws, so the reader sees the text as
-    written; a ``</script>`` can no longer close the script block the figure's JSON sits in."""
+    written; a ``</script>`` can no longer close the script block the figure's JSON sits in.
+
+    Examples
+    --------
+    >>> safe_plotly_text("Laurus<br><b>$1</b> <script>x</script>")
+    'Laurus<br><b>$1</b> &lt;script&gt;x&lt;/script&gt;'
+    """
     escaped = html.escape(text, quote=False)
     if "&lt;" not in escaped:
         return escaped
     return _PLOTLY_TAGS.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>", escaped)
 
 
-def sanitize_figure(fig: dict) -> dict:
+def sanitize_figure(fig: dict[str, Any]) -> dict[str, Any]:
     """A copy of a plotly figure dict with :func:`safe_plotly_text` applied to every string
     (labels, hover text, custom data, titles, annotations, category values alike)."""
-    def walk(node):
+
+    def walk(node: Any) -> Any:
         if isinstance(node, str):
             return safe_plotly_text(node) if ("<" in node or ">" in node or "&" in node) else node
         if isinstance(node, dict):
-            return {k: walk(v) for k, v in node.items()}
+            return {key: walk(value) for key, value in node.items()}
         if isinstance(node, list):
-            return [walk(v) for v in node]
+            return [walk(value) for value in node]
         return node
 
-    return walk(fig)
+    cleaned: dict[str, Any] = walk(fig)
+    return cleaned
