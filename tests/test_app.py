@@ -58,7 +58,7 @@ def server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-        pytest.fail("Voilà did not stop on SIGINT within 30 s")
+        pytest.fail(f"Voilà did not stop on SIGINT within 30 s:\n{proc.stdout.read()[-3000:] if proc.stdout else ''}")
     deadline = time.monotonic() + 15
     while any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in family):
         if time.monotonic() > deadline:
