@@ -36,8 +36,11 @@ def server(tmp_path_factory):
     port = _free_port()
     env = app_env({"HOME": str(tmp), "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                    "JUPYTER_CONFIG_DIR": str(tmp / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")})
+    # SIGINT at its default in Voilà even when the tests run as a background job (which starts with
+    # SIGINT ignored, and a child inherits that): the fixture stops Voilà with SIGINT
     proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while True:
