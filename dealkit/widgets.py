@@ -139,8 +139,9 @@ class LiveChart(w.Box):
     initialize ("[anywidget] Failed to initialize model": plotly's ~5 MB bundle on a loaded
     machine); from then on the model silently drops every message, so a view keeps drawing its first
     state. So: an edit not acknowledged within :attr:`ACK_TIMEOUT` seconds of the view's drawing
-    (:attr:`DRAW_TIMEOUT` if no view has drawn yet) replaces the widget with a new one carrying the
-    latest figure in its first state, which needs no message after the widget's creation; once a view
+    (checked on the kernel's event loop) replaces the widget with a new one carrying the latest figure
+    in its first state, which needs no message after the widget's creation (a chart edited but never
+    drawn for :attr:`DRAW_TIMEOUT` seconds is rebuilt on the next move); once a view
     has drawn, an empty edit probes the model at once, so a dead model is rebuilt before the first
     move (at most :attr:`PROBE_REBUILDS` times a chart). The new widget is checked the same way.
 
@@ -152,7 +153,9 @@ class LiveChart(w.Box):
 
     #: Seconds a drawn chart may leave its latest edit unacknowledged before it is rebuilt.
     ACK_TIMEOUT = 2.0
-    #: Seconds an edited chart may wait for a view to draw it at all before it is rebuilt.
+    #: Seconds an edited chart may wait for a view to draw it at all before the next :meth:`show`
+    #: rebuilds it (checked on a move, not by a timer: a kernel with no view at all, e.g. a papermill
+    #: run with ``interactive=true``, must not rebuild charts behind the next notebook's back).
     DRAW_TIMEOUT = 20.0
     #: Rebuilds a chart may make on its own (an unanswered probe, no edit pending).
     PROBE_REBUILDS = 3
@@ -186,6 +189,7 @@ class LiveChart(w.Box):
         self._sent = fig._last_trace_edit_id  # the last edit sent: its state travels with the widget
         self._acked = None  # the last edit a view reported applied; None: no view has drawn yet
         self._probing = False
+        self._pending_since = None  # when the oldest edit not yet acknowledged was sent
         fig.observe(self._ack, names="_js2py_traceDeltas")
 
     @staticmethod
@@ -220,6 +224,7 @@ class LiveChart(w.Box):
         if self._acked >= self._sent:
             self._cancel()
             self._probing = False
+            self._pending_since = None
             if first and self._probe_rebuilds < self.PROBE_REBUILDS and self._front_end():
                 self._probe()
         elif first or self._acked > before:  # drawn, or alive and catching up: the rest within ACK_TIMEOUT
@@ -289,6 +294,13 @@ class LiveChart(w.Box):
         fig = self.children[0]
         if not isinstance(figure, dict):
             figure = {"data": [t.to_plotly_json() for t in figure.data], "layout": figure.layout.to_plotly_json()}
+        import time
+
+        if self._acked is None and self._pending_since is not None and self._front_end() \
+                and time.monotonic() - self._pending_since > self.DRAW_TIMEOUT:
+            self.rebuilds += 1  # edited long ago and still never drawn: the view failed; a new widget
+            self._start(figure)
+            return
         if not self.in_place():
             self._start(figure)
             return
@@ -316,12 +328,14 @@ class LiveChart(w.Box):
                 fig.layout[path] = value
             self._shown_layout = layout
         if fig._last_trace_edit_id != self._sent:  # something was sent: it must be acknowledged
+            if self._pending_since is None:
+                self._pending_since = time.monotonic()
             self._sent = fig._last_trace_edit_id
             self._probing = False
-            if self._front_end():
-                drawn = self._acked is not None
-                if self._timer is None or not drawn:
-                    self._arm(self.ACK_TIMEOUT if drawn else self.DRAW_TIMEOUT)
+            if self._acked is not None and self._timer is None and self._front_end():
+                self._arm(self.ACK_TIMEOUT)
+            # not drawn yet: no timer (a kernel with no view, e.g. papermill, never draws); the view's
+            # first report arms one if it missed an edit, and a show() DRAW_TIMEOUT later rebuilds
 
 
 def _event_loop():
