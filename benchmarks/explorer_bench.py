@@ -50,7 +50,10 @@ const chart = () => { const plots = [...document.querySelectorAll(panel)]; retur
 const snap = gd => JSON.stringify((gd.data || []).map(t => [t.x, t.y, t.visible, t.link && t.link.value]));
 const redrawn = (gd0, before, t0) => new Promise(res => {
   let over = false;
-  const stop = (r) => { if (over) return; over = true; for (const ev of evs) gd0.removeListener(ev, fin); res(r); };
+  const stop = (r) => {  // a replaced plot was purged by plotly: its listener methods are gone
+    if (over) return; over = true; res(r);
+    for (const ev of evs) { try { gd0.removeListener(ev, fin); } catch (e) {} }
+  };
   const fin = () => { if (snap(gd0) !== before) stop({ms: performance.now() - t0, rebuilt: false}); };
   for (const ev of evs) gd0.on(ev, fin);
   const poll = () => {
