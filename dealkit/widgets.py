@@ -117,6 +117,22 @@ def _figure_class():
             def _default_bundle(self):
                 return _plotly_bundle()
 
+            def _send_update_msg(self, restyle_data, relayout_data, trace_indexes=None, source_view_id=None):
+                """plotly's ``Plotly.update`` message in two comm messages instead of four: the new
+                edit ids travel with the edit (one state update), then the edit is cleared; plotly
+                sends each id apart (``basewidget.BaseFigureWidget._send_update_msg``)."""
+                trace_indexes = self._normalize_trace_indexes(trace_indexes)
+                with self.hold_sync():
+                    self._last_trace_edit_id += 1
+                    self._trace_edit_in_process = True
+                    self._last_layout_edit_id += 1
+                    self._layout_edit_in_process = True
+                    self._py2js_update = {
+                        "style_data": restyle_data, "layout_data": relayout_data, "style_traces": trace_indexes,
+                        "trace_edit_id": self._last_trace_edit_id, "layout_edit_id": self._last_layout_edit_id,
+                        "source_view_id": source_view_id}
+                self._py2js_update = None
+
         _FIGURE.append(_Figure)
     return _FIGURE[0]
 
