@@ -144,9 +144,9 @@ class LiveChart(w.Box):
     """A plotly ``FigureWidget`` that redraws in place, and proves it: :meth:`show` sends only the
     properties that changed, in one ``batch_update`` (one ``Plotly.update`` message), with the trace
     count fixed (a figure with fewer traces hides the rest: ``visible=False`` and empty data; more
-    traces than ever shown are appended once, outside the batch). Measured 60-110 ms in the browser
-    (benchmarks/explorer_bench.py), against 0.2-0.4 s for a new widget (~1.2 s when every widget
-    carried plotly's whole bundle: see :func:`_figure_class`).
+    traces than ever shown are appended once, outside the batch). Measured 65-72 ms median in the
+    browser under load (benchmarks/explorer_bench.py), against 0.13-0.2 s for a new widget (~1.2 s
+    when every widget carried plotly's whole bundle: see :func:`_figure_class`).
 
     **Every edit is acknowledged, or the chart is rebuilt.** plotly's front end answers each edit it
     applies with ``_js2py_traceDeltas`` carrying the edit's ``trace_edit_id`` (and, when a view first
@@ -211,7 +211,7 @@ class LiveChart(w.Box):
     @staticmethod
     def in_place() -> bool:
         """In-place redraws are the default; ``DEALKIT_LIVECHART_IN_PLACE=0`` replaces the widget on
-        every redraw instead (0.2-0.4 s a redraw: the behaviour before edits were acknowledged)."""
+        every redraw instead (0.13-0.2 s a redraw: the behaviour before edits were acknowledged)."""
         import os
 
         return os.environ.get("DEALKIT_LIVECHART_IN_PLACE", "1") != "0" or not LiveChart._front_end()
