@@ -129,3 +129,43 @@ def test_notes_explorer_recomputes():
     without = info.value
     holder.value = "laurus"  # the Option's value now enters Laurus's flows: a higher XIRR
     assert info.value != without and "in Laurus&#x27;s flows" in info.value
+
+
+def test_live_chart_rebuilds_with_the_latest_figure_when_an_edit_is_not_acknowledged():
+    """The acknowledgement bookkeeping of LiveChart on the real FigureWidget: an edit whose
+    ``trace_edit_id`` a view reported back keeps the widget; an edit never reported (a front-end
+    model that dropped it) makes the deadline check rebuild the widget with exactly the latest figure,
+    whose state then needs no further message; a report from a retired widget is ignored."""
+    import plotly.graph_objects as go
+
+    from dealkit.widgets import LiveChart
+
+    def bars(ys):
+        return go.Figure([go.Bar(x=list(range(len(y))), y=y) for y in ys]).to_dict()
+
+    def report(chart, edit, widget=None):  # what plotly's view sends after applying an edit
+        chart._ack({"new": {"trace_deltas": [], "trace_edit_id": edit}, "owner": widget or chart.figure})
+
+    chart = LiveChart(bars([[1, 2], [3, 4]]))
+    first = chart.figure
+    report(chart, 0)  # the view drew the widget's first state
+    chart.show(bars([[5, 6], [7, 8]]))
+    sent = first._last_trace_edit_id
+    assert sent > 0 and chart._sent == sent and chart._acked == 0
+    report(chart, sent)
+    chart._check()  # acknowledged: the same widget stays
+    assert chart.figure is first and chart.rebuilds == 0
+
+    chart.show(bars([[9, 10], [11, 12]]))
+    chart.show(bars([[13, 14]]))  # a second quick move; neither is acknowledged
+    chart._check()
+    assert chart.rebuilds == 1 and chart.figure is not first
+    assert [list(t.y) for t in chart.figure.data] == [[13, 14]]  # the latest figure, in its first state
+    assert chart._sent == chart.figure._last_trace_edit_id and chart._acked is None
+    report(chart, 99, widget=first)  # the retired widget's view: ignored
+    assert chart._acked is None
+    report(chart, chart._sent)
+    chart._check()
+    assert chart.rebuilds == 1
+    chart.show(bars([[1, 1], [2, 2], [3, 3]]))  # in place again on the new widget, traces appended
+    assert [list(t.y) for t in chart.shown] == [[1, 1], [2, 2], [3, 3]] and chart.rebuilds == 1
