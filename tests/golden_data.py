@@ -55,7 +55,9 @@ def key_figures() -> dict[str, object]:
 
 
 def _totals(schedule) -> list[object]:
-    frame = schedule.frame()
+    from dealkit.present.notes_tables import schedule_frame
+
+    frame = schedule_frame(schedule)
     return [frame[c].astype(str).tolist() for c in frame.columns]
 
 

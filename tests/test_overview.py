@@ -73,5 +73,7 @@ def test_cap_table_refusals_and_pure_rows():
     with pytest.raises(DealDataError, match="no party has the role 'lender'"):
         lender_key(no_lender)
     table = cap_table(deal)
-    assert table.frame().to_dict("records") == table.display_rows()
+    from dealkit.present.captable_tables import captable_frame
+
+    assert captable_frame(table).to_dict("records") == table.display_rows()
     assert {row["security"] for row in table.display_rows() if row["added"] == "unspecified"} == {"Warrant"}

@@ -7,6 +7,7 @@ import dealkit
 from conftest import ROOT
 from dealkit import notes
 from dealkit.captable import cap_table, holder_view
+from dealkit.present.captable_tables import captable_frame
 from dealkit.summary import NOTES_DEFAULTS, SECTIONS, executive_summary
 
 
@@ -58,7 +59,7 @@ def test_cap_table_renders_as_a_finished_model():
     from dealkit import fmt
 
     ct = cap_table(dealkit.load_deal())
-    html = fmt.table_html(ct.frame(), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
+    html = fmt.table_html(captable_frame(ct), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
     assert "unspecified" in html and "2,300,250,000" in html and "100.00%" in html
     assert '<th class="num" scope="col">% after</th>' in html
 

@@ -133,19 +133,25 @@ def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSerie
     >>> sorted(figures.schedules), figures.captable.series_d_route
     (['revolver', 'term_a', 'term_b'], True)
     """
-    from dealkit import escrow, notes, obligations
     from dealkit.params import as_money, as_price
+    from dealkit.present.obligations_files import load_events
     from dealkit.rules import captable
+    from dealkit.rules.escrow.disbursement import disburse_deal
+    from dealkit.rules.escrow.instructions import parse_instructions
+    from dealkit.rules.notes.conversion import Market
+    from dealkit.rules.notes.revolver import build_schedules
+    from dealkit.rules.notes.terms import assumptions_from_deal
+    from dealkit.rules.obligations import trigger
 
-    assumptions = notes.assumptions_from_deal(deal)
-    market = notes.Market.for_deal(
+    assumptions = assumptions_from_deal(deal)
+    market = Market.for_deal(
         deal,
         as_price(inputs.stock_price, "stock_price"),
         inputs.daily_volume,
         shock=as_price(inputs.price_shock, "price_shock"),
     )
     stop = inputs.default_day(deal)
-    schedules = notes.build_schedules(
+    schedules = build_schedules(
         deal,
         assumptions,
         market,
@@ -154,11 +160,11 @@ def compute(deal: Deal, inputs: ExportInputs = ExportInputs(), prime: PrimeSerie
         prime=prime,
         rounding=inputs.interest_rounding_point,
     )
-    joint = escrow.parse_instructions(inputs.instructions, deal)
-    rows = escrow.disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
+    joint = parse_instructions(inputs.instructions, deal)
+    rows = disburse_deal(deal, joint, as_money(inputs.agent_fee, "agent_fee"))
     grid, cash = _option_scenarios(deal, inputs)
-    stream = obligations.load_events(inputs.events, deal)
-    triggered = obligations.trigger(deal, stream, inputs.as_of, inputs.promptly_days)
+    stream = load_events(inputs.events, deal)
+    triggered = trigger(deal, stream, inputs.as_of, inputs.promptly_days)
     table = captable.cap_table(deal, assumptions.fixed_conversion_price)
     return Figures(deal, inputs, assumptions, market, schedules, rows, grid, cash, triggered, table)
 
@@ -167,9 +173,9 @@ def _option_scenarios(deal: Deal, inputs: ExportInputs) -> tuple[Any, dict[tuple
     """The Option's scenario grid over the FMVs and outstanding counts of ``inputs`` (default: the
     deal file's assumed range of shares outstanding, its double low end and its value), and the
     aggregate Exercise Price of each cell's exercisable shares (Option §2.2(a)(i))."""
-    from dealkit import option
-    from dealkit.option_engine import scenario_grid
+    from dealkit.engines.option import scenario_grid
     from dealkit.params import as_price
+    from dealkit.rules.option.exercise import cash_exercise
 
     cap_base = deal.capitalization.outstanding_at_closing
     low, high = cap_base.range or (cap_base.value, cap_base.value)
@@ -186,7 +192,7 @@ def _option_scenarios(deal: Deal, inputs: ExportInputs) -> tuple[Any, dict[tuple
     for j in range(len(grid.outstanding)):
         for r in range(len(grid.readings)):
             exercisable = int(grid.exercisable[0, j, 0, r])
-            cash[(j, r)] = option.cash_exercise(exercisable, deal.option.exercise_price.value)
+            cash[(j, r)] = cash_exercise(exercisable, deal.option.exercise_price.value)
     return grid, cash
 
 
@@ -220,7 +226,10 @@ def parse_formats(values: Iterable[str]) -> list[str]:
 def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
     """Every file of the chosen formats, in memory: relative path -> bytes. Nothing is written,
     so a failure here leaves the output folder untouched."""
-    from dealkit import obligations
+    from dealkit.present import obligations_tables as obligations
+    from dealkit.present.captable_tables import captable_frame
+    from dealkit.present.notes_tables import schedule_frame
+    from dealkit.rules.obligations import note_payments
 
     deal = figures.deal
     files: dict[str, bytes] = {}
@@ -235,13 +244,13 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
             files.update({f"ocf/{name}": data for name, data in ocf_files(figures).items()})
         elif fmt == "csv":
             for name, schedule in figures.schedules.items():
-                files[f"notes-{name.replace('_', '-')}.csv"] = schedule.frame().to_csv(index=False).encode()
-            from dealkit.escrow import disbursement_frame
+                files[f"notes-{name.replace('_', '-')}.csv"] = schedule_frame(schedule).to_csv(index=False).encode()
+            from dealkit.present.escrow_tables import disbursement_frame
 
             files["escrow-disbursement.csv"] = (
                 disbursement_frame(figures.disbursement).drop(columns=["shown"]).to_csv(index=False).encode()
             )
-            files["captable.csv"] = figures.captable.frame().to_csv(index=False).encode()
+            files["captable.csv"] = captable_frame(figures.captable).to_csv(index=False).encode()
             files["obligations.csv"] = obligations.register_frame(deal).to_csv(index=False).encode()
             calendar = obligations.calendar_frame(deal, figures.triggered)
             if _sample_label(figures):
@@ -249,7 +258,7 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
             files["obligations-calendar.csv"] = calendar.to_csv(index=False).encode()
         elif fmt == "ics":
             files["obligations.ics"] = obligations.to_ics(
-                deal, figures.triggered, payments=obligations.note_payments(deal), label=_sample_label(figures)
+                deal, figures.triggered, payments=note_payments(deal), label=_sample_label(figures)
             )
         else:
             raise ExportError(f"--format: unknown format {str(fmt)[:40]!r} (choose from {', '.join(FORMATS)})")
@@ -259,7 +268,7 @@ def render(figures: Figures, formats: Iterable[str]) -> dict[str, bytes]:
 def _sample_label(figures: Figures) -> str | None:
     """The fictional sample events are labelled illustrative wherever they appear (as the report's
     ``04_obligations`` labels them): the calendar's rows and the .ics events carry the label."""
-    from dealkit.obligations import ILLUSTRATIVE
+    from dealkit.present.obligations_tables import ILLUSTRATIVE
 
     return ILLUSTRATIVE if figures.inputs.events == "sample" else None
 

@@ -239,7 +239,7 @@ def option_sheet(book: Book, figures: Figures) -> None:
 
 def obligations_sheet(book: Book, figures: Figures) -> None:
     """The triggered obligations' calendar and a live count by status (``COUNTIF``)."""
-    from dealkit.obligations import calendar_frame
+    from dealkit.present.obligations_tables import calendar_frame
 
     frame = calendar_frame(figures.deal, figures.triggered)
     widths = {

@@ -72,7 +72,7 @@ def option_heatmap(grid, holdings_index: int = 0) -> go.Figure:
 def cap_figure(outstanding_values, owned: int, readings: dict, remaining: int, cap) -> go.Figure:
     """§10: the most shares exercisable now against shares outstanding, one line per reading, under
     ``cap`` (the loaded deal's ``option.max_exercise_cap``: ``option.deal_terms(deal)["cap"]``)."""
-    from dealkit.option import max_exercisable
+    from dealkit.rules.option.cap import max_exercisable
 
     fig = go.Figure()
     for reading in readings:

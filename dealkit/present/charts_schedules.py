@@ -23,7 +23,7 @@ _STATUS_COLOURS = {
 def obligations_timeline(deal, triggered, as_of) -> go.Figure:
     """Each triggered obligation as a line from its trigger to its due date, coloured by status
     on ``as_of`` (a vertical line); hover shows the duty and its section."""
-    from dealkit.obligations import party_label
+    from dealkit.rules.obligations import party_label
 
     fig = go.Figure()
     shown = set()

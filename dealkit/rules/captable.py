@@ -30,7 +30,7 @@ from dealkit.deal.model import Deal
 from dealkit.errors import DealDataError, ParameterError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = [
     "CapRow",
@@ -121,12 +121,6 @@ class CapTable:
             )
         return out
 
-    def frame(self) -> pd.DataFrame:
-        """:meth:`display_rows` as a pandas frame (kept for the notebooks and the CSV export;
-        pandas is imported only here, lazily)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.display_rows())
 
 
 def lender_key(deal: Deal) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from dealkit.errors import DealDataError
 from dealkit.deal.loader import PrimeSeries
+from dealkit.errors import DealDataError
 from dealkit.rules.notes.conversion import Market, stock_payment
 from dealkit.rules.notes.interest import Rounding, interest_segments, period_interest, rates_text
 from dealkit.rules.notes.terms import ZERO, NoteAssumptions, cents, payment_dates
@@ -229,12 +229,6 @@ class Schedule:
         """principal paid in cash + in stock + outstanding = face (or drawn), exactly."""
         return self.principal_cash + self.principal_stock + self.outstanding == self.drawn
 
-    def frame(self) -> Any:
-        """The rows as a pandas frame (kept for callers of the old method; new code calls
-        :func:`dealkit.present.notes_tables.schedule_frame`)."""
-        from dealkit.present.notes_tables import schedule_frame
-
-        return schedule_frame(self)
 
 
 def interest_row(
