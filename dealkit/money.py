@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
-    "CENT", "ROUNDING", "ROUNDING_MODES", "to_decimal", "round_cents", "days_between",
+    "CENT", "ROUNDING", "ROUNDING_MODES", "DAYS_IN_YEAR", "to_decimal", "round_cents", "days_between",
     "year_fraction_act_360", "simple_interest_act_360", "format_money", "format_rate",
 ]
 
@@ -20,6 +20,8 @@ CENT = Decimal("0.01")
 ROUNDING = ROUND_HALF_UP
 #: Rounding modes a caller may name.
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+#: The year of the ACT/360 day count (note_terms.day_count): interest = principal × rate × days / DAYS_IN_YEAR.
+DAYS_IN_YEAR = 360
 
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
@@ -84,7 +86,7 @@ def year_fraction_act_360(start: dt.date, end: dt.date) -> Decimal:
     The Laurus note forms of the period compute interest "on the basis of a 360 day year" over
     actual days (note_terms.day_count, an assumption for ATG).
     """
-    return Decimal(days_between(start, end)) / Decimal(360)
+    return Decimal(days_between(start, end)) / Decimal(DAYS_IN_YEAR)
 
 
 def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, end: dt.date,
@@ -95,7 +97,7 @@ def simple_interest_act_360(principal: Decimal, rate: Decimal, start: dt.date, e
 
     Rounded to the cent with ``rounding`` (``None``: unrounded, for summing segments first).
     """
-    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(360)
+    interest = principal * rate * Decimal(days_between(start, end)) / Decimal(DAYS_IN_YEAR)
     return interest if rounding is None else round_cents(interest, rounding)
 
 

@@ -1,0 +1,1 @@
+"""Engines: vectorized calculations over many scenarios."""

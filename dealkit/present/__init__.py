@@ -1,0 +1,1 @@
+"""Presentation: formats, tables, charts, widgets."""
