@@ -60,10 +60,33 @@ from dealkit.present.risk_tables import (
 )
 from dealkit.present.risk_tables import stat_of as _stat
 
-__all__ = ["METRICS", "metrics", "xirr_paths", "summary", "test_pass_rates", "scenario", "Scenario", "tornado",
-           "TORNADO_TERMS", "TORNADO_POLICIES", "summary_table", "METRIC_KINDS", "two_way", "run_chunked",
-           "cumulative_shares", "from_parameters", "write_metrics", "metric_percentiles", "daily_closes", "rerun",
-           "principal_lent", "principal_cash", "parse_policy", "POLICY_ITEMS", "policy_table"]
+__all__ = [
+    "METRICS",
+    "metrics",
+    "xirr_paths",
+    "summary",
+    "test_pass_rates",
+    "scenario",
+    "Scenario",
+    "tornado",
+    "TORNADO_TERMS",
+    "TORNADO_POLICIES",
+    "summary_table",
+    "METRIC_KINDS",
+    "two_way",
+    "run_chunked",
+    "cumulative_shares",
+    "from_parameters",
+    "write_metrics",
+    "metric_percentiles",
+    "daily_closes",
+    "rerun",
+    "principal_lent",
+    "principal_cash",
+    "parse_policy",
+    "POLICY_ITEMS",
+    "policy_table",
+]
 
 # the old module's private names
 _PRIVATE = (_cash_paid, _flows, _simulate_from, _metric_text, _stat)
@@ -81,8 +104,9 @@ POLICY_ITEMS = {
 }
 
 
-def parse_policy(text: str, cash_capacity: str = "250000.00", recovery_rate: str = "0.50",
-                 default_rule: str = "cash_capacity") -> eng.RiskTerms:
+def parse_policy(
+    text: str, cash_capacity: str = "250000.00", recovery_rate: str = "0.50", default_rule: str = "cash_capacity"
+) -> eng.RiskTerms:
     """The ``policy`` parameter — comma-separated ``ITEM VALUE`` pairs of :data:`POLICY_ITEMS`,
     e.g. ``"capacity 250000.00, holder convert 1.25, sell 0.10, reading literal, revolver refinanced"``;
     items left out take their defaults — as :class:`~dealkit.risk_engine.RiskTerms`. Every bad item
@@ -98,59 +122,90 @@ def parse_policy(text: str, cash_capacity: str = "250000.00", recovery_rate: str
         if key in given:
             raise ParameterError(f"parameter policy: item {key!r} given twice")
         if not vals or len(vals) > (2 if key == "holder" else 1):
-            raise ParameterError(f"parameter policy: item {key!r} expects {POLICY_ITEMS[key]} (got {part.strip()[:40]!r})")
+            raise ParameterError(
+                f"parameter policy: item {key!r} expects {POLICY_ITEMS[key]} (got {part.strip()[:40]!r})"
+            )
         given[key] = vals
     cap = given.get("capacity", [cash_capacity])[0]
     rule = default_rule
     if rule not in eng.DEFAULT_RULES:
-        eng.risk_terms(rule)   # one clear line naming default_rule
+        eng.risk_terms(rule)  # one clear line naming default_rule
     if cap.lower() == "none":
         rule, cap = "none", "0.00"
     holder = given.get("holder", ["none"])
     if holder[0] not in eng.HOLDER_RULES or (holder[0] == "none") != (len(holder) == 1):
-        raise ParameterError(f"parameter policy: item 'holder' expects {POLICY_ITEMS['holder']} "
-                             f"(got {' '.join(holder)[:40]!r})")
+        raise ParameterError(
+            f"parameter policy: item 'holder' expects {POLICY_ITEMS['holder']} (got {' '.join(holder)[:40]!r})"
+        )
     sell = given.get("sell", ["all"])[0]
     try:
-        hp = eng.holder_policy(holder[0], holder[1] if len(holder) > 1 else None, given.get("volume", [None])[0],
-                               given.get("reading", ["literal"])[0], None if sell == "all" else sell)
-        return eng.risk_terms(rule, cap, 1, given.get("recovery", [recovery_rate])[0],
-                              given.get("revolver", ["refinanced"])[0], hp)
+        hp = eng.holder_policy(
+            holder[0],
+            holder[1] if len(holder) > 1 else None,
+            given.get("volume", [None])[0],
+            given.get("reading", ["literal"])[0],
+            None if sell == "all" else sell,
+        )
+        return eng.risk_terms(
+            rule, cap, 1, given.get("recovery", [recovery_rate])[0], given.get("revolver", ["refinanced"])[0], hp
+        )
     except ParameterError as exc:
         raise ParameterError(f"parameter policy: {str(exc).removeprefix('parameter ')}") from None
 
 
-def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility="1.00", drift="0", price_csv="",
-                    start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
-                    default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
-                    metric="atg_cost", prime=None, policy="") -> tuple[Scenario, dt.date | None]:
-    """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used;
-    ``cash_capacity="none"`` selects the default rule ``none``; ``policy`` (:func:`parse_policy`)
-    sets the capacity, the recovery, the holder's policy and the revolver (its items override
-    ``cash_capacity`` and ``recovery_rate``).
-    Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
-    from dealkit.params import as_date, as_int, as_price
+#: The 05_risk notebook's market-data defaults (strings, as its parameters cell): a value that
+#: differs was "set for this run".
+_MARKET_DEFAULTS = {"start_price": "0.06", "volatility": "1.00", "drift": "0", "volume_level": "5000000"}
 
+
+def _check_choices(metric: str, model: str) -> None:
+    """One :class:`ParameterError` for an unknown metric or model."""
     if metric not in METRICS:
-        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {str(metric)[:40]!r})")
+        raise ParameterError(
+            f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {str(metric)[:40]!r})"
+        )
     models = (*mk.MODELS, "csv")
     if model not in models:
-        raise ParameterError(f"parameter model: unknown model, choose one of {', '.join(models)} (got {str(model)[:40]!r})")
+        raise ParameterError(
+            f"parameter model: unknown model, choose one of {', '.join(models)} (got {str(model)[:40]!r})"
+        )
+
+
+def _note_assumptions(deal, conversion_price: str) -> notes.NoteAssumptions:
+    """The deal's note terms, with the Fixed Conversion Price of the parameter unless ``deal``."""
+    from dealkit.params import as_price
+
     overrides = {}
     if str(conversion_price).strip() != "deal":
         overrides["fixed_conversion_price"] = as_price(conversion_price, "conversion_price")
         if overrides["fixed_conversion_price"] <= 0:
             raise ParameterError(f"parameter conversion_price: must be positive (got {conversion_price!r})")
-    a = notes.assumptions_from_deal(deal, **overrides)
+    return notes.assumptions_from_deal(deal, **overrides)
+
+
+def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility="1.00", drift="0", price_csv="",
+                    start_price="0.06", volume_level="5000000", conversion_price="deal", term_b_maturity="deal",
+                    default_rule="cash_capacity", cash_capacity="250000.00", recovery_rate="0.50",
+                    metric="atg_cost", prime=None, policy="") -> tuple[Scenario, dt.date | None]:  # fmt: skip
+    """The 05_risk notebook's parameters (strings) → the scenario and the Term B maturity used;
+    ``cash_capacity="none"`` selects the default rule ``none``; ``policy`` (:func:`parse_policy`)
+    sets the capacity, the recovery, the holder's policy and the revolver (its items override
+    ``cash_capacity`` and ``recovery_rate``).
+    Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
+    from dealkit.params import as_date, as_int
+
+    _check_choices(metric, model)
+    a = _note_assumptions(deal, conversion_price)
     tb = None if str(term_b_maturity).strip() == "deal" else as_date(term_b_maturity, "term_b_maturity")
-    given = {k for k, v, d in (("start_price", start_price, "0.06"), ("volatility", volatility, "1.00"),
-                                ("drift", drift, "0"), ("volume_level", volume_level, "5000000")) if str(v) != d}
-    asm = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=frozenset(given))
-    if str(cash_capacity).strip().lower() == "none":   # the notebook's one parameter for both
+    market = {"start_price": start_price, "volatility": volatility, "drift": drift, "volume_level": volume_level}
+    given = frozenset(k for k, v in market.items() if str(v) != _MARKET_DEFAULTS[k])
+    stated = mk.gbm_assumptions(start_price, volatility, drift, volume_level, given=given)
+    if str(cash_capacity).strip().lower() == "none":  # the notebook's one parameter for both
         default_rule, cash_capacity = "none", "0.00"
     terms = parse_policy(policy, cash_capacity, recovery_rate, default_rule)
-    s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0), model=model,
-                 assumptions=asm, price_csv=price_csv or None, terms=terms, term_b_maturity=tb, prime=prime)
+    s = scenario(deal, a, n_paths=as_int(n_paths, "n_paths", minimum=1), seed=as_int(seed, "seed", minimum=0),
+                 model=model, assumptions=stated, price_csv=price_csv or None, terms=terms, term_b_maturity=tb,
+                 prime=prime)  # fmt: skip
     return s, tb
 
 
@@ -163,12 +218,13 @@ def write_metrics(s: Scenario, out_dir, name: str = "05_risk"):
 
     from dealkit.export import write_atomic
 
-    out = {}
+    out: dict[str, object] = {}
     for k, v in s.metrics.items():
         v = np.asarray(v, dtype=np.float64)
         v = v[np.isfinite(v)]
         out[k if k != "lender_xirr" else "lender_xirr_median"] = (
-            None if not v.size else float(np.median(v) if k == "lender_xirr" else v.mean()))
+            None if not v.size else float(np.median(v) if k == "lender_xirr" else v.mean())
+        )
     out["percentiles"] = metric_percentiles(s)
     out["n_paths"] = int(np.asarray(s.metrics["lender_xirr"]).size)
     out["provenance"] = s.short_provenance()

@@ -88,8 +88,8 @@ from dealkit.engines.risk.decimal_twin import (
 )
 from dealkit.engines.risk.default import NoteResult, Result, run
 from dealkit.engines.risk.holder import policy_rows as _policy_rows
-from dealkit.engines.risk.ints import LIMITED_BY
 from dealkit.engines.risk.ints import INT64_SAFE as _INT64_SAFE
+from dealkit.engines.risk.ints import LIMITED_BY
 from dealkit.engines.risk.ints import cap_limit as _cap_limit
 from dealkit.engines.risk.ints import cents as _cents
 from dealkit.engines.risk.ints import guard as _guard
@@ -109,11 +109,42 @@ from dealkit.engines.risk.terms import (
 )
 from dealkit.engines.risk.windows import Windows, windows
 
-__all__ = ["DEFAULT_RULES", "REVOLVER_RULES", "HOLDER_RULES", "HolderPolicy", "holder_policy", "RiskTerms",
-           "risk_terms", "NotePlan", "Plan", "build_plan", "Windows", "windows", "NoteResult", "Result", "run",
-           "decimal_reference", "decimal_policy_schedules", "decimal_flows", "LIMITED_BY", "RevolverPlan",
-           "DecimalPath"]
+__all__ = [
+    "DEFAULT_RULES",
+    "REVOLVER_RULES",
+    "HOLDER_RULES",
+    "HolderPolicy",
+    "holder_policy",
+    "RiskTerms",
+    "risk_terms",
+    "NotePlan",
+    "Plan",
+    "build_plan",
+    "Windows",
+    "windows",
+    "NoteResult",
+    "Result",
+    "run",
+    "decimal_reference",
+    "decimal_policy_schedules",
+    "decimal_flows",
+    "LIMITED_BY",
+    "RevolverPlan",
+    "DecimalPath",
+]
 
 # the old module's private names (benchmarks/risk_bench.py clears _FIXED)
-_PRIVATE = (_note_rows, _stock_payment, _policy_rows, _INT64_SAFE, _cap_limit, _cents, _guard, _half, _FIXED,
-            _rate_parts, _sum_rate_days, _threshold)
+_PRIVATE = (
+    _note_rows,
+    _stock_payment,
+    _policy_rows,
+    _INT64_SAFE,
+    _cap_limit,
+    _cents,
+    _guard,
+    _half,
+    _FIXED,
+    _rate_parts,
+    _sum_rate_days,
+    _threshold,
+)

@@ -54,7 +54,9 @@ class Grid:
         [{'margin': '0.01', 'floor': '0.06'}, {'margin': '0.02', 'floor': '0.06'}]
         """
         names = list(self.parameters)
-        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(self.parameters[n] for n in names))]
+        return [
+            dict(zip(names, combo, strict=True)) for combo in itertools.product(*(self.parameters[n] for n in names))
+        ]
 
 
 def _short(value: object) -> str:
@@ -98,9 +100,11 @@ def _grid_values(name: str, params: dict, paths: list[Path]) -> dict[str, list[s
         if key in RUNNER_PARAMETERS:
             raise ParameterError(f"{name}: parameters.{key}: set by the sweep itself (got {_short(raw_values)!r})")
         if key not in declared:
-            raise ParameterError(f"{name}: parameters.{key}: not declared by any of {', '.join(p.stem for p in paths)} "
-                                 f"(got {_short(raw_values)!r}); declared: "
-                                 f"{', '.join(sorted(declared - set(RUNNER_PARAMETERS)))}")
+            raise ParameterError(
+                f"{name}: parameters.{key}: not declared by any of {', '.join(p.stem for p in paths)} "
+                f"(got {_short(raw_values)!r}); declared: "
+                f"{', '.join(sorted(declared - set(RUNNER_PARAMETERS)))}"
+            )
         values = raw_values if isinstance(raw_values, list) else [raw_values]
         if not values:
             raise ParameterError(f"{name}: parameters.{key}: expected at least one value (got [])")
@@ -127,7 +131,9 @@ def load_grid(path: str | os.PathLike[str], notebook_dir: Path | None = None) ->
         raise ParameterError(f"{name}: notebooks: {exc}") from None
     params = data.get("parameters") or {}
     if not isinstance(params, dict):
-        raise ParameterError(f"{name}: parameters: expected a mapping of name to a list of values (got {_short(params)!r})")
+        raise ParameterError(
+            f"{name}: parameters: expected a mapping of name to a list of values (got {_short(params)!r})"
+        )
     return Grid(paths, _grid_values(name, params, paths), name)
 
 
@@ -163,8 +169,14 @@ def _init_worker() -> None:
     _warm_in_background()
 
 
-def run_scenario(index: int, params: Mapping[str, str], notebooks: Sequence[str], out_root: str,
-                 deal_path: str | None = None, timeout: int = 300) -> dict:
+def run_scenario(
+    index: int,
+    params: Mapping[str, str],
+    notebooks: Sequence[str],
+    out_root: str,
+    deal_path: str | None = None,
+    timeout: int = 300,
+) -> dict:
     """Run one scenario: its notebooks (on the process's warm kernel, reset between notebooks and
     discarded after a failure; :mod:`dealkit.kernels`) into ``out_root/scenario-NNN``; returns
     its row: ``scenario``, the parameters, ``status`` (``ok`` or ``failed``), ``error``,
@@ -179,8 +191,10 @@ def run_scenario(index: int, params: Mapping[str, str], notebooks: Sequence[str]
     errors = []
     try:
         paths = [Path(n) for n in notebooks]
-        runner = {"deal_path": str(Path(deal_path).resolve()) if deal_path else str(DEFAULT_DEAL),
-                  "output_dir": str(out.resolve())}
+        runner = {
+            "deal_path": str(Path(deal_path).resolve()) if deal_path else str(DEFAULT_DEAL),
+            "output_dir": str(out.resolve()),
+        }
         plan = plan_parameters(paths, dict(params), runner)
         for nb in paths:
             res = run_notebook(nb, out, plan[nb], execution_timeout=timeout, kernel=_kernel())
@@ -208,8 +222,7 @@ def _flatten(values: dict, prefix: str) -> dict:
     return out
 
 
-def _run_on_dask(combos: list[dict[str, str]], args: tuple, scheduler: str | None, client: Any, bar: Any
-                 ) -> list[dict]:
+def _run_on_dask(combos: list[dict[str, str]], args: tuple, scheduler: str | None, client: Any, bar: Any) -> list[dict]:
     """Each combination as a task on a Dask cluster (``client``, or one made for ``scheduler`` and
     closed after); rows as they complete."""
     from distributed import Client, as_completed
@@ -220,8 +233,10 @@ def _run_on_dask(combos: list[dict[str, str]], args: tuple, scheduler: str | Non
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             bar.close()
-            raise ReportError(f"--scheduler {_short(scheduler)}: cannot reach the Dask scheduler "
-                              f"({type(exc).__name__}: {_short(exc)})") from None
+            raise ReportError(
+                f"--scheduler {_short(scheduler)}: cannot reach the Dask scheduler "
+                f"({type(exc).__name__}: {_short(exc)})"
+            ) from None
     rows = []
     try:
         futures = [client.submit(run_scenario, i, c, *args, pure=False) for i, c in enumerate(combos)]
@@ -246,15 +261,30 @@ def _run_local(combos: list[dict[str, str]], args: tuple, jobs: int | None, bar:
                 rows.append(fut.result())
             except Exception as exc:  # noqa: BLE001 - a worker that died
                 i = futures[fut]
-                rows.append({"scenario": i, **combos[i], "status": "failed",
-                             "error": f"{type(exc).__name__}: {exc}"[:500], "seconds": math.nan})
+                rows.append(
+                    {
+                        "scenario": i,
+                        **combos[i],
+                        "status": "failed",
+                        "error": f"{type(exc).__name__}: {exc}"[:500],
+                        "seconds": math.nan,
+                    }
+                )
             bar.update()
     return rows
 
 
-def run_sweep(grid: Grid, out_dir: str | os.PathLike[str], *, scheduler: str | None = None, jobs: int | None = None,
-              deal_path: str | None = None, timeout: int = 300, progress: bool | None = None,
-              client: Any = None) -> list[dict]:
+def run_sweep(
+    grid: Grid,
+    out_dir: str | os.PathLike[str],
+    *,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    deal_path: str | None = None,
+    timeout: int = 300,
+    progress: bool | None = None,
+    client: Any = None,
+) -> list[dict]:
     """Every combination of ``grid``; ``scheduler`` (an address) or ``client`` (a
     ``distributed.Client``) runs them on a Dask cluster, otherwise ``jobs`` local processes
     (default: the number of cores). Writes ``sweep.csv`` and ``sweep.html`` into ``out_dir``

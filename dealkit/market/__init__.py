@@ -6,13 +6,36 @@
 from dealkit.market.assumptions import gbm_assumptions, parse_finite, parse_positive_decimal, parse_whole
 from dealkit.market.bootstrap import bootstrap_chunk
 from dealkit.market.gbm import TRADING_YEAR, gbm_chunk, to_micro
-from dealkit.market.paths import PRICE_SCALE, Assumption, MarketDataError, PricePaths, covering, path_window, trading_days
+from dealkit.market.paths import (
+    PRICE_SCALE,
+    Assumption,
+    MarketDataError,
+    PricePaths,
+    covering,
+    path_window,
+    trading_days,
+)
 from dealkit.market.price_csv import MAX_PRICE_FILE_BYTES, load_price_csv
 from dealkit.market.simulate import CHUNK, MEMORY_LIMIT_BYTES, MODELS, check_memory, simulate
 
-__all__ = ["PRICE_SCALE", "MODELS", "MarketDataError", "Assumption", "PricePaths", "PathMarket", "trading_days",
-           "path_window", "load_price_csv", "covering", "gbm_assumptions", "simulate", "check_memory",
-           "MEMORY_LIMIT_BYTES", "CHUNK", "MAX_PRICE_FILE_BYTES"]
+__all__ = [
+    "PRICE_SCALE",
+    "MODELS",
+    "MarketDataError",
+    "Assumption",
+    "PricePaths",
+    "PathMarket",
+    "trading_days",
+    "path_window",
+    "load_price_csv",
+    "covering",
+    "gbm_assumptions",
+    "simulate",
+    "check_memory",
+    "MEMORY_LIMIT_BYTES",
+    "CHUNK",
+    "MAX_PRICE_FILE_BYTES",
+]
 
 # the old module's private names, used by dealkit.params and dealkit.risk
 _finite = parse_finite

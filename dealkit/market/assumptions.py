@@ -17,6 +17,15 @@ __all__ = ["gbm_assumptions", "parse_finite", "parse_positive_decimal", "parse_w
 #: The largest volatility, |drift| and volume volatility accepted: beyond these a path's prices
 #: leave any meaning (and float range), so they are refused, not clipped.
 _LARGEST = {"volatility": 10.0, "drift": 10.0, "volume_volatility": 5.0}
+#: Why each default is what it is (none comes from a source).
+_WHY = {
+    "start_price": "no 2005 close in the sources; notes notebook placeholder",
+    "volatility": "annual, of log price; a penny stock's order of magnitude",
+    "drift": "annual drift of the price; none assumed",
+    "volume_level": "median shares a day; notes notebook placeholder",
+    "volume_volatility": "daily standard deviation of log volume",
+    "volume_correlation": "correlation of the log-volume shock with the price shock",
+}
 #: The most digits of a whole number of shares (int64 stays exact).
 _MAX_DIGITS = 18
 
@@ -77,10 +86,15 @@ def _check_bounds(raw: dict[str, object], parsed: dict[str, float], rho: float, 
         raise ParameterError(f"parameter volume_correlation: must lie between -1 and 1 (got {correlation!r})")
 
 
-def gbm_assumptions(start_price: str | Decimal = "0.06", volatility: str | float = "1.00", drift: str | float = "0",
-                    volume_level: int | str = 5_000_000, volume_volatility: str | float = "0.50",
-                    volume_correlation: str | float = "0.30", given: frozenset[str] = frozenset()
-                    ) -> dict[str, Assumption]:
+def gbm_assumptions(
+    start_price: str | Decimal = "0.06",
+    volatility: str | float = "1.00",
+    drift: str | float = "0",
+    volume_level: int | str = 5_000_000,
+    volume_volatility: str | float = "0.50",
+    volume_correlation: str | float = "0.30",
+    given: frozenset[str] = frozenset(),
+) -> dict[str, Assumption]:
     """The GBM model's parameters as assumptions, validated; ``given`` names those a user set.
 
     Defaults, none from a source: start price $0.06 and 5,000,000 shares a day (the notes
@@ -93,22 +107,30 @@ def gbm_assumptions(start_price: str | Decimal = "0.06", volatility: str | float
     >>> a["volatility"].line()
     'volatility = 0.8 (set for this run)'
     """
+
     def source(name: str, why: str) -> str:
         return "set for this run" if name in given else f"assumed: {why}"
 
     price = parse_positive_decimal(start_price, "start_price")
-    parsed = {"volatility": parse_finite(volatility, "volatility", positive=True), "drift": parse_finite(drift, "drift")}
-    level = parse_whole(volume_level, "volume_level")   # the order of the checks: the first bad value is named
+    parsed = {
+        "volatility": parse_finite(volatility, "volatility", positive=True),
+        "drift": parse_finite(drift, "drift"),
+    }
+    level = parse_whole(volume_level, "volume_level")  # the order of the checks: the first bad value is named
     parsed["volume_volatility"] = parse_finite(volume_volatility, "volume_volatility", minimum=0.0)
     rho = parse_finite(volume_correlation, "volume_correlation")
-    _check_bounds({"volatility": volatility, "drift": drift, "volume_volatility": volume_volatility}, parsed, rho,
-                  volume_correlation)
-    why = {"start_price": "no 2005 close in the sources; notes notebook placeholder",
-           "volatility": "annual, of log price; a penny stock's order of magnitude",
-           "drift": "annual drift of the price; none assumed",
-           "volume_level": "median shares a day; notes notebook placeholder",
-           "volume_volatility": "daily standard deviation of log volume",
-           "volume_correlation": "correlation of the log-volume shock with the price shock"}
-    values = {"start_price": price, "volatility": parsed["volatility"], "drift": parsed["drift"], "volume_level": level,
-              "volume_volatility": parsed["volume_volatility"], "volume_correlation": rho}
-    return {name: Assumption(name, value, source(name, why[name])) for name, value in values.items()}
+    _check_bounds(
+        {"volatility": volatility, "drift": drift, "volume_volatility": volume_volatility},
+        parsed,
+        rho,
+        volume_correlation,
+    )
+    values = {
+        "start_price": price,
+        "volatility": parsed["volatility"],
+        "drift": parsed["drift"],
+        "volume_level": level,
+        "volume_volatility": parsed["volume_volatility"],
+        "volume_correlation": rho,
+    }
+    return {name: Assumption(name, value, source(name, _WHY[name])) for name, value in values.items()}

@@ -43,16 +43,18 @@ def to_micro(prices: np.ndarray) -> np.ndarray:
     return prices.astype(np.int64)
 
 
-def gbm_chunk(rng: np.random.Generator, n: int, days: int, a: Mapping[str, Assumption]) -> tuple[np.ndarray, np.ndarray]:
+def gbm_chunk(
+    rng: np.random.Generator, n: int, days: int, a: Mapping[str, Assumption]
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` GBM paths of ``days`` closes (micro-dollars) and volumes (shares), from ``rng``: the
     shocks of path *i* are row *i* of one ``(n, 2, days)`` standard-normal draw (Z, then W), so a
     path does not depend on how many are drawn after it. The first close is the start price."""
     shocks = rng.standard_normal((n, 2, days))
     price_shock, volume_shock = shocks[:, 0, :], shocks[:, 1, :]
-    sigma, mu = float(a["volatility"].value), float(a["drift"].value)   # type: ignore[arg-type]
+    sigma, mu = float(a["volatility"].value), float(a["drift"].value)  # type: ignore[arg-type]
     step = 1.0 / TRADING_YEAR
-    rho, volume_sigma = float(a["volume_correlation"].value), float(a["volume_volatility"].value)   # type: ignore[arg-type]
-    level = int(a["volume_level"].value)   # type: ignore[call-overload]
+    rho, volume_sigma = float(a["volume_correlation"].value), float(a["volume_volatility"].value)  # type: ignore[arg-type]
+    level = int(a["volume_level"].value)  # type: ignore[call-overload]
     # volume first (it needs Z before Z becomes the log return): V = level · exp(σ_V (ρ Z + √(1−ρ²) W))
     volume_shock *= volume_sigma * math.sqrt(1.0 - rho * rho)
     volume_shock += (volume_sigma * rho) * price_shock
@@ -64,5 +66,5 @@ def gbm_chunk(rng: np.random.Generator, n: int, days: int, a: Mapping[str, Assum
     price_shock[:, 0] = 0.0
     np.cumsum(price_shock, axis=1, out=price_shock)
     np.exp(price_shock, out=price_shock)
-    price_shock *= float(a["start_price"].value) * PRICE_SCALE   # type: ignore[arg-type]
+    price_shock *= float(a["start_price"].value) * PRICE_SCALE  # type: ignore[arg-type]
     return to_micro(price_shock), volumes

@@ -26,7 +26,16 @@ from dealkit.errors import DealDataError
 if TYPE_CHECKING:
     from dealkit.engines.risk.path_market import PathMarket
 
-__all__ = ["PRICE_SCALE", "DOLLAR_VOLUME_DAYS", "MarketDataError", "Assumption", "PricePaths", "trading_days", "path_window", "covering"]
+__all__ = [
+    "PRICE_SCALE",
+    "DOLLAR_VOLUME_DAYS",
+    "MarketDataError",
+    "Assumption",
+    "PricePaths",
+    "trading_days",
+    "path_window",
+    "covering",
+]
 
 #: Closes are integers of 1/PRICE_SCALE dollars (micro-dollars).
 PRICE_SCALE = 1_000_000
@@ -103,8 +112,10 @@ class PricePaths:
 
     def provenance(self) -> str:
         """One paragraph, printed on every output that uses these paths."""
-        head = (f"Market paths: {self.n:,} × {len(self.dates):,} trading days ({self.dates[0]} to {self.dates[-1]}), "
-                f"model {self.model}")
+        head = (
+            f"Market paths: {self.n:,} × {len(self.dates):,} trading days ({self.dates[0]} to {self.dates[-1]}), "
+            f"model {self.model}"
+        )
         if self.seed is not None:
             head += f", seed {self.seed}"
         return head + ". " + "; ".join(a.line() for a in self.assumptions.values()) + "."
@@ -119,18 +130,23 @@ class PricePaths:
 
     def slice(self, start: int, stop: int) -> PricePaths:
         """Paths ``start`` to ``stop`` (excluded), on the same days."""
-        return PricePaths(self.dates, self.closes[start:stop], self.volumes[start:stop], self.model, self.assumptions,
-                          self.seed)
+        return PricePaths(
+            self.dates, self.closes[start:stop], self.volumes[start:stop], self.model, self.assumptions, self.seed
+        )
 
 
 def covering(paths: PricePaths, first: dt.date, last: dt.date, where: str = "price path") -> PricePaths:
     """The part of ``paths`` from ``first`` to ``last`` (trading days); an error naming both ends
     when the path does not cover them."""
     if paths.dates[0] > first or paths.dates[-1] < last:
-        raise MarketDataError(f"{where}: must cover {first} to {last} (22 trading days before the first payment date "
-                              f"to the last); it runs {paths.dates[0]} to {paths.dates[-1]}", field="dates",
-                              value=f"{paths.dates[0]}..{paths.dates[-1]}")
+        raise MarketDataError(
+            f"{where}: must cover {first} to {last} (22 trading days before the first payment date "
+            f"to the last); it runs {paths.dates[0]} to {paths.dates[-1]}",
+            field="dates",
+            value=f"{paths.dates[0]}..{paths.dates[-1]}",
+        )
     i = paths.dates.index(first)
     j = paths.dates.index(last) + 1
-    return PricePaths(paths.dates[i:j], paths.closes[:, i:j], paths.volumes[:, i:j], paths.model, paths.assumptions,
-                      paths.seed)
+    return PricePaths(
+        paths.dates[i:j], paths.closes[:, i:j], paths.volumes[:, i:j], paths.model, paths.assumptions, paths.seed
+    )

@@ -37,8 +37,9 @@ class _RowError:
 
     def __call__(self, row: int, what: str, value: object = None) -> MarketDataError:
         shown = "" if value is None else f" (got {str(value)[:40]!r})"
-        return MarketDataError(f"{self.path.name}: row {row}: {what}{shown}", file=str(self.path), field=f"row {row}",
-                               value=value)
+        return MarketDataError(
+            f"{self.path.name}: row {row}: {what}{shown}", file=str(self.path), field=f"row {row}", value=value
+        )
 
 
 def _read_rows(path: Path, fail: _RowError) -> list[list[str]]:
@@ -83,7 +84,7 @@ def _row_close(text: str, row: int, fail: _RowError) -> int:
         raise fail(row, "close: not a number", text) from None
     if not close.is_finite() or close <= 0:
         raise fail(row, "close: must be a positive price", text)
-    micro = close.scaleb(_PRICE_DIGITS)   # exact: no context rounding
+    micro = close.scaleb(_PRICE_DIGITS)  # exact: no context rounding
     if micro != micro.to_integral_value():
         raise fail(row, "close: more than 6 decimals", text)
     return int(micro)
@@ -132,5 +133,10 @@ def load_price_csv(path: str | Path) -> PricePaths:
     if max(closes) >= _EXACT_LIMIT or max(volumes) >= _EXACT_LIMIT:
         worst = np.argmax(closes) if max(closes) >= _EXACT_LIMIT else np.argmax(volumes)
         raise fail(2 + int(worst), "value too large for exact arithmetic (close below $1,000,000, volume below 2^40)")
-    return PricePaths(tuple(dates), np.array([closes], dtype=np.int64), np.array([volumes], dtype=np.int64), "csv",
-                      {"file": Assumption("file", path.name, f"user's data: from {path.name}")})
+    return PricePaths(
+        tuple(dates),
+        np.array([closes], dtype=np.int64),
+        np.array([volumes], dtype=np.int64),
+        "csv",
+        {"file": Assumption("file", path.name, f"user's data: from {path.name}")},
+    )

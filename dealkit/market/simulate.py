@@ -42,30 +42,43 @@ def check_memory(n_paths: int, n_days: int, limit: int = MEMORY_LIMIT_BYTES, wha
         raise ParameterError(f"parameter {what}: must be at least 1 (got {n_paths})")
     need = n_paths * n_days * _PATH_BYTES + min(n_paths, CHUNK) * n_days * _WORK_BYTES
     if need > limit:
-        raise ParameterError(f"parameter {what}: {n_paths:,} paths × {n_days:,} days need {need / _GIGABYTE:.1f} GB, "
-                             f"above the {limit / _GIGABYTE:.1f} GB allowed; use fewer paths or the chunked run "
-                             f"(dealkit.risk.run_chunked) (got {n_paths})")
+        raise ParameterError(
+            f"parameter {what}: {n_paths:,} paths × {n_days:,} days need {need / _GIGABYTE:.1f} GB, "
+            f"above the {limit / _GIGABYTE:.1f} GB allowed; use fewer paths or the chunked run "
+            f"(dealkit.risk.run_chunked) (got {n_paths})"
+        )
     return need
 
 
-def _model_assumptions(model: str, assumptions: Mapping[str, Assumption] | None, source: PricePaths | None,
-                       block: int) -> dict[str, Assumption]:
+def _model_assumptions(
+    model: str, assumptions: Mapping[str, Assumption] | None, source: PricePaths | None, block: int
+) -> dict[str, Assumption]:
     """The model's assumptions; for the bootstrap, its block and series (checked)."""
     stated = dict(assumptions or gbm_assumptions())
     if model == "bootstrap":
         if source is None:
             raise ParameterError("parameter price_csv: the bootstrap model needs a price series (a CSV file)")
         if block < 1 or len(source.dates) < block + 1:
-            raise ParameterError(f"parameter block: must be at least 1 and below the series' {len(source.dates)} days "
-                                 f"(got {block})")
+            raise ParameterError(
+                f"parameter block: must be at least 1 and below the series' {len(source.dates)} days (got {block})"
+            )
         stated["block"] = Assumption("block", block, "days per bootstrap block (a trading month)")
         stated["series"] = Assumption("series", f"{source.dates[0]}..{source.dates[-1]}", source.provenance())
     return stated
 
 
-def simulate(model: str, n_paths: int, seed: int, first: dt.date, last: dt.date, *,
-             assumptions: Mapping[str, Assumption] | None = None, source: PricePaths | None = None,
-             block: int = 22, memory_limit: int = MEMORY_LIMIT_BYTES) -> PricePaths:
+def simulate(
+    model: str,
+    n_paths: int,
+    seed: int,
+    first: dt.date,
+    last: dt.date,
+    *,
+    assumptions: Mapping[str, Assumption] | None = None,
+    source: PricePaths | None = None,
+    block: int = 22,
+    memory_limit: int = MEMORY_LIMIT_BYTES,
+) -> PricePaths:
     """``n_paths`` daily paths on the trading days from ``first`` to ``last``, reproducible from
     ``seed``: path *i* comes from chunk ``i // CHUNK``, drawn by ``numpy.random.default_rng([seed,
     chunk])`` in row order, so it is the same for any path count.
@@ -83,7 +96,9 @@ def simulate(model: str, n_paths: int, seed: int, first: dt.date, last: dt.date,
     ((3, 21), 60000)
     """
     if model not in MODELS:
-        raise ParameterError(f"parameter model: unknown model, choose one of {', '.join(MODELS)} (got {str(model)[:40]!r})")
+        raise ParameterError(
+            f"parameter model: unknown model, choose one of {', '.join(MODELS)} (got {str(model)[:40]!r})"
+        )
     if isinstance(n_paths, bool) or not isinstance(n_paths, int):
         raise ParameterError(f"parameter n_paths: expected a whole number (got {str(n_paths)[:40]!r})")
     days = trading_days(first, last)
@@ -97,6 +112,6 @@ def simulate(model: str, n_paths: int, seed: int, first: dt.date, last: dt.date,
         if model == "gbm":
             closes[start:stop], volumes[start:stop] = gbm_chunk(rng, stop - start, len(days), stated)
         else:
-            assert source is not None   # checked by _model_assumptions
+            assert source is not None  # checked by _model_assumptions
             closes[start:stop], volumes[start:stop] = bootstrap_chunk(rng, stop - start, len(days), stated, source)
     return PricePaths(days, closes, volumes, model, stated, seed)

@@ -24,17 +24,36 @@ from dealkit.market.assumptions import gbm_assumptions
 from dealkit.market.paths import PRICE_SCALE, Assumption, path_window
 from dealkit.market.simulate import simulate
 
-__all__ = ["PERCENTILES", "METRIC_KINDS", "TORNADO_TERMS", "TORNADO_POLICIES", "summary", "summary_table",
-           "test_pass_rates", "policy_table", "tornado", "two_way", "daily_closes", "metric_percentiles", "stat_of"]
+__all__ = [
+    "PERCENTILES",
+    "METRIC_KINDS",
+    "TORNADO_TERMS",
+    "TORNADO_POLICIES",
+    "summary",
+    "summary_table",
+    "test_pass_rates",
+    "policy_table",
+    "tornado",
+    "two_way",
+    "daily_closes",
+    "metric_percentiles",
+    "stat_of",
+]
 
 #: The percentiles a distribution table shows.
 PERCENTILES = (5, 25, 50, 75, 95)
 #: How each metric reads: a rate or a probability as %, shares with thousands, the rest in $.
 METRIC_KINDS = {"lender_xirr": "pct", "dilution": "pct", "defaulted": "pct", "shares": "shares"}
 #: The assumed terms the tornado varies over the range the deal file records for each.
-TORNADO_TERMS = {"margin": "prime_margin", "floor": "rate_floor", "amortization_volume_cap": "amortization_volume_cap",
-                 "cash_premium": "cash_payment_premium", "fixed_conversion_price": "fixed_conversion_price",
-                 "first_amortization": "term_a_first_amortization", "default_interest_monthly": "default_interest_monthly"}
+TORNADO_TERMS = {
+    "margin": "prime_margin",
+    "floor": "rate_floor",
+    "amortization_volume_cap": "amortization_volume_cap",
+    "cash_premium": "cash_payment_premium",
+    "fixed_conversion_price": "fixed_conversion_price",
+    "first_amortization": "term_a_first_amortization",
+    "default_interest_monthly": "default_interest_monthly",
+}
 #: The risk model's switches the tornado also moves, over the ends of their documented range
 #: (risk_engine: the revolver's balloon refinanced from the borrowing base, or cash due).
 TORNADO_POLICIES = {"revolver": ("refinanced", "cash")}
@@ -57,8 +76,12 @@ def summary(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = PERCENTI
     rows = []
     for name, values in m.items():
         finite = _finite(values)
-        row = {"metric": name, "meaning": METRICS[name], "paths": int(finite.size),
-               "mean": finite.mean() if finite.size else np.nan}
+        row = {
+            "metric": name,
+            "meaning": METRICS[name],
+            "paths": int(finite.size),
+            "mean": finite.mean() if finite.size else np.nan,
+        }
         shown = np.percentile(finite, percentiles) if finite.size else [np.nan] * len(percentiles)
         for q, value in zip(percentiles, shown, strict=True):
             row[f"p{q:g}"] = value
@@ -87,7 +110,7 @@ def summary_table(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = PE
     for i, name in enumerate(raw["metric"]):
         shown.at[i, "metric"] = fmt.header(name)
         for col in ["mean", *(f"p{q:g}" for q in percentiles)]:
-            shown.at[i, col] = _metric_text(name, float(raw.at[i, col]))
+            shown.at[i, col] = _metric_text(name, float(raw[col].iloc[i]))
     return shown
 
 
@@ -99,23 +122,36 @@ def test_pass_rates(res: Result, note: str = "term_a") -> pd.DataFrame:
     rows = []
     for j in np.nonzero(p.due > 0)[0]:
         code = r.limited_by[:, j]
-        rows.append({"date": p.schedule.rows[j]["date"], "due": p.due[j] / 100.0,
-                     "price test passes": float((code != 1).mean()),
-                     "paid fully in stock": float((code == 0).mean()),
-                     "defaulted before": float((~r.paid[:, j]).mean())})
+        rows.append(
+            {
+                "date": p.schedule.rows[j]["date"],
+                "due": p.due[j] / 100.0,
+                "price test passes": float((code != 1).mean()),
+                "paid fully in stock": float((code == 0).mean()),
+                "defaulted before": float((~r.paid[:, j]).mean()),
+            }
+        )
     return pd.DataFrame(rows)
+
+
+test_pass_rates.__test__ = False  # type: ignore[attr-defined]  # a table, not a pytest test (--doctest-modules)
 
 
 def _note_policy_row(name: str, r: Any) -> dict[str, object]:
     """One term note's means across paths for :func:`policy_table`."""
     optional = r.opt_principal if r.opt_principal is not None else np.zeros_like(r.principal_stock)
     optional_shares = r.opt_shares if r.opt_shares is not None else np.zeros_like(r.shares)
-    return {"note": name, "interest": r.interest.sum(axis=1).mean() / 100,
-            "principal in stock (schedule)": r.principal_stock.sum(axis=1).mean() / 100,
-            "principal in stock (holder's option)": optional.sum(axis=1).mean() / 100,
-            "shares (schedule)": r.shares.sum(axis=1).mean(), "shares (holder's option)": optional_shares.sum(axis=1).mean(),
-            "paths with an optional conversion": float((optional_shares.sum(axis=1) > 0).mean()),
-            "cash principal": r.principal_cash.sum(axis=1).mean() / 100, "paths paid to maturity": float(r.paid[:, -1].mean())}
+    return {
+        "note": name,
+        "interest": r.interest.sum(axis=1).mean() / 100,
+        "principal in stock (schedule)": r.principal_stock.sum(axis=1).mean() / 100,
+        "principal in stock (holder's option)": optional.sum(axis=1).mean() / 100,
+        "shares (schedule)": r.shares.sum(axis=1).mean(),
+        "shares (holder's option)": optional_shares.sum(axis=1).mean(),
+        "paths with an optional conversion": float((optional_shares.sum(axis=1) > 0).mean()),
+        "cash principal": r.principal_cash.sum(axis=1).mean() / 100,
+        "paths paid to maturity": float(r.paid[:, -1].mean()),
+    }
 
 
 def policy_table(res: Result) -> pd.DataFrame:
@@ -125,11 +161,15 @@ def policy_table(res: Result) -> pd.DataFrame:
     (balloon and repayments) and the share of paths that reach its maturity."""
     rows = [_note_policy_row(name, r) for name, r in res.notes.items()]
     rv = res.plan.revolver
-    if rv is not None:
-        rows.append({"note": f"revolver ({res.plan.terms.revolver})",
-                     "interest": (rv.interest[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
-                     "cash principal": (rv.principal[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
-                     "paths paid to maturity": float(res.revolver_paid[:, -1].mean())})
+    if rv is not None and res.revolver_paid is not None:
+        rows.append(
+            {
+                "note": f"revolver ({res.plan.terms.revolver})",
+                "interest": (rv.interest[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                "cash principal": (rv.principal[None, :] * res.revolver_paid).sum(axis=1).mean() / 100,
+                "paths paid to maturity": float(res.revolver_paid[:, -1].mean()),
+            }
+        )
     return pd.DataFrame(rows).round(2)
 
 
@@ -146,8 +186,9 @@ def _check_metric(metric: str) -> None:
         raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {metric!r})")
 
 
-def tornado(s: Scenario, deal: Any, metric: str, stat: str = "mean", prime: Any = None,
-            term_b_maturity: Any = None) -> pd.DataFrame:
+def tornado(
+    s: Scenario, deal: Any, metric: str, stat: str = "mean", prime: Any = None, term_b_maturity: Any = None
+) -> pd.DataFrame:
     """For each assumed term in :data:`TORNADO_TERMS`: the metric's ``stat`` at the low and the
     high end of the term's recorded range (deal file ``range``), the others as in ``s``, on the
     same paths; and each switch of :data:`TORNADO_POLICIES` at its two ends (the revolver's
@@ -165,26 +206,64 @@ def tornado(s: Scenario, deal: Any, metric: str, stat: str = "mean", prime: Any 
         if not ends:
             continue
         values = [at(dataclasses.replace(s.plan.a, **{name: v})) for v in ends]
-        rows.append({"term": name, "low": str(ends[0]), "high": str(ends[1]), "at low": values[0],
-                     "at high": values[1], "base": base, "swing": abs(values[1] - values[0])})
-    for name, (low, high) in TORNADO_POLICIES.items():   # the risk model's own switches, over their documented ends
+        rows.append(
+            {
+                "term": name,
+                "low": str(ends[0]),
+                "high": str(ends[1]),
+                "at low": values[0],
+                "at high": values[1],
+                "base": base,
+                "swing": abs(values[1] - values[0]),
+            }
+        )
+    for name, (low, high) in TORNADO_POLICIES.items():  # the risk model's own switches, over their documented ends
         if s.plan.terms.revolver == "excluded" and name == "revolver":
             continue
-        values = [at(s.plan.a, dataclasses.replace(s.plan.terms, **{name: v})) for v in (low, high)]
-        rows.append({"term": name, "low": low, "high": high, "at low": values[0], "at high": values[1], "base": base,
-                     "swing": abs(values[1] - values[0])})
+        values = [at(s.plan.a, dataclasses.replace(s.plan.terms, **{name: v})) for v in (low, high)]  # type: ignore[arg-type]
+        rows.append(
+            {
+                "term": name,
+                "low": low,
+                "high": high,
+                "at low": values[0],
+                "at high": values[1],
+                "base": base,
+                "swing": abs(values[1] - values[0]),
+            }
+        )
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 
-def two_way(deal: Any, a: notes.NoteAssumptions, fcps: Sequence[Decimal], volatilities: Sequence[float], metric: str, *,
-            n_paths: int = 2000, seed: int = 7, stat: str = "mean", assumptions: Mapping[str, Assumption] | None = None,
-            prime: Any = None, term_b_maturity: Any = None, terms: RiskTerms | None = None) -> pd.DataFrame:
+def two_way(
+    deal: Any,
+    a: notes.NoteAssumptions,
+    fcps: Sequence[Decimal],
+    volatilities: Sequence[float],
+    metric: str,
+    *,
+    n_paths: int = 2000,
+    seed: int = 7,
+    stat: str = "mean",
+    assumptions: Mapping[str, Assumption] | None = None,
+    prime: Any = None,
+    term_b_maturity: Any = None,
+    terms: RiskTerms | None = None,
+) -> pd.DataFrame:
     """The metric's ``stat`` for each Fixed Conversion Price (rows) × GBM volatility (columns),
     same seed throughout."""
     _check_metric(metric)
     base = dict(assumptions or gbm_assumptions())
-    plans = [build_plan(deal, dataclasses.replace(a, fixed_conversion_price=Decimal(f)), terms, prime=prime,
-                        term_b_maturity=term_b_maturity) for f in fcps]
+    plans = [
+        build_plan(
+            deal,
+            dataclasses.replace(a, fixed_conversion_price=Decimal(f)),
+            terms,
+            prime=prime,
+            term_b_maturity=term_b_maturity,
+        )
+        for f in fcps
+    ]
     first, last = path_window(plans[0].grid)
     out = {}
     for vol in volatilities:

@@ -78,15 +78,23 @@ def sweep_html(rows: list[dict], names: list[str], grid: Grid | None = None) -> 
     label = [", ".join(f"{n}={r.get(n, '')}" for n in names) or f"scenario {r['scenario']}" for r in rows]
     charts = _metric_charts(rows, cols, label)
     ok = sum(r["status"] == "ok" for r in rows)
-    failed = "".join(f"<li>scenario {r['scenario']} ({html.escape(lab)}): {html.escape(str(r.get('error', '')))}</li>"
-                     for r, lab in zip(rows, label, strict=True) if r["status"] != "ok")
+    failed = "".join(
+        f"<li>scenario {r['scenario']} ({html.escape(lab)}): {html.escape(str(r.get('error', '')))}</li>"
+        for r, lab in zip(rows, label, strict=True)
+        if r["status"] != "ok"
+    )
     src = html.escape(grid.source if grid else "")
     nbs = html.escape(", ".join(p.stem for p in grid.notebooks)) if grid else ""
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>dealkit sweep</title>"
-            f"<script type='text/javascript'>{get_plotlyjs()}</script>"
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-            "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head><body>"
-            f"<h1>Sweep {src}</h1><p>Notebooks: {nbs}. {ok} of {len(rows)} scenarios ok.</p>"
-            + (f"<h2>Failed</h2><ul>{failed}</ul>" if failed else "")
-            + "<h2>Scenarios</h2>" + frame.to_html(index=False, escape=True, na_rep="")
-            + "<h2>Metrics by scenario</h2>" + "".join(charts) + "</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>dealkit sweep</title>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head><body>"
+        f"<h1>Sweep {src}</h1><p>Notebooks: {nbs}. {ok} of {len(rows)} scenarios ok.</p>"
+        + (f"<h2>Failed</h2><ul>{failed}</ul>" if failed else "")
+        + "<h2>Scenarios</h2>"
+        + frame.to_html(index=False, escape=True, na_rep="")
+        + "<h2>Metrics by scenario</h2>"
+        + "".join(charts)
+        + "</body></html>"
+    )

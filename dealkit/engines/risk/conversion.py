@@ -20,8 +20,16 @@ from dealkit.market.paths import PRICE_SCALE
 if TYPE_CHECKING:
     from fractions import Fraction
 
-__all__ = ["CODE_NONE", "CODE_PRICE_TEST", "CODE_VOLUME_CAP", "CODE_CONVERSION_CAP", "ROW_COLUMNS", "volume_cap_cents",
-           "limited_by_codes", "scheduled_rows"]
+__all__ = [
+    "CODE_NONE",
+    "CODE_PRICE_TEST",
+    "CODE_VOLUME_CAP",
+    "CODE_CONVERSION_CAP",
+    "ROW_COLUMNS",
+    "volume_cap_cents",
+    "limited_by_codes",
+    "scheduled_rows",
+]
 
 #: Codes into :data:`dealkit.engines.risk.ints.LIMITED_BY`.
 CODE_NONE, CODE_PRICE_TEST, CODE_VOLUME_CAP, CODE_CONVERSION_CAP = 0, 1, 2, 3
@@ -42,8 +50,11 @@ def volume_cap_cents(dv22: np.ndarray, cap: Fraction) -> np.ndarray:
 def limited_by_codes(passed: np.ndarray, capped: np.ndarray, allowed: np.ndarray, due: np.ndarray) -> np.ndarray:
     """Why a payment was not all in stock: the price test failed, else the 4.99% cap bound, else
     the volume cap bound, else nothing (codes into ``LIMITED_BY``)."""
-    return np.where(passed, np.where(capped, CODE_CONVERSION_CAP, np.where(allowed < due, CODE_VOLUME_CAP, CODE_NONE)),
-                    CODE_PRICE_TEST).astype(np.int8)
+    return np.where(
+        passed,
+        np.where(capped, CODE_CONVERSION_CAP, np.where(allowed < due, CODE_VOLUME_CAP, CODE_NONE)),
+        CODE_PRICE_TEST,
+    ).astype(np.int8)
 
 
 def _shares_within_cap(allowed: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,7 +77,8 @@ def scheduled_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]
     principal due (rows without are interest only: nothing in stock, ``limited_by`` empty).
 
     .. math::
-        n = \\min(\\lfloor \\min(D, \\lfloor v\\,DV_{22} \\rfloor) / F \\rfloor, L) \\text{ when } \\textstyle\\sum_5 P \\ge \\tau F,
+        n = \\min(\\lfloor \\min(D, \\lfloor v\\,DV_{22} \\rfloor) / F \\rfloor, L)
+            \\text{ when } \\textstyle\\sum_5 P \\ge \\tau F,
         \\qquad credited = \\lfloor n F \\rfloor, \\qquad premium = round((D - credited)(c - 1))
     """
     n, rows = w.sum5.shape[0], len(p.cols)

@@ -30,8 +30,16 @@ class DecimalPath:
     cash_due: dict[dt.date, Decimal] = field(default_factory=dict)
 
 
-def _stock_payment(amount: Decimal, day: dt.date, a: notes.NoteAssumptions, market: Any, test: Decimal,
-                   volume_cap: Decimal, owner: notes.Market, reading: str) -> tuple[Decimal, int, int, str]:
+def _stock_payment(
+    amount: Decimal,
+    day: dt.date,
+    a: notes.NoteAssumptions,
+    market: Any,
+    test: Decimal,
+    volume_cap: Decimal,
+    owner: notes.Market,
+    reading: str,
+) -> tuple[Decimal, int, int, str]:
     """dealkit.notes' stock payment (the price test on ``market``, the volume cap, then
     :func:`dealkit.notes.optional_conversion` with the 4.99% cap on ``owner``'s share counts in the
     given ``reading``)."""
@@ -47,8 +55,17 @@ def _stock_payment(amount: Decimal, day: dt.date, a: notes.NoteAssumptions, mark
 class _DecimalPolicyRun:
     """The state of :func:`decimal_policy_schedules`: balances, rows, holdings and shares outstanding."""
 
-    def __init__(self, deal: Any, a: notes.NoteAssumptions, market: Any, holder: HolderPolicy,
-                 term_b_maturity: dt.date | None, prime: Any, rounding: str, holder_owns: int) -> None:
+    def __init__(
+        self,
+        deal: Any,
+        a: notes.NoteAssumptions,
+        market: Any,
+        holder: HolderPolicy,
+        term_b_maturity: dt.date | None,
+        prime: Any,
+        rounding: str,
+        holder_owns: int,
+    ) -> None:
         n = deal.notes
         self.a, self.market, self.holder, self.prime, self.rounding = a, market, holder, prime, rounding
         self.issue = deal.deal.closing_date.value
@@ -65,8 +82,9 @@ class _DecimalPolicyRun:
 
     def owner(self) -> notes.Market:
         """The share counts the 4.99% cap reads now."""
-        return notes.Market(notes.ZERO, 0, outstanding=self.outstanding, holder_owns=self.holdings,
-                            authorized=self.market.authorized)
+        return notes.Market(
+            notes.ZERO, 0, outstanding=self.outstanding, holder_owns=self.holdings, authorized=self.market.authorized
+        )
 
     def issue_shares(self, shares: int) -> None:
         if self.track:
@@ -90,14 +108,30 @@ class _DecimalPolicyRun:
             due = min(a.monthly_amount, balance)
         test = a.amortization_share_test if k == "term_a" else a.maturity_conversion_test
         cap = a.amortization_volume_cap if k == "term_a" else a.maturity_volume_cap
-        stock, shares, series_d, why = _stock_payment(due, day, a, self.market, test, cap, self.owner(),
-                                                      self.holder.reading)
+        stock, shares, series_d, why = _stock_payment(
+            due, day, a, self.market, test, cap, self.owner(), self.holder.reading
+        )
         cash = due - stock
         premium = notes._cents(cash * (a.cash_premium - 1)) if k == "term_a" else notes.ZERO
-        self.rows[k].append({"date": day, "opening": balance, "rates": rates, "days": days, "interest": interest,
-                             "principal_due": due, "principal_cash": cash, "principal_stock": stock,
-                             "premium": premium, "shares": shares, "series_d": series_d, "limited_by": why,
-                             "opt_principal": notes.ZERO, "opt_shares": 0, "opt_series_d": 0})
+        self.rows[k].append(
+            {
+                "date": day,
+                "opening": balance,
+                "rates": rates,
+                "days": days,
+                "interest": interest,
+                "principal_due": due,
+                "principal_cash": cash,
+                "principal_stock": stock,
+                "premium": premium,
+                "shares": shares,
+                "series_d": series_d,
+                "limited_by": why,
+                "opt_principal": notes.ZERO,
+                "opt_shares": 0,
+                "opt_series_d": 0,
+            }
+        )
         self.balance[k] -= due
         self.last[k] = day
         self.issue_shares(shares)
@@ -110,27 +144,45 @@ class _DecimalPolicyRun:
             return
         if self.market.close(day) < self.holder.trigger * a.fixed_conversion_price:
             return
-        room = max(notes.ZERO, (self.optional_cap * self.market.dollar_volume(day)).quantize(
-            notes.CENT, rounding=notes.CREDIT_ROUNDING) - stock_today)
+        room = max(
+            notes.ZERO,
+            (self.optional_cap * self.market.dollar_volume(day)).quantize(notes.CENT, rounding=notes.CREDIT_ROUNDING)
+            - stock_today,
+        )
         for k in self.rows:
             if day not in self.dates[k] or min(self.balance[k], room) <= 0:
                 continue
-            conv = notes.optional_conversion(min(self.balance[k], room), a.fixed_conversion_price, self.owner(),
-                                             a.conversion_cap, self.holder.reading)
+            conv = notes.optional_conversion(
+                min(self.balance[k], room),
+                a.fixed_conversion_price,
+                self.owner(),
+                a.conversion_cap,
+                self.holder.reading,
+            )
             self.rows[k][-1].update(opt_principal=conv.principal, opt_shares=conv.shares, opt_series_d=conv.series_d)
             self.balance[k] -= conv.principal
             room -= conv.principal
             self.issue_shares(conv.shares)
 
     def schedules(self, deal: Any) -> dict[str, notes.Schedule]:
-        return {k: notes.Schedule(_NAMES[k], self.faces[k], tuple(rows), self.a, issue=self.issue,
-                                  initial=self.faces[k]) for k, rows in self.rows.items()}
+        return {
+            k: notes.Schedule(_NAMES[k], self.faces[k], tuple(rows), self.a, issue=self.issue, initial=self.faces[k])
+            for k, rows in self.rows.items()
+        }
 
 
-def decimal_policy_schedules(deal: Any, a: notes.NoteAssumptions, market: Any, holder: HolderPolicy,
-                             grid: Sequence[dt.date], *, term_b_maturity: dt.date | None = None, prime: Any = None,
-                             rounding: Literal["period", "daily"] = "period",
-                             holder_owns: int = 0) -> dict[str, notes.Schedule]:
+def decimal_policy_schedules(
+    deal: Any,
+    a: notes.NoteAssumptions,
+    market: Any,
+    holder: HolderPolicy,
+    grid: Sequence[dt.date],
+    *,
+    term_b_maturity: dt.date | None = None,
+    prime: Any = None,
+    rounding: Literal["period", "daily"] = "period",
+    holder_owns: int = 0,
+) -> dict[str, notes.Schedule]:
     """Term A and Term B on one path with the holder's policy, in Decimal, date by date over
     ``grid`` (the plan's payment dates): each row's interest by dealkit.notes' own row rule, the
     Monthly Amount or maturity due, the stock payment and the holder's optional conversion by
@@ -153,8 +205,7 @@ def decimal_policy_schedules(deal: Any, a: notes.NoteAssumptions, market: Any, h
     return state.schedules(deal)
 
 
-def _cash_due_by_date(full: dict[str, notes.Schedule], rev: notes.Schedule | None, rule: str
-                      ) -> dict[dt.date, Decimal]:
+def _cash_due_by_date(full: dict[str, notes.Schedule], rev: notes.Schedule | None, rule: str) -> dict[dt.date, Decimal]:
     """Cash due per payment date: the term notes' interest, cash principal and premium, and the
     revolver's interest (and its principal under the ``cash`` rule)."""
     due: dict[dt.date, Decimal] = {}
@@ -163,69 +214,110 @@ def _cash_due_by_date(full: dict[str, notes.Schedule], rev: notes.Schedule | Non
             due[r["date"]] = due.get(r["date"], notes.ZERO) + r["interest"] + r["principal_cash"] + r["premium"]
     if rev:
         for r in rev.rows:
-            due[r["date"]] = due.get(r["date"], notes.ZERO) + r["interest"] + (
-                r["principal_cash"] if rule == "cash" else notes.ZERO)
+            due[r["date"]] = (
+                due.get(r["date"], notes.ZERO) + r["interest"] + (r["principal_cash"] if rule == "cash" else notes.ZERO)
+            )
     return due
 
 
-def decimal_reference(deal: Any, a: notes.NoteAssumptions, market: notes.Market, terms: RiskTerms, *,
-                      term_b_maturity: dt.date | None = None, prime: Any = None,
-                      rounding: Literal["period", "daily"] = "period", holder_owns: int = 0) -> DecimalPath:
+@dataclass(frozen=True)
+class _NoteBuilder:
+    """dealkit.notes' schedules of the deal's notes on one market, run to maturity or cut at ``stop``."""
+
+    deal: Any
+    a: notes.NoteAssumptions
+    market: Any
+    term_b_maturity: dt.date
+    prime: Any
+    rounding: Literal["period", "daily"]
+
+    def revolver(self, stop: dt.date | None = None) -> notes.Schedule:
+        """The revolver with the MBN (:func:`dealkit.notes.revolver_schedule`) on the deal's reports."""
+        n, issue = self.deal.notes, self.deal.deal.closing_date.value
+        return notes.revolver_schedule(n["revolving"].face.value, n["mbn"].face.value, issue,
+                                       n["revolving"].maturity.value, self.a, notes.default_reports(self.deal),
+                                       self.prime, self.rounding, stop)  # fmt: skip
+
+    def term_notes(self, stop: dt.date | None = None) -> dict[str, notes.Schedule]:
+        """Term A and Term B on the market (:func:`dealkit.notes.term_a_schedule`, ``term_b_schedule``)."""
+        n, issue, a, m = self.deal.notes, self.deal.deal.closing_date.value, self.a, self.market
+        return {"term_a": notes.term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, m,
+                                                self.prime, self.rounding, stop),
+                "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, self.term_b_maturity, a, m, self.prime,
+                                                self.rounding, stop)}  # fmt: skip
+
+
+def _first_default(due: dict[dt.date, Decimal], terms: RiskTerms) -> dt.date | None:
+    """The first payment date whose cash due is above the capacity (the ``cash_capacity`` rule)."""
+    if terms.default_rule != "cash_capacity":
+        return None
+    return next((d for d in sorted(due) if due[d] > terms.cash_capacity), None)
+
+
+def decimal_reference(
+    deal: Any,
+    a: notes.NoteAssumptions,
+    market: notes.Market,
+    terms: RiskTerms,
+    *,
+    term_b_maturity: dt.date | None = None,
+    prime: Any = None,
+    rounding: Literal["period", "daily"] = "period",
+    holder_owns: int = 0,
+) -> DecimalPath:
     """The exact twin of :func:`dealkit.engines.risk.default.run` for one path: dealkit.notes' Term
     A and Term B schedules on ``market`` (a :class:`~dealkit.engines.risk.path_market.PathMarket`)
     — or, with a non-legacy holder policy, :func:`decimal_policy_schedules` —, the revolver
     (:func:`dealkit.notes.revolver_schedule`), the cash due on each payment date, the default rule,
     and — on a default — the schedules as they stand the day before and
     :func:`dealkit.notes.default_scenario` over every note for the Default Payment."""
-    n = deal.notes
-    issue = deal.deal.closing_date.value
-    tb = term_b_maturity or n["term_b"].maturity.value
-
-    def revolver(stop: dt.date | None = None) -> notes.Schedule:
-        return notes.revolver_schedule(n["revolving"].face.value, n["mbn"].face.value, issue, n["revolving"].maturity.value,
-                                       a, notes.default_reports(deal), prime, rounding, stop)
-
-    def build(stop: dt.date | None = None) -> dict[str, notes.Schedule]:
-        return {"term_a": notes.term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, market,
-                                                prime, rounding, stop),
-                "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, tb, a, market, prime, rounding, stop)}
-
-    rev = revolver() if terms.revolver != "excluded" else None
+    tb = term_b_maturity or deal.notes["term_b"].maturity.value
+    builder = _NoteBuilder(deal, a, market, tb, prime, rounding)
+    rev = builder.revolver() if terms.revolver != "excluded" else None
     if terms.holder.legacy:
-        full = build()
+        full = builder.term_notes()
     else:
-        grid = sorted({r["date"] for s in (*build().values(), *([rev] if rev else [])) for r in s.rows})
+        grid = sorted({r["date"] for s in (*builder.term_notes().values(), *([rev] if rev else [])) for r in s.rows})
         full = decimal_policy_schedules(deal, a, market, terms.holder, grid, term_b_maturity=tb, prime=prime,
-                                        rounding=rounding, holder_owns=holder_owns)
+                                        rounding=rounding, holder_owns=holder_owns)  # fmt: skip
     due = _cash_due_by_date(full, rev, terms.revolver)
-    default = None
-    if terms.default_rule == "cash_capacity":
-        default = next((d for d in sorted(due) if due[d] > terms.cash_capacity), None)
+    default = _first_default(due, terms)
     if default is None:
         return DecimalPath({**full, **({"revolver": rev} if rev else {})}, None, None, notes.ZERO, due)
     day_before = default - dt.timedelta(days=1)
     if terms.holder.legacy:
-        stopped = build(day_before)
+        stopped = builder.term_notes(day_before)
     else:
         stopped = {k: dataclasses.replace(s, rows=tuple(r for r in s.rows if r["date"] < default), until=day_before)
-                   for k, s in full.items()}
+                   for k, s in full.items()}  # fmt: skip
     if rev:
-        stopped["revolver"] = revolver(day_before)
-    scenario = notes.default_scenario(stopped, default, default + dt.timedelta(days=terms.demand_lag_days), a,
-                                      prime=prime)
+        stopped["revolver"] = builder.revolver(day_before)
+    demand = default + dt.timedelta(days=terms.demand_lag_days)
+    scenario = notes.default_scenario(stopped, default, demand, a, prime=prime)
     recovery = (scenario.payment * terms.recovery_rate).quantize(notes.CENT, rounding=ROUND_HALF_UP)
     return DecimalPath(stopped, default, scenario, recovery, due)
 
 
-def decimal_flows(ref: DecimalPath, market: Any, funded: Decimal, closing: dt.date) -> list[tuple[dt.date, Decimal, str]]:
+def decimal_flows(
+    ref: DecimalPath, market: Any, funded: Decimal, closing: dt.date
+) -> list[tuple[dt.date, Decimal, str]]:
     """Laurus's flows on one path, in Decimal: :func:`dealkit.notes.lender_cash_flows` over every
     note (revolver draws on their dates), plus the holder's optional-conversion shares at the
     close on the day (half-up to the cent, as the scheduled shares), plus a default's recovery."""
     scenario = ref.scenario
-    flows = notes.lender_cash_flows(list(ref.schedules.values()), market, funded, closing, notes.ZERO,
-                                    ref.recovery if scenario else None, scenario.demand_date if scenario else None)
+    flows = notes.lender_cash_flows(
+        list(ref.schedules.values()),
+        market,
+        funded,
+        closing,
+        notes.ZERO,
+        ref.recovery if scenario else None,
+        scenario.demand_date if scenario else None,
+    )
     for s in ref.schedules.values():
         for r in s.rows:
             if r.get("opt_shares"):
-                flows.append((r["date"], notes._cents(r["opt_shares"] * market.close(r["date"])), "optional conversion"))
+                flows.append(
+                    (r["date"], notes._cents(r["opt_shares"] * market.close(r["date"])), "optional conversion")
+                )
     return sorted(flows, key=lambda f: f[0])

@@ -27,8 +27,16 @@ from dealkit.errors import ParameterError
 __all__ = ["NoteResult", "Result", "run"]
 
 #: The columns zeroed on the rows a default cuts.
-_CUT_COLUMNS = ("principal_cash", "principal_stock", "premium", "shares", "series_d", "opt_principal", "opt_shares",
-                "opt_series_d")
+_CUT_COLUMNS = (
+    "principal_cash",
+    "principal_stock",
+    "premium",
+    "shares",
+    "series_d",
+    "opt_principal",
+    "opt_shares",
+    "opt_series_d",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,12 +49,12 @@ class NoteResult:
     premium: np.ndarray
     shares: np.ndarray
     series_d: np.ndarray
-    limited_by: np.ndarray     # codes into LIMITED_BY (before any default)
-    paid: np.ndarray           # bool: the row was paid (not at or after the default date)
-    opt_principal: np.ndarray | None = None   # principal converted by the holder's option after the row
+    limited_by: np.ndarray  # codes into LIMITED_BY (before any default)
+    paid: np.ndarray  # bool: the row was paid (not at or after the default date)
+    opt_principal: np.ndarray | None = None  # principal converted by the holder's option after the row
     opt_shares: np.ndarray | None = None
     opt_series_d: np.ndarray | None = None
-    closing: np.ndarray | None = None         # principal outstanding after the row (policy engine only)
+    closing: np.ndarray | None = None  # principal outstanding after the row (policy engine only)
 
     @property
     def all_shares(self) -> np.ndarray:
@@ -61,14 +69,14 @@ class Result:
 
     plan: Plan
     notes: Mapping[str, NoteResult]
-    default_k: np.ndarray      # grid index of the default, −1 for none
-    cash_due: np.ndarray       # per path × grid date, cents (before default)
-    close: np.ndarray          # per path × grid date, micro-dollars
-    recovery: np.ndarray       # cents, per path (0 without default)
+    default_k: np.ndarray  # grid index of the default, −1 for none
+    cash_due: np.ndarray  # per path × grid date, cents (before default)
+    close: np.ndarray  # per path × grid date, micro-dollars
+    recovery: np.ndarray  # cents, per path (0 without default)
     default_payment: np.ndarray
     default_principal: np.ndarray
-    revolver_paid: np.ndarray | None = None   # per path × revolver row: paid (before the default date)
-    moves_paid: np.ndarray | None = None      # per path × flow column: the revolver's dated flow happened
+    revolver_paid: np.ndarray | None = None  # per path × revolver row: paid (before the default date)
+    moves_paid: np.ndarray | None = None  # per path × flow column: the revolver's dated flow happened
 
     @property
     def n(self) -> int:
@@ -82,7 +90,7 @@ def _cash_due(plan: Plan, rows: Mapping[str, Mapping[str, np.ndarray]], n: int) 
     cash_due = np.zeros((n, len(plan.grid)), dtype=np.int64)
     for name, p in plan.notes.items():
         r = rows[name]
-        cash_due[:, p.cols] += r["interest"] + r["principal_cash"] + r["premium"]   # dates are unique per note
+        cash_due[:, p.cols] += r["interest"] + r["principal_cash"] + r["premium"]  # dates are unique per note
     if plan.revolver is not None:
         cash_due[:, plan.revolver.cols] += plan.revolver.cash_due[None, :]
     return cash_due
@@ -108,14 +116,26 @@ def _note_results(plan: Plan, rows: Mapping[str, dict[str, np.ndarray]], cutoff:
             for k in _CUT_COLUMNS:
                 if k in r:
                     r[k] *= paid
-        out[name] = NoteResult(r["interest"], r["principal_cash"], r["principal_stock"], r["premium"], r["shares"],
-                               r["series_d"], r["limited_by"], paid, r.get("opt_principal"), r.get("opt_shares"),
-                               r.get("opt_series_d"), r.get("closing"))
+        out[name] = NoteResult(
+            r["interest"],
+            r["principal_cash"],
+            r["principal_stock"],
+            r["premium"],
+            r["shares"],
+            r["series_d"],
+            r["limited_by"],
+            paid,
+            r.get("opt_principal"),
+            r.get("opt_shares"),
+            r.get("opt_series_d"),
+            r.get("closing"),
+        )
     return out
 
 
-def _path_default_payment(plan: Plan, default_k: np.ndarray, before: Mapping[str, np.ndarray]
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _path_default_payment(
+    plan: Plan, default_k: np.ndarray, before: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The Default Payment per path (notes.default_scenario's formula on the path's balances):
     round(1.30 · ΣP) + Σ_term notes [round(B · accrual) + round(B · default interest)] + the
     revolver's interest; returns (principal, payment, recovery), cents."""
@@ -135,6 +155,28 @@ def _path_default_payment(plan: Plan, default_k: np.ndarray, before: Mapping[str
     payment = np.where(has, half_up(principal, multiple) + extra, 0)
     recovery = np.where(has, half_up(payment, Fraction(plan.terms.recovery_rate)), 0)
     return principal, payment, recovery
+
+
+def _plan_default_payment(plan: Plan, default_k: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The legacy policy's default figures per path, from the plan's table (the balances do not
+    depend on the path): (principal, payment, recovery), cents; 0 without a default."""
+    has = default_k >= 0
+    kk = np.where(has, default_k, 0)
+    return (
+        np.where(has, plan.default_principal[kk], 0),
+        np.where(has, plan.default_payment[kk], 0),
+        np.where(has, plan.recovery[kk], 0),
+    )
+
+
+def _revolver_paid(plan: Plan, cutoff: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Per path: which revolver rows were paid (before the default date) and which of its dated
+    draws and repayments happened (None without the revolver)."""
+    if plan.revolver is None:
+        return None, None
+    rows_paid = plan.revolver.cols[None, :] < cutoff[:, None]
+    moves_paid = (plan.revolver.move_k[None, :] < 0) | (plan.revolver.move_k[None, :] < cutoff[:, None])
+    return rows_paid, moves_paid
 
 
 def run(plan: Plan, w: Windows) -> Result:
@@ -167,25 +209,17 @@ def run(plan: Plan, w: Windows) -> Result:
     """
     if w.grid != plan.grid:
         raise ParameterError("windows were computed for other payment dates than the plan's")
-    n, grid_size = w.sum5.shape[0], len(plan.grid)
-    legacy = plan.terms.holder.legacy
-    if legacy:
+    if plan.terms.holder.legacy:
         rows, before = {name: scheduled_rows(p, plan, w) for name, p in plan.notes.items()}, None
     else:
         rows, before = policy_rows(plan, w)
-    cash_due = _cash_due(plan, rows, n)
+    cash_due = _cash_due(plan, rows, w.sum5.shape[0])
     default_k = _default_dates(plan, cash_due)
-    cutoff = np.where(default_k >= 0, default_k, grid_size)      # rows with grid index < cutoff are paid
+    cutoff = np.where(default_k >= 0, default_k, len(plan.grid))  # rows with grid index < cutoff are paid
     out = _note_results(plan, rows, cutoff)
-    has = default_k >= 0
-    kk = np.where(has, default_k, 0)
-    rev_paid = moves_paid = None
-    if plan.revolver is not None:
-        rev_paid = plan.revolver.cols[None, :] < cutoff[:, None]
-        moves_paid = (plan.revolver.move_k[None, :] < 0) | (plan.revolver.move_k[None, :] < cutoff[:, None])
     if before is None:
-        return Result(plan, out, default_k, cash_due, w.close,
-                      np.where(has, plan.recovery[kk], 0), np.where(has, plan.default_payment[kk], 0),
-                      np.where(has, plan.default_principal[kk], 0), rev_paid, moves_paid)
-    principal, payment, recovery = _path_default_payment(plan, default_k, before)
-    return Result(plan, out, default_k, cash_due, w.close, recovery, payment, principal, rev_paid, moves_paid)
+        principal, payment, recovery = _plan_default_payment(plan, default_k)
+    else:
+        principal, payment, recovery = _path_default_payment(plan, default_k, before)
+    revolver_paid, moves_paid = _revolver_paid(plan, cutoff)
+    return Result(plan, out, default_k, cash_due, w.close, recovery, payment, principal, revolver_paid, moves_paid)

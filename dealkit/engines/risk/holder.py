@@ -10,7 +10,8 @@ Conversion Price :math:`F` (round: half-up to the cent, as dealkit.notes):
     H &\leftarrow \max(0, H - \lfloor f\,V_k \rfloor) \quad\text{(sales; tracked holdings only)} \\
     I &= \mathrm{round}(B \textstyle\sum_s r_s d_s / 360) \quad\text{(notes._interest_row)} \\
     D &= B \text{ at maturity},\ \min(M, B) \text{ from the first amortization (Term A)},\ 0 \text{ else} \\
-    n &= \min(\lfloor \min(D, \lfloor v\,DV_{22} \rfloor) / F \rfloor,\ L(O, H)) \text{ when } \overline{P}_5 \ge \tau F \\
+    n &= \min(\lfloor \min(D, \lfloor v\,DV_{22} \rfloor) / F \rfloor,\ L(O, H))
+         \text{ when } \overline{P}_5 \ge \tau F \\
     L_{literal} &= \lfloor cO \rfloor - H, \qquad L_{post} = \lfloor (cO - H)/(1-c) \rfloor \\
     n_{opt} &= \min(\lfloor \min(B, R) / F \rfloor, L(O, H)) \text{ when } P_{t_k} \ge \theta F,\
               R = \lfloor v_{opt} DV_{22} \rfloor - \textstyle\sum \text{credited today}
@@ -27,7 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from dealkit.engines.risk.conversion import ROW_COLUMNS, limited_by_codes, volume_cap_cents
-from dealkit.engines.risk.ints import cap_limit, cents, ceil_fraction, guard, half_up
+from dealkit.engines.risk.ints import cap_limit, ceil_fraction, cents, guard, half_up
 from dealkit.engines.risk.plan import NotePlan, Plan
 from dealkit.engines.risk.windows import Windows
 from dealkit.market.paths import PRICE_SCALE
@@ -48,10 +49,14 @@ class _PolicyRun:
         self.plan, self.reading = plan, policy.reading
         self.track = policy.sell_fraction is not None
         self.sell = Fraction(policy.sell_fraction) if policy.sell_fraction is not None else Fraction(0)
-        self.optional_cap = Fraction(policy.volume_cap if policy.volume_cap is not None
-                                     else plan.a.amortization_volume_cap)
-        self.trigger = (ceil_fraction(PRICE_SCALE * Fraction(policy.trigger) * plan.fcp)
-                        if policy.rule == "convert" and policy.trigger is not None else None)
+        self.optional_cap = Fraction(
+            policy.volume_cap if policy.volume_cap is not None else plan.a.amortization_volume_cap
+        )
+        self.trigger = (
+            ceil_fraction(PRICE_SCALE * Fraction(policy.trigger) * plan.fcp)
+            if policy.rule == "convert" and policy.trigger is not None
+            else None
+        )
         self.monthly = cents(plan.a.monthly_amount)
         guard(int(w.dv22.max(initial=0)) * max(self.optional_cap.numerator, 1) * 2, "dollar volume × cap")
         guard(max(p.face for p in plan.notes.values()) * plan.fcp.denominator * 2, "shares of a conversion")
@@ -59,9 +64,10 @@ class _PolicyRun:
         self.outstanding = np.full(n, plan.outstanding, dtype=np.int64)
         self.balance = {name: np.full(n, p.face, dtype=np.int64) for name, p in plan.notes.items()}
         self.row_at = {name: {int(c): j for j, c in enumerate(p.cols)} for name, p in plan.notes.items()}
-        self.out = {name: {k: np.zeros((len(p.cols), n), dtype=np.int64) for k in ("interest", *ROW_COLUMNS,
-                                                                                   *OPTIONAL_COLUMNS)}
-                    for name, p in plan.notes.items()}
+        self.out = {
+            name: {k: np.zeros((len(p.cols), n), dtype=np.int64) for k in ("interest", *ROW_COLUMNS, *OPTIONAL_COLUMNS)}
+            for name, p in plan.notes.items()
+        }
         for name, p in plan.notes.items():
             self.out[name]["limited_by"] = np.zeros((len(p.cols), n), dtype=np.int8)
         self.before = {name: np.empty((len(plan.grid), n), dtype=np.int64) for name in plan.notes}
@@ -98,7 +104,7 @@ class _PolicyRun:
         elif p.amortizes is not None and p.amortizes[j]:
             due = np.minimum(balance, self.monthly)
         else:
-            return None   # interest only: nothing due, nothing in stock, the row's other columns stay 0
+            return None  # interest only: nothing due, nothing in stock, the row's other columns stay 0
         some = due > 0
         passed = some & (self.sum5[k] >= p.threshold)
         allowed = np.minimum(due, volume_cap_cents(self.dv22[k], p.volume_cap))

@@ -32,8 +32,16 @@ from dealkit.engines.risk.xirr import xirr_paths
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
 
-__all__ = ["METRICS", "LenderFlows", "lender_flows", "cash_paid", "principal_lent", "principal_cash", "metrics",
-           "cumulative_shares"]
+__all__ = [
+    "METRICS",
+    "LenderFlows",
+    "lender_flows",
+    "cash_paid",
+    "principal_lent",
+    "principal_cash",
+    "metrics",
+    "cumulative_shares",
+]
 
 #: Metric names a notebook or a sweep may ask for, and what they mean.
 METRICS = {
@@ -93,8 +101,9 @@ def _revolver_repaid(res: Result) -> np.ndarray | int:
     rv = res.plan.revolver
     if rv is None:
         return 0
-    return ((rv.principal[None, :] * res.revolver_paid).sum(axis=1)
-            + (np.maximum(rv.moves, 0)[None, :] * res.moves_paid).sum(axis=1))
+    return (rv.principal[None, :] * res.revolver_paid).sum(axis=1) + (
+        np.maximum(rv.moves, 0)[None, :] * res.moves_paid
+    ).sum(axis=1)
 
 
 def cash_paid(res: Result) -> np.ndarray:
@@ -125,6 +134,16 @@ def principal_cash(res: Result) -> np.ndarray:
     return np.asarray(out + _revolver_repaid(res))
 
 
+def stock_paid(res: Result) -> np.ndarray:
+    """Principal paid in stock on each path, cents: scheduled and the holder's optional conversions."""
+    total = np.zeros(res.n, dtype=np.int64)
+    for r in res.notes.values():
+        total += r.principal_stock.sum(axis=1)
+        if r.opt_principal is not None:
+            total += r.opt_principal.sum(axis=1)
+    return total
+
+
 def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     """The per-path metrics of the module docstring (dollars as float for display; counts int);
     ``only`` computes just those (the IRR is the dear one).
@@ -148,14 +167,12 @@ def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndar
     names = list(METRICS) if only is None else list(only)
     unknown = [n for n in names if n not in METRICS]
     if unknown:
-        raise ParameterError(f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})")
+        raise ParameterError(
+            f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})"
+        )
     flows, dates, recovery, recovery_days, value = lender_flows(res)
     shares = sum(r.all_shares.sum(axis=1) for r in res.notes.values())
     has = res.default_k >= 0
-
-    def stock_paid() -> np.ndarray:
-        return sum(r.principal_stock.sum(axis=1) + (0 if r.opt_principal is None else r.opt_principal.sum(axis=1))
-                   for r in res.notes.values()) / 100.0
 
     make: dict[str, Callable[[], np.ndarray]] = {
         "lender_xirr": lambda: xirr_paths(flows, dates, extra=recovery, extra_days=recovery_days),
@@ -163,7 +180,7 @@ def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndar
         "shares": lambda: shares,
         "dilution": lambda: shares / (res.plan.outstanding + shares),
         "cash_paid": lambda: cash_paid(res) / 100.0,
-        "stock_paid": stock_paid,
+        "stock_paid": lambda: stock_paid(res) / 100.0,
         "stock_value": lambda: value / 100.0,
         "defaulted": lambda: has.astype(np.int64),
         "loss_given_default": lambda: np.where(has, res.default_payment - res.recovery, 0) / 100.0,

@@ -45,16 +45,32 @@ class PathMarket(notes.Market):
 
         .. math:: DV_n(t) = \sum_{d \in \text{the } n \text{ trading days before } t} P_d V_d
         """
-        return sum((self.close(d) * self.volumes.get(d, self.volume) for d in notes._trading_days_before(day, n)),
-                   Decimal(0))
+        return sum(
+            (self.close(d) * self.volumes.get(d, self.volume) for d in notes._trading_days_before(day, n)), Decimal(0)
+        )
 
 
-def path_market(dates: tuple[dt.date, ...], closes: np.ndarray, volumes: np.ndarray, outstanding: int,
-                authorized: int, holder_owns: int = 0, **terms: Any) -> PathMarket:
+def path_market(
+    dates: tuple[dt.date, ...],
+    closes: np.ndarray,
+    volumes: np.ndarray,
+    outstanding: int,
+    authorized: int,
+    holder_owns: int = 0,
+    **terms: Any,
+) -> PathMarket:
     """One path's micro-dollar ``closes`` and share ``volumes`` on ``dates`` as a :class:`PathMarket`
     with exact ``Decimal`` closes (``close × 10⁻⁶``); the first day's close and volume are its
     ``price`` and ``volume``."""
     decimal_closes = {d: Decimal(int(c)).scaleb(-6) for d, c in zip(dates, closes, strict=True)}
     daily_volumes = {d: int(v) for d, v in zip(dates, volumes, strict=True)}
-    return PathMarket(decimal_closes[dates[0]], int(volumes[0]), decimal_closes, outstanding=outstanding,
-                      holder_owns=holder_owns, authorized=authorized, volumes=daily_volumes, **terms)
+    return PathMarket(
+        decimal_closes[dates[0]],
+        int(volumes[0]),
+        decimal_closes,
+        outstanding=outstanding,
+        holder_owns=holder_owns,
+        authorized=authorized,
+        volumes=daily_volumes,
+        **terms,
+    )

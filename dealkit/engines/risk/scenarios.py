@@ -20,11 +20,11 @@ from dealkit.engines.risk.plan import Plan, build_plan
 from dealkit.engines.risk.terms import RiskTerms
 from dealkit.engines.risk.windows import Windows, windows
 from dealkit.errors import ParameterError
+from dealkit.market.assumptions import gbm_assumptions
 from dealkit.market.gbm import gbm_chunk
 from dealkit.market.paths import Assumption, PricePaths, covering, path_window, trading_days
 from dealkit.market.price_csv import load_price_csv
 from dealkit.market.simulate import CHUNK, simulate
-from dealkit.market.assumptions import gbm_assumptions
 
 __all__ = ["DEFAULT_PATHS", "Scenario", "scenario", "rerun", "run_chunked", "simulate_from"]
 
@@ -72,8 +72,9 @@ class Scenario:
         return ", ".join(bits) + " (assumptions)"
 
 
-def _paths_for(plan: Plan, model: str, n_paths: int, seed: int, assumptions: Mapping[str, Assumption] | None,
-               price_csv: str | None) -> PricePaths:
+def _paths_for(
+    plan: Plan, model: str, n_paths: int, seed: int, assumptions: Mapping[str, Assumption] | None, price_csv: str | None
+) -> PricePaths:
     """The CSV's one path (``model == "csv"``) cut to the plan's window, or simulated paths."""
     first, last = path_window(plan.grid)
     if model == "csv":
@@ -84,10 +85,20 @@ def _paths_for(plan: Plan, model: str, n_paths: int, seed: int, assumptions: Map
     return simulate(model, n_paths, seed, first, last, assumptions=assumptions, source=source)
 
 
-def scenario(deal: Any, a: notes.NoteAssumptions, *, n_paths: int = DEFAULT_PATHS, seed: int = 7, model: str = "gbm",
-             assumptions: Mapping[str, Assumption] | None = None, price_csv: str | None = None,
-             terms: RiskTerms | None = None, term_b_maturity: dt.date | None = None, prime: Any = None,
-             paths: PricePaths | None = None) -> Scenario:
+def scenario(
+    deal: Any,
+    a: notes.NoteAssumptions,
+    *,
+    n_paths: int = DEFAULT_PATHS,
+    seed: int = 7,
+    model: str = "gbm",
+    assumptions: Mapping[str, Assumption] | None = None,
+    price_csv: str | None = None,
+    terms: RiskTerms | None = None,
+    term_b_maturity: dt.date | None = None,
+    prime: Any = None,
+    paths: PricePaths | None = None,
+) -> Scenario:
     """Plan, paths (simulated, or the CSV's one path when ``model == "csv"``), engine, metrics.
 
     Examples
@@ -106,8 +117,15 @@ def scenario(deal: Any, a: notes.NoteAssumptions, *, n_paths: int = DEFAULT_PATH
     return Scenario(paths, plan, w, res, metrics(res))
 
 
-def rerun(s: Scenario, deal: Any, a: notes.NoteAssumptions, terms: RiskTerms | None = None,
-          term_b_maturity: dt.date | None = None, prime: Any = None, only: Sequence[str] | None = None) -> Scenario:
+def rerun(
+    s: Scenario,
+    deal: Any,
+    a: notes.NoteAssumptions,
+    terms: RiskTerms | None = None,
+    term_b_maturity: dt.date | None = None,
+    prime: Any = None,
+    only: Sequence[str] | None = None,
+) -> Scenario:
     """The same paths under other terms (common random numbers); ``only``: these metrics."""
     plan = build_plan(deal, a, terms or s.plan.terms, term_b_maturity=term_b_maturity, prime=prime)
     w = s.windows if plan.grid == s.windows.grid else windows(s.paths, plan.grid)
@@ -115,8 +133,9 @@ def rerun(s: Scenario, deal: Any, a: notes.NoteAssumptions, terms: RiskTerms | N
     return Scenario(s.paths, plan, w, res, metrics(res, only))
 
 
-def simulate_from(model: str, n: int, seed: int, start: int, first: dt.date, last: dt.date,
-                  assumptions: Mapping[str, Assumption]) -> PricePaths:
+def simulate_from(
+    model: str, n: int, seed: int, start: int, first: dt.date, last: dt.date, assumptions: Mapping[str, Assumption]
+) -> PricePaths:
     """Paths ``start`` … ``start + n`` of a simulation (``start`` a multiple of CHUNK): chunk
     ``c`` is drawn by ``default_rng([seed, c])`` as in :func:`dealkit.market.simulate`."""
     days = trading_days(first, last)
@@ -127,14 +146,23 @@ def simulate_from(model: str, n: int, seed: int, start: int, first: dt.date, las
         rng = np.random.default_rng([seed, (start + offset) // CHUNK])
         if model != "gbm":
             raise ParameterError(f"parameter model: the chunked run simulates gbm only (got {model!r})")
-        closes[offset:offset + size], volumes[offset:offset + size] = gbm_chunk(rng, size, len(days), assumptions)
+        closes[offset : offset + size], volumes[offset : offset + size] = gbm_chunk(rng, size, len(days), assumptions)
     return PricePaths(days, closes, volumes, model, dict(assumptions), seed)
 
 
-def run_chunked(deal: Any, a: notes.NoteAssumptions, n_paths: int, *, seed: int = 7, model: str = "gbm",
-                chunk: int = CHUNK, assumptions: Mapping[str, Assumption] | None = None,
-                terms: RiskTerms | None = None, prime: Any = None, keep: Sequence[str] = ("lender_xirr",)
-                ) -> tuple[dict[str, np.ndarray], int]:
+def run_chunked(
+    deal: Any,
+    a: notes.NoteAssumptions,
+    n_paths: int,
+    *,
+    seed: int = 7,
+    model: str = "gbm",
+    chunk: int = CHUNK,
+    assumptions: Mapping[str, Assumption] | None = None,
+    terms: RiskTerms | None = None,
+    prime: Any = None,
+    keep: Sequence[str] = ("lender_xirr",),
+) -> tuple[dict[str, np.ndarray], int]:
     """Many paths in chunks of ``chunk`` (the paths of each chunk are simulated, run and dropped):
     memory stays that of one chunk. Returns the ``keep`` metrics for every path, plus the default
     count. Path *i* is the same as in a single run with the same seed."""

@@ -31,8 +31,8 @@ class Windows:
     sum5: np.ndarray
     dv22: np.ndarray
     close: np.ndarray
-    volumes: np.ndarray | None = None   # the paths' daily volumes (for vsum)
-    need: np.ndarray | None = None      # per grid date: trading days before it
+    volumes: np.ndarray | None = None  # the paths' daily volumes (for vsum)
+    need: np.ndarray | None = None  # per grid date: trading days before it
 
     @functools.cached_property
     def vsum(self) -> np.ndarray:
@@ -46,8 +46,8 @@ class Windows:
         out = np.zeros((volumes.shape[0], len(self.grid)), dtype=np.int64)
         for i in range(0, volumes.shape[0], _BLOCK):
             cumulative = np.zeros((min(_BLOCK, volumes.shape[0] - i), volumes.shape[1] + 1), dtype=np.int64)
-            np.cumsum(volumes[i:i + _BLOCK], axis=1, out=cumulative[:, 1:])
-            out[i:i + _BLOCK, 1:] = cumulative[:, need[1:]] - cumulative[:, need[:-1]]
+            np.cumsum(volumes[i : i + _BLOCK], axis=1, out=cumulative[:, 1:])
+            out[i : i + _BLOCK, 1:] = cumulative[:, need[1:]] - cumulative[:, need[:-1]]
         return out
 
 
@@ -71,8 +71,10 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
     dates = paths.dates
     need = [bisect.bisect_left(dates, d) for d in grid]
     if min(need) < DOLLAR_VOLUME_DAYS or max(need) > len(dates):
-        raise ParameterError(f"price path: must cover the 22 trading days before {grid[0]} through {grid[-1]}; it runs "
-                             f"{dates[0]} to {dates[-1]}")
+        raise ParameterError(
+            f"price path: must cover the 22 trading days before {grid[0]} through {grid[-1]}; it runs "
+            f"{dates[0]} to {dates[-1]}"
+        )
     closes, volumes = paths.closes, paths.volumes
     guard(int(closes.max()) * len(dates), "price path closes")
     guard(int(closes.max()) * int(volumes.max()) * DOLLAR_VOLUME_DAYS, "price path close × volume")

@@ -19,8 +19,15 @@ _G_LOW, _G_HIGH = np.log(1e-9), np.log(1e6)
 _G_START, _TOLERANCE = np.log(1.1), 1e-12
 
 
-def _newton(x: np.ndarray, tau: np.ndarray, e: np.ndarray, et: np.ndarray, ok: np.ndarray, iterations: int,
-            bounds: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+def _newton(
+    x: np.ndarray,
+    tau: np.ndarray,
+    e: np.ndarray,
+    et: np.ndarray,
+    ok: np.ndarray,
+    iterations: int,
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
     """g = log(1 + r) per row: Newton on the rows not yet converged, bisection as a guard."""
     lo, hi, f_lo = bounds
     g = np.full(x.shape[0], _G_START)
@@ -46,8 +53,13 @@ def _newton(x: np.ndarray, tau: np.ndarray, e: np.ndarray, et: np.ndarray, ok: n
     return g
 
 
-def xirr_paths(flows: np.ndarray, dates: Sequence[dt.date], iterations: int = 60, extra: np.ndarray | None = None,
-               extra_days: np.ndarray | None = None) -> np.ndarray:
+def xirr_paths(
+    flows: np.ndarray,
+    dates: Sequence[dt.date],
+    iterations: int = 60,
+    extra: np.ndarray | None = None,
+    extra_days: np.ndarray | None = None,
+) -> np.ndarray:
     r"""The annual IRR of each row of ``flows`` (cents) on ``dates`` (actual/365, as pyxirr), plus,
     per row, one ``extra`` flow ``extra_days`` after ``dates[0]``, by Newton's method on
 
