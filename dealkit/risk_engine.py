@@ -17,8 +17,8 @@ Three layers:
    letter of Sept 6, 2005), the principal credited ⌊shares × FCP⌋ to the cent, the cash rest and
    its premium (``cash_premium − 1``, half-up to the cent), and default.
 3. **With a holder's policy** (:class:`HolderPolicy` other than the default) the balances depend on
-   the path, so :func:`run` goes date by date (:func:`_policy_rows`, numpy over paths): interest
-   from each row's exact Σ rate × days (the plan's ``rate_parts``, dealkit.notes' rule), the
+   the path, so :func:`run` goes date by date (:func:`dealkit.engines.risk.holder.policy_rows`,
+   numpy over paths): interest from each row's exact Σ rate × days (the plan's ``rate_parts``, dealkit.notes' rule), the
    Monthly Amount on the path's balance, the stock payment, the optional conversion, the holder's
    sales, and the Default Payment from the path's balances. Its Decimal twin is
    :func:`decimal_policy_schedules` (dealkit.notes and dealkit.option functions).
