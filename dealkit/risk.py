@@ -110,7 +110,18 @@ def parse_policy(
     """The ``policy`` parameter — comma-separated ``ITEM VALUE`` pairs of :data:`POLICY_ITEMS`,
     e.g. ``"capacity 250000.00, holder convert 1.25, sell 0.10, reading literal, revolver refinanced"``;
     items left out take their defaults — as :class:`~dealkit.risk_engine.RiskTerms`. Every bad item
-    is one :class:`ParameterError` naming it."""
+    is one :class:`ParameterError` naming it.
+
+    Examples
+    --------
+    >>> terms = parse_policy("capacity 100000.00, holder convert 1.25, sell 0.10")
+    >>> terms.cash_capacity, terms.holder.trigger, terms.holder.sell_fraction, terms.revolver
+    (Decimal('100000.00'), Decimal('1.25'), Decimal('0.10'), 'refinanced')
+    >>> parse_policy("holder sometimes")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dealkit.errors.ParameterError: parameter policy: item 'holder' expects none, or convert ... (got 'sometimes')
+    """
     given: dict[str, list[str]] = {}
     for part in str(text).split(","):
         words = part.split()
@@ -191,7 +202,15 @@ def from_parameters(deal, *, n_paths="10000", seed="7", model="gbm", volatility=
     ``cash_capacity="none"`` selects the default rule ``none``; ``policy`` (:func:`parse_policy`)
     sets the capacity, the recovery, the holder's policy and the revolver (its items override
     ``cash_capacity`` and ``recovery_rate``).
-    Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter."""
+    Every bad value is one :class:`~dealkit.errors.ParameterError` naming the parameter.
+
+    Examples
+    --------
+    >>> from dealkit.loader import load_deal
+    >>> s, term_b_maturity = from_parameters(load_deal(), n_paths="3", seed="1", policy="revolver excluded")
+    >>> s.paths.n, s.plan.terms.revolver, term_b_maturity
+    (3, 'excluded', None)
+    """
     from dealkit.params import as_date, as_int
 
     _check_choices(metric, model)

@@ -99,7 +99,7 @@ def _check_no_gaps(dates: list[dt.date], rownums: list[int], fail: _RowError) ->
 
 
 def load_price_csv(path: str | Path) -> PricePaths:
-    """A user's daily path: a CSV with the header ``date,close,volume``, one row per NYSE trading
+    r"""A user's daily path: a CSV with the header ``date,close,volume``, one row per NYSE trading
     day, sorted, no gaps, no duplicates; close a positive dollar amount with at most 6 decimals,
     volume a whole number of shares. Each error names the file, the row (1 = the header) and the
     field.
@@ -108,6 +108,20 @@ def load_price_csv(path: str | Path) -> PricePaths:
     ------
     MarketDataError
         One line naming the file, the row, the field and the value.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "atg.csv"
+    >>> _ = path.write_text("date,close,volume\n2005-09-02,0.06,1000\n2005-09-06,0.0615,2500\n", encoding="utf-8")
+    >>> paths = load_price_csv(path)
+    >>> paths.dates[-1], paths.closes.tolist(), paths.volumes.tolist()   # micro-dollars, shares
+    (datetime.date(2005, 9, 6), [[60000, 61500]], [[1000, 2500]])
+    >>> _ = path.write_text("date,close,volume\n2005-09-05,0.06,1000\n", encoding="utf-8")
+    >>> load_price_csv(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dealkit.market.paths.MarketDataError: atg.csv: row 2: date: not an NYSE trading day ... (got '2005-09-05')
     """
     path = Path(path)
     fail = _RowError(path)
