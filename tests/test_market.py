@@ -169,3 +169,18 @@ def test_unknown_model_and_too_many_paths():
         mk.simulate("gbm", 0, 1, FIRST, LAST)
     with pytest.raises(ParameterError, match="bootstrap model needs a price series"):
         mk.simulate("bootstrap", 10, 1, FIRST, LAST)
+
+
+def test_covering_takes_the_trading_days_between_any_two_dates(tmp_path):
+    """covering() keeps the trading days from ``first`` to ``last``: a weekend or holiday end is the
+    next (or last) trading day, never an error from tuple.index."""
+    p = mk.load_price_csv(_csv(tmp_path, _good_lines()))
+    weekend, monday = dt.date(2005, 9, 3), dt.date(2005, 9, 6)   # Saturday; Labor Day, 5 Sep 2005
+    cut = mk.covering(p, weekend, dt.date(2005, 9, 30))
+    assert cut.dates == mk.trading_days(monday, dt.date(2005, 9, 30)) == mk.covering(p, monday, dt.date(2005, 9, 30)).dates
+    assert cut.closes[0].tolist() == p.closes[0, p.dates.index(monday):p.dates.index(dt.date(2005, 9, 30)) + 1].tolist()
+
+
+def test_trading_days_outside_the_calendar_is_one_line():
+    with pytest.raises(mk.MarketDataError, match=r"trading days 1890-01-01 to 1890-02-01: .*outside the calendar"):
+        mk.trading_days(dt.date(1890, 1, 1), dt.date(1890, 2, 1))

@@ -12,6 +12,7 @@ from its first date to its last, and on no other day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Mapping
@@ -77,10 +78,13 @@ def trading_days(first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
     (datetime.date(2005, 9, 2), datetime.date(2005, 9, 6))
     """
     out, day = [], first
-    while day <= last:
-        if is_business_day(day, "nyse"):
-            out.append(day)
-        day += dt.timedelta(days=1)
+    try:
+        while day <= last:
+            if is_business_day(day, "nyse"):
+                out.append(day)
+            day += dt.timedelta(days=1)
+    except ValueError as exc:  # a day outside the calendar's years: one line naming it
+        raise MarketDataError(f"trading days {first} to {last}: {exc}", field="dates", value=str(day)) from None
     return tuple(out)
 
 
@@ -145,8 +149,8 @@ def covering(paths: PricePaths, first: dt.date, last: dt.date, where: str = "pri
             field="dates",
             value=f"{paths.dates[0]}..{paths.dates[-1]}",
         )
-    i = paths.dates.index(first)
-    j = paths.dates.index(last) + 1
+    i = bisect.bisect_left(paths.dates, first)  # from the first trading day on or after ``first``
+    j = bisect.bisect_right(paths.dates, last)  # to the last on or before ``last``
     return PricePaths(
         paths.dates[i:j], paths.closes[:, i:j], paths.volumes[:, i:j], paths.model, paths.assumptions, paths.seed
     )
