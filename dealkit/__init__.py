@@ -7,10 +7,10 @@ exact calculations, with parameterized notebook reports.
 Decimal('12000000.00')
 """
 
-from .errors import DealDataError, DealkitError, ParameterError, ReportError
-from .loader import PrimeSeries, load_deal, load_prime
-from .model import Cited, Deal, Source, iter_cited
-from .review import Finding, Review, review
+from dealkit.errors import DealDataError, DealkitError, ParameterError, ReportError
+from dealkit.deal.loader import PrimeSeries, load_deal, load_prime
+from dealkit.deal.model import Cited, Deal, Source, iter_cited
+from dealkit.deal.review import Finding, Review, review
 
 __all__ = [
     "DealkitError", "DealDataError", "ParameterError", "ReportError", "PrimeSeries", "load_deal", "load_prime",

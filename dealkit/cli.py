@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import DealDataError, ParameterError, ReportError
+from dealkit.errors import DealDataError, ParameterError, ReportError
 
 __all__ = ["main"]
 
@@ -64,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .loader import load_deal
-    from .sweep import load_grid, run_sweep
+    from dealkit.deal.loader import load_deal
+    from dealkit.sweep import load_grid, run_sweep
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")
@@ -85,8 +85,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .bundle import export, parse_formats
-    from .loader import load_deal
+    from dealkit.export.bundle import export, parse_formats
+    from dealkit.deal.loader import load_deal
 
     formats = parse_formats(args.format)  # an unknown format fails before the deal is read
     written = export(load_deal(args.deal), args.out, formats)
@@ -96,14 +96,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    from .app import serve
+    from dealkit.app import serve
 
     return serve(port=args.port, deal_path=args.deal)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .loader import load_deal
-    from .review import review
+    from dealkit.deal.loader import load_deal
+    from dealkit.deal.review import review
 
     deal = load_deal(args.deal)
     result = review(deal)
@@ -122,10 +122,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .params import parse_assignments
+    from dealkit.params import parse_assignments
     from pathlib import Path
 
-    from .report import EXECUTION_TIMEOUT, NOTEBOOK_DIR, run_report
+    from dealkit.report.runner import EXECUTION_TIMEOUT, NOTEBOOK_DIR, run_report
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")

@@ -3,11 +3,24 @@ the file (or parameter), the field and the bad value."""
 
 from __future__ import annotations
 
-__all__ = ["DealkitError", "DealDataError", "ParameterError", "ReportError"]
+__all__ = ["DealkitError", "ParseError", "DealDataError", "ParameterError", "ReportError"]
 
 
 class DealkitError(Exception):
     """The root of every error dealkit raises on purpose: catch this one to catch them all."""
+
+
+class ParseError(DealkitError, ValueError):
+    """A text is not the number or date it should be (:mod:`dealkit.core.parse`).
+
+    ``str(error)`` reads ``"<what> <reason>"`` (e.g. ``"money must not be negative"``);
+    ``reason`` is the part without the subject, for callers that name the subject themselves.
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what} {reason}")
+        self.what = what
+        self.reason = reason
 
 
 class DealDataError(DealkitError, ValueError):

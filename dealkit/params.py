@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-from .errors import ParameterError
-from .model import _ISO_DATE, _strict_decimal
+from dealkit.errors import ParameterError, ParseError
+from dealkit.core import parse
 
 __all__ = ["as_bool", "as_money", "as_price", "as_rate", "as_date", "as_date_or_deal", "as_int", "parse_assignments",
            "validate_parameters"]
@@ -38,10 +38,12 @@ def _fail(name: str, value: object, why: str) -> ParameterError:
 
 
 def to_decimal(value: object, name: str) -> Decimal:
-    """A decimal from a parameter: plain ASCII digits, at most 28 of them, no exponent."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    return _strict_decimal(value, name)
+    """A decimal from a parameter, read by the one parser (:func:`dealkit.core.parse.decimal`):
+    plain ASCII digits, at most 28 of them, no exponent."""
+    try:
+        return parse.decimal(value, name)
+    except ParseError as exc:
+        raise _fail(name, value, exc.reason) from None
 
 
 def as_bool(value: object, name: str) -> bool:
@@ -56,43 +58,27 @@ def as_bool(value: object, name: str) -> bool:
 def as_money(value: object, name: str, *, allow_negative: bool = False) -> Decimal:
     """A money amount as ``Decimal`` with at most two decimals, from a string (or int)."""
     try:
-        d = to_decimal(value, name)
-    except ValueError as exc:
-        raise _fail(name, value, str(exc).split(": ", 1)[-1]) from None
-    if d < 0 and not allow_negative:
-        raise _fail(name, value, "must not be negative")
-    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
-        raise _fail(name, value, "more than two decimal places (cents)")
-    return d
+        return parse.money(value, name, allow_negative=allow_negative)
+    except ParseError as exc:
+        raise _fail(name, value, exc.reason) from None
 
 
 def as_rate(value: object, name: str) -> Decimal:
     """A rate as a ``Decimal`` fraction; ``"4.99%"`` is read as ``0.0499``. Must lie in [0, 1]."""
-    text = value.strip() if isinstance(value, str) else value
-    percent = isinstance(text, str) and text.endswith("%")
     try:
-        d = to_decimal(text[:-1] if percent else text, name)
-    except ValueError as exc:
-        raise _fail(name, value, str(exc).split(": ", 1)[-1]) from None
-    if percent:
-        d = d / 100
-    if not (0 <= d <= 1):
-        raise _fail(name, value, "a rate must lie between 0 and 1 (100%)")
-    return d
+        return parse.fraction(value, "a rate", percent=True)
+    except ParseError as exc:
+        raise _fail(name, value, exc.reason) from None
 
 
 def as_date(value: object, name: str) -> dt.date:
-    """An ISO date ``YYYY-MM-DD`` (a ``date`` passes through)."""
+    """An ISO date ``YYYY-MM-DD`` (a ``date`` passes through; a ``datetime`` gives its date)."""
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise _fail(name, value, "not a date of the calendar (e.g. a 30 February)") from None
-    raise _fail(name, value, "expected an ISO date YYYY-MM-DD")
+    try:
+        return parse.iso_date(value, name)
+    except ParseError as exc:
+        raise _fail(name, value, exc.reason) from None
 
 
 _INT_TEXT = re.compile(r"-?[0-9][0-9,_]{0,39}", re.ASCII)
@@ -130,12 +116,9 @@ def parse_assignments(items: list[str] | None) -> dict[str, str]:
 def as_price(value: object, name: str) -> Decimal:
     """A price per share as ``Decimal``, any number of decimals (``"0.00001"``); not negative."""
     try:
-        d = to_decimal(value, name)
-    except ValueError as exc:
-        raise _fail(name, value, str(exc).split(": ", 1)[-1]) from None
-    if d < 0:
-        raise _fail(name, value, "must not be negative")
-    return d
+        return parse.price(value, name)
+    except ParseError as exc:
+        raise _fail(name, value, exc.reason) from None
 
 
 # ------------------------------------------------------------------ before a report runs -----
@@ -157,14 +140,14 @@ def as_date_or_deal(value: object, name: str) -> dt.date | None:
 
 def _risk_parsers() -> dict:
     """05_risk's parameters, with the validators the path models apply (dealkit.market, dealkit.risk)."""
-    from . import market
-    from .risk import METRICS, parse_policy
+    from dealkit import market
+    from dealkit.risk import METRICS, parse_policy
 
     def money_or_none(value, name):
         return None if str(value).strip().lower() == "none" else as_money(value, name)
 
     def price_csv(value, name):
-        from .errors import DealkitError
+        from dealkit.errors import DealkitError
 
         try:
             return market.load_price_csv(value)
@@ -207,9 +190,9 @@ def _at_least(n: int):
 
 def _parsers() -> dict:
     """Every parameter the report notebooks declare → the parser the notebook applies to it."""
-    from .escrow import SCENARIOS as ESCROW_SCENARIOS
-    from .notes import OPTION_HOLDERS
-    from .option import READINGS
+    from dealkit.escrow import SCENARIOS as ESCROW_SCENARIOS
+    from dealkit.notes import OPTION_HOLDERS
+    from dealkit.option import READINGS
 
     return {
         "interactive": as_bool,
@@ -260,7 +243,7 @@ def validate_parameters(values: dict[str, str], deal=None) -> None:
             if parsed.get(name) and parsed[name] <= closing:
                 raise _fail(name, values[name], f"not after the closing date {closing}")
         if "instructions" in values:
-            from .escrow import parse_instructions
+            from dealkit.escrow import parse_instructions
 
             try:
                 parse_instructions(values["instructions"], deal)
@@ -268,8 +251,8 @@ def validate_parameters(values: dict[str, str], deal=None) -> None:
                 raise _fail("instructions", values["instructions"],
                             " ".join(str(exc).split())[:200] or type(exc).__name__) from None
         if "events" in values:
-            from .errors import DealDataError
-            from .obligations import load_events
+            from dealkit.errors import DealDataError
+            from dealkit.obligations import load_events
 
             try:
                 load_events(values["events"], deal)

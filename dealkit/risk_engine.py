@@ -94,6 +94,7 @@ from dealkit.engines.risk.ints import cap_limit as _cap_limit
 from dealkit.engines.risk.ints import cents as _cents
 from dealkit.engines.risk.ints import guard as _guard
 from dealkit.engines.risk.ints import half_up as _half
+from dealkit.engines.risk.path_market import PathMarket, path_market
 from dealkit.engines.risk.plan import _FIXED, NotePlan, Plan, RevolverPlan, build_plan
 from dealkit.engines.risk.plan import rate_parts as _rate_parts
 from dealkit.engines.risk.plan import sum_rate_days as _sum_rate_days
@@ -131,6 +132,8 @@ __all__ = [
     "LIMITED_BY",
     "RevolverPlan",
     "DecimalPath",
+    "PathMarket",
+    "path_market",
 ]
 
 # the old module's private names (benchmarks/risk_bench.py clears _FIXED)

@@ -41,7 +41,14 @@ def test_export_every_format(tmp_path):
     from icalendar import Calendar
 
     cal = Calendar.from_ical((out / "obligations.ics").read_bytes())
-    assert len(cal.walk("VEVENT")) == sum(t.due is not None for t in figures.triggered)
+    from dealkit import obligations
+
+    events = cal.walk("VEVENT")
+    # the triggered obligations (the sample stream: each labelled illustrative) and the notes' maturities
+    triggered = [e for e in events if "maturity" not in e.get("categories").cats]
+    assert len(triggered) == sum(t.due is not None for t in figures.triggered)
+    assert all(str(e["summary"]).startswith(f"[{obligations.ILLUSTRATIVE}]") for e in triggered)
+    assert len(events) - len(triggered) == len(obligations.note_payments(figures.deal))
 
 
 def test_unknown_format_is_one_line_and_writes_nothing(tmp_path):

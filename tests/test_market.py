@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
 from conftest import full_or
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealkit import market as mk
+from dealkit.engines.risk.path_market import path_market
 from dealkit.errors import DealDataError, ParameterError
 
 FIRST, LAST = dt.date(2005, 8, 1), dt.date(2005, 12, 30)
@@ -34,7 +36,7 @@ def test_csv_round_trip_exact(tmp_path):
     days = mk.trading_days(FIRST, LAST)
     assert p.dates == days and p.n == 1
     assert p.closes[0, 0] == 50_000 and p.closes[0, 3] == 50_300 and p.volumes[0, 3] == 1_000_003
-    m = p.market(0, 2_000_000_000, 5_000_000_000)
+    m = path_market(p, 0, 2_000_000_000, 5_000_000_000)
     assert m.close(days[3]) == Decimal("0.0503")
     # the dollar volume uses each day's own volume, exactly
     d = days[30]

@@ -33,15 +33,16 @@ def test_round_cents_refuses_float():
 
 @pytest.mark.parametrize("raw, expected", [
     ("1350000.00", Decimal("1350000.00")), ("1,350,000.00", Decimal("1350000.00")),
-    ("$450,000", Decimal("450000")), (12, Decimal(12)), (Decimal("0.00001"), Decimal("0.00001")),
+    ("$450,000", Decimal("450000")), ("0E-12", Decimal(0)), ("1.5E-7", Decimal("0.00000015")), (12, Decimal(12)), (Decimal("0.00001"), Decimal("0.00001")),
 ])
 def test_to_decimal_accepts(raw, expected):
     assert to_decimal(raw) == expected
 
 
 @pytest.mark.parametrize("raw, message", [
-    (0.1, "float"), (True, "boolean"), ("abc", "not a decimal"), ("NaN", "finite"),
-    ("Infinity", "finite"), (None, "NoneType"), ([1], "list"),
+    (0.1, "float"), (True, "boolean"), ("abc", "plain decimal"), ("NaN", "plain decimal"),
+    ("Infinity", "plain decimal"), ("1e400", "no exponent"), ("1E+5", "no exponent"),
+    (Decimal("NaN"), "finite"), (None, "NoneType"), ([1], "list"),
 ])
 def test_to_decimal_refuses(raw, message):
     with pytest.raises(ValueError, match=message):

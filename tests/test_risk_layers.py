@@ -1,6 +1,6 @@
 """Issue 11 for the risk part: the layers import only downward, the old modules re-export the same
-objects, the engine takes ACT/360 from dealkit.money (no second 360), and the engine's interest
-basis follows it exactly."""
+objects, the engine takes ACT/360 from the deal's day_count through dealkit.core.daycount (no
+second 360), and the engine's interest basis follows dealkit.core.money exactly."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 import dealkit
-from dealkit import money, notes
+from dealkit.core import daycount, money
 from dealkit.engines.risk import plan as plan_module
+from dealkit.rules import notes
 
 PACKAGE = Path(dealkit.__file__).resolve().parent
 MARKET = sorted((PACKAGE / "market").glob("*.py"))
@@ -53,12 +54,12 @@ def test_engines_import_no_presentation(path):
 
 
 def test_no_second_act_360_in_the_engine():
-    """No literal 360 in the engine: its day-count year is dealkit.money.DAYS_IN_YEAR."""
+    """No literal 360 in the engine: its day-count year is core.daycount.year_days(day_count)."""
     for path in ENGINE:
         constants = [n.lineno for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                      if isinstance(n, ast.Constant) and n.value == 360 and not isinstance(n.value, bool)]
         assert not constants, f"{path.name}: 360 at lines {constants}"
-    assert plan_module.DAYS_IN_YEAR is money.DAYS_IN_YEAR
+    assert plan_module.year_days is daycount.year_days
 
 
 def test_engine_interest_basis_is_money_act_360():
@@ -66,7 +67,8 @@ def test_engine_interest_basis_is_money_act_360():
     exact, the engine's interest equals money.simple_interest_act_360 (unrounded) to the last digit."""
     start, end = dt.date(2005, 9, 7), dt.date(2005, 10, 3)
     rate = Decimal("0.09")
-    (factor, days), = plan_module.rate_parts([(Fraction(rate), money.days_between(start, end))], "period")
+    year = daycount.year_days(notes.assumptions_from_deal(dealkit.load_deal()).day_count)
+    (factor, days), = plan_module.rate_parts([(Fraction(rate), money.days_between(start, end))], "period", year)
     assert days == 1
     principal = Decimal(3600)
     exact = money.simple_interest_act_360(principal, rate, start, end, rounding=None)
@@ -78,7 +80,7 @@ _FACADES = {
     "dealkit.risk_engine": "dealkit.engines.risk",
     "dealkit.risk": "dealkit.engines.risk",
     "dealkit.market": "dealkit.market",
-    "dealkit.sweep": "dealkit.engines.sweep",
+    "dealkit.sweep": "dealkit.report.sweep",
     "dealkit.risk_charts": "dealkit.present.risk_charts",
     "dealkit.risk_widgets": "dealkit.present.risk_widgets",
 }
@@ -94,15 +96,14 @@ def test_old_modules_reexport_the_new_objects(old):
         obj = getattr(module, name)
         home = getattr(obj, "__module__", None)
         if callable(obj) and home is not None and home.startswith("dealkit."):
-            assert home.startswith((_FACADES[old], "dealkit.present", "dealkit.engines", "dealkit.market", old)), \
-                f"{old}.{name} is defined in {home}"
+            layers = (_FACADES[old], "dealkit.present", "dealkit.engines", "dealkit.market", "dealkit.report", old)
+            assert home.startswith(layers), f"{old}.{name} is defined in {home}"
 
 
-def test_path_market_is_the_rules_market_and_lazy():
-    """dealkit.market.PathMarket (engine layer, loaded on first use) is a notes.Market."""
-    from dealkit import market
+def test_path_market_is_the_rules_market():
+    """The Decimal twin's market (engine layer, re-exported by dealkit.risk_engine) is a notes.Market."""
+    from dealkit import market, risk_engine
     from dealkit.engines.risk.path_market import PathMarket
 
-    assert market.PathMarket is PathMarket and issubclass(PathMarket, notes.Market)
-    with pytest.raises(AttributeError):
-        market.NoSuchName  # noqa: B018
+    assert risk_engine.PathMarket is PathMarket and issubclass(PathMarket, notes.Market)
+    assert not hasattr(market, "PathMarket")   # the market layer imports nothing above it

@@ -5,7 +5,7 @@ with no code, for people who will not start JupyterLab.
 is thin and only calls :func:`app_widget`. The explorers are a list, :data:`EXPLORERS`: to add one
 (e.g. risk), append an :class:`Explorer` whose ``build(deal, inputs)`` returns an ipywidget, or
 call :func:`register`. Every explorer starts from the same inputs as the exports and the
-notebooks (:class:`dealkit.bundle.ExportInputs`); the figures are dealkit's own functions.
+notebooks (:class:`dealkit.export.bundle.ExportInputs`); the figures are dealkit's own functions.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..bundle import ExportInputs
+from dealkit.export.bundle import ExportInputs
 
 __all__ = ["Explorer", "EXPLORERS", "register", "app_widget", "serve", "NOTEBOOK", "voila_command", "app_env"]
 
@@ -41,9 +41,9 @@ class Explorer:
 
 
 def _notes(deal, inputs: ExportInputs):
-    from .. import notes
-    from ..params import as_price
-    from ..widgets import notes_explorer
+    from dealkit import notes
+    from dealkit.params import as_price
+    from dealkit.present.widgets import notes_explorer
 
     a = notes.assumptions_from_deal(deal)
     market = notes.Market.for_deal(deal, as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
@@ -52,14 +52,14 @@ def _notes(deal, inputs: ExportInputs):
 
 
 def _escrow(deal, inputs: ExportInputs):
-    from ..escrow import parse_instructions
-    from ..widgets import escrow_editor
+    from dealkit.escrow import parse_instructions
+    from dealkit.present.widgets import escrow_editor
 
     return escrow_editor(deal, parse_instructions(inputs.instructions, deal), inputs.agent_fee)
 
 
 def _option(deal, inputs: ExportInputs):
-    from ..widgets import option_explorer
+    from dealkit.present.widgets import option_explorer
 
     return option_explorer(deal, inputs.fmv, deal.capitalization.outstanding_at_closing.value, inputs.holdings,
                            inputs.reading)
@@ -71,8 +71,8 @@ APP_RISK_PATHS = "2000"
 
 
 def _risk(deal, inputs: ExportInputs):
-    from .. import risk
-    from ..risk_widgets import risk_explorer
+    from dealkit import risk
+    from dealkit.risk_widgets import risk_explorer
 
     scenario, term_b = risk.from_parameters(deal, n_paths=APP_RISK_PATHS)
     return risk_explorer(scenario, deal, "atg_cost", term_b_maturity=term_b)
@@ -139,8 +139,8 @@ def app_env(base: dict[str, str] | None = None, deal_path: str | None = None) ->
 
 def serve(port: int = 8866, deal_path: str | None = None) -> int:
     """Run the app in the foreground until interrupted (Ctrl-C); returns Voilà's exit code."""
-    from ..errors import ParameterError
-    from ..loader import load_deal
+    from dealkit.errors import ParameterError
+    from dealkit.deal.loader import load_deal
 
     if not (0 < port < 65536):
         raise ParameterError(f"--port: a port between 1 and 65535 (got {port})")

@@ -1,8 +1,8 @@
 """Market data: prices and volumes, kept apart from the deal's terms."""
 
 # ``dealkit.market`` was one module; its public names (and the validators dealkit.params and
-# dealkit.risk use) stay importable from here. ``PathMarket`` is built on the rules' Market and
-# lives in the engine layer: it is imported on first use (PEP 562), never at import time.
+# dealkit.risk use) stay importable from here. ``PathMarket`` is built on the rules' Market, a
+# layer above this one: it is dealkit.engines.risk.path_market's (re-exported by dealkit.risk_engine).
 from dealkit.market.assumptions import gbm_assumptions, parse_finite, parse_positive_decimal, parse_whole
 from dealkit.market.bootstrap import bootstrap_chunk
 from dealkit.market.gbm import TRADING_YEAR, gbm_chunk, to_micro
@@ -24,7 +24,6 @@ __all__ = [
     "MarketDataError",
     "Assumption",
     "PricePaths",
-    "PathMarket",
     "trading_days",
     "path_window",
     "load_price_csv",
@@ -45,11 +44,3 @@ _gbm_chunk = gbm_chunk
 _bootstrap_chunk = bootstrap_chunk
 _to_micro = to_micro
 _TRADING_YEAR = TRADING_YEAR
-
-
-def __getattr__(name: str) -> object:
-    if name == "PathMarket":
-        from dealkit.engines.risk.path_market import PathMarket
-
-        return PathMarket
-    raise AttributeError(f"module 'dealkit.market' has no attribute {name!r}")

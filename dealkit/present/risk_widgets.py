@@ -26,7 +26,7 @@ __all__ = ["risk_explorer"]
 def _controls(s: Scenario) -> tuple[w.ValueWidget, ...]:
     """The explorer's controls at the scenario's values: the Fixed Conversion Price, the volume
     cap, ATG's cash capacity, the recovery rate, the holder's trigger (0: none) and the revolver's rule."""
-    from dealkit.widgets import _STYLE, _WIDE, exact_options
+    from dealkit.present.widgets import _STYLE, _WIDE, exact_options
 
     a, t = s.plan.a, s.plan.terms
     # exact choices (a log slider would snap $0.05 to $0.0501): the page's value is one of them
@@ -78,7 +78,7 @@ def risk_explorer(s: Scenario, deal, metric: str, prime=None, term_b_maturity=No
     """Recompute ``metric`` on the scenario's paths as the sliders move; returns the widget box
     (its ``redraw`` attribute recomputes once, for benchmarks)."""
     from dealkit.present.risk_charts import distribution_figure
-    from dealkit.widgets import LiveChart
+    from dealkit.present.widgets import LiveChart
 
     controls = _controls(s)
     info = w.HTML()

@@ -45,7 +45,7 @@ def sweep_csv(rows: list[dict], names: list[str]) -> str:
 
 def write_sweep_files(rows: list[dict], names: list[str], out: Path, grid: Grid) -> None:
     """``sweep.csv`` and ``sweep.html`` in ``out``, each written atomically."""
-    from dealkit.export import write_atomic
+    from dealkit.core.files import write_atomic
 
     write_atomic(out / "sweep.csv", sweep_csv(rows, names))
     write_atomic(out / "sweep.html", sweep_html(rows, names, grid))

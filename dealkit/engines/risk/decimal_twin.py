@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from dealkit import notes
+from dealkit.core.cashflows import CashFlow
+from dealkit.core.money import CENT
 from dealkit.engines.risk.terms import HolderPolicy, RiskTerms
+from dealkit.rules import notes
 
 __all__ = ["DecimalPath", "decimal_policy_schedules", "decimal_reference", "decimal_flows"]
 
@@ -47,7 +49,7 @@ def _stock_payment(
         return notes.ZERO, 0, 0, ""
     if market.average_close(day) < test * a.fixed_conversion_price:
         return notes.ZERO, 0, 0, "price test"
-    allowed = min(amount, (volume_cap * market.dollar_volume(day)).quantize(notes.CENT, rounding=notes.CREDIT_ROUNDING))
+    allowed = min(amount, (volume_cap * market.dollar_volume(day)).quantize(CENT, rounding=notes.CREDIT_ROUNDING))
     conv = notes.optional_conversion(allowed, a.fixed_conversion_price, owner, a.conversion_cap, reading)
     return conv.principal, conv.shares, conv.series_d, conv.limited_by or ("volume cap" if allowed < amount else "")
 
@@ -63,7 +65,7 @@ class _DecimalPolicyRun:
         holder: HolderPolicy,
         term_b_maturity: dt.date | None,
         prime: Any,
-        rounding: str,
+        rounding: Literal["period", "daily"],
         holder_owns: int,
     ) -> None:
         n = deal.notes
@@ -100,7 +102,7 @@ class _DecimalPolicyRun:
     def scheduled(self, k: str, day: dt.date) -> Decimal:
         """Note ``k``'s row on ``day`` by dealkit.notes' rules; returns the principal paid in stock."""
         a, balance = self.a, self.balance[k]
-        interest, rates, days = notes._interest_row(balance, self.last[k], day, a, self.prime, self.rounding)
+        interest, rates, days = notes.interest_row(balance, self.last[k], day, a, self.prime, self.rounding)
         due = notes.ZERO
         if day == self.dates[k][-1]:
             due = balance
@@ -112,7 +114,7 @@ class _DecimalPolicyRun:
             due, day, a, self.market, test, cap, self.owner(), self.holder.reading
         )
         cash = due - stock
-        premium = notes._cents(cash * (a.cash_premium - 1)) if k == "term_a" else notes.ZERO
+        premium = notes.cents(cash * (a.cash_premium - 1)) if k == "term_a" else notes.ZERO
         self.rows[k].append(
             {
                 "date": day,
@@ -146,7 +148,7 @@ class _DecimalPolicyRun:
             return
         room = max(
             notes.ZERO,
-            (self.optional_cap * self.market.dollar_volume(day)).quantize(notes.CENT, rounding=notes.CREDIT_ROUNDING)
+            (self.optional_cap * self.market.dollar_volume(day)).quantize(CENT, rounding=notes.CREDIT_ROUNDING)
             - stock_today,
         )
         for k in self.rows:
@@ -164,9 +166,17 @@ class _DecimalPolicyRun:
             room -= conv.principal
             self.issue_shares(conv.shares)
 
-    def schedules(self, deal: Any) -> dict[str, notes.Schedule]:
+    def schedules(self) -> dict[str, notes.Schedule]:
+        """The rows so far as frozen :class:`~dealkit.rules.notes.PeriodRow` s, one Schedule per note."""
         return {
-            k: notes.Schedule(_NAMES[k], self.faces[k], tuple(rows), self.a, issue=self.issue, initial=self.faces[k])
+            k: notes.Schedule(
+                _NAMES[k],
+                self.faces[k],
+                tuple(notes.PeriodRow(**row) for row in rows),
+                self.a,
+                issue=self.issue,
+                initial=self.faces[k],
+            )
             for k, rows in self.rows.items()
         }
 
@@ -202,7 +212,7 @@ def decimal_policy_schedules(
         for k, rows in state.rows.items():
             if rows and rows[-1]["date"] == day:
                 rows[-1]["closing"] = state.balance[k]
-    return state.schedules(deal)
+    return state.schedules()
 
 
 def _cash_due_by_date(full: dict[str, notes.Schedule], rev: notes.Schedule | None, rule: str) -> dict[dt.date, Decimal]:
@@ -294,13 +304,11 @@ def decimal_reference(
         stopped["revolver"] = builder.revolver(day_before)
     demand = default + dt.timedelta(days=terms.demand_lag_days)
     scenario = notes.default_scenario(stopped, default, demand, a, prime=prime)
-    recovery = (scenario.payment * terms.recovery_rate).quantize(notes.CENT, rounding=ROUND_HALF_UP)
+    recovery = (scenario.payment * terms.recovery_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     return DecimalPath(stopped, default, scenario, recovery, due)
 
 
-def decimal_flows(
-    ref: DecimalPath, market: Any, funded: Decimal, closing: dt.date
-) -> list[tuple[dt.date, Decimal, str]]:
+def decimal_flows(ref: DecimalPath, market: Any, funded: Decimal, closing: dt.date) -> list[CashFlow]:
     """Laurus's flows on one path, in Decimal: :func:`dealkit.notes.lender_cash_flows` over every
     note (revolver draws on their dates), plus the holder's optional-conversion shares at the
     close on the day (half-up to the cent, as the scheduled shares), plus a default's recovery."""
@@ -317,7 +325,6 @@ def decimal_flows(
     for s in ref.schedules.values():
         for r in s.rows:
             if r.get("opt_shares"):
-                flows.append(
-                    (r["date"], notes._cents(r["opt_shares"] * market.close(r["date"])), "optional conversion")
-                )
-    return sorted(flows, key=lambda f: f[0])
+                value = notes.cents(r["opt_shares"] * market.close(r["date"]))
+                flows.append(CashFlow(r["date"], value, "optional conversion"))
+    return sorted(flows, key=lambda f: f.date)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
-from dealkit import notes
+from dealkit.market.paths import PricePaths
+from dealkit.rules import notes
 
 __all__ = ["PathMarket", "path_market"]
 
@@ -46,31 +45,27 @@ class PathMarket(notes.Market):
         .. math:: DV_n(t) = \sum_{d \in \text{the } n \text{ trading days before } t} P_d V_d
         """
         return sum(
-            (self.close(d) * self.volumes.get(d, self.volume) for d in notes._trading_days_before(day, n)), Decimal(0)
+            (self.close(d) * self.volumes.get(d, self.volume) for d in notes.trading_days_before(day, n)), Decimal(0)
         )
 
 
 def path_market(
-    dates: tuple[dt.date, ...],
-    closes: np.ndarray,
-    volumes: np.ndarray,
-    outstanding: int,
-    authorized: int,
-    holder_owns: int = 0,
-    **terms: Any,
+    paths: PricePaths, i: int, outstanding: int, authorized: int, holder_owns: int = 0, **terms: Any
 ) -> PathMarket:
-    """One path's micro-dollar ``closes`` and share ``volumes`` on ``dates`` as a :class:`PathMarket`
-    with exact ``Decimal`` closes (``close × 10⁻⁶``); the first day's close and volume are its
-    ``price`` and ``volume``."""
-    decimal_closes = {d: Decimal(int(c)).scaleb(-6) for d, c in zip(dates, closes, strict=True)}
-    daily_volumes = {d: int(v) for d, v in zip(dates, volumes, strict=True)}
-    return PathMarket(
-        decimal_closes[dates[0]],
-        int(volumes[0]),
-        decimal_closes,
-        outstanding=outstanding,
-        holder_owns=holder_owns,
-        authorized=authorized,
-        volumes=daily_volumes,
-        **terms,
-    )
+    """Path ``i`` of ``paths`` as a :class:`PathMarket` with exact ``Decimal`` closes (``close ×
+    10⁻⁶``) and each day's volume (the Decimal twin of the engine); the first day's close and
+    volume are its ``price`` and ``volume``. ``terms``: the Series D terms of a loaded deal
+    (``series_d_ratio``, ``series_d_until_authorized``; default the embedded deal's).
+
+    Examples
+    --------
+    >>> from dealkit.market import simulate
+    >>> paths = simulate("gbm", 2, 7, dt.date(2005, 9, 1), dt.date(2005, 9, 30))
+    >>> market = path_market(paths, 1, outstanding=2_000_000_000, authorized=5_000_000_000)
+    >>> market.close(dt.date(2005, 9, 1))
+    Decimal('0.060000')
+    """
+    closes = {d: Decimal(int(c)).scaleb(-6) for d, c in zip(paths.dates, paths.closes[i], strict=True)}
+    volumes = {d: int(v) for d, v in zip(paths.dates, paths.volumes[i], strict=True)}
+    return PathMarket(closes[paths.dates[0]], int(paths.volumes[i, 0]), closes, outstanding=outstanding,
+                      holder_owns=holder_owns, authorized=authorized, volumes=volumes, **terms)  # fmt: skip

@@ -6,8 +6,9 @@ in stock or cash), the 4.99% cap (:func:`dealkit.option.max_exercisable`, Option
 note form), the revolver (:func:`dealkit.notes.revolver_schedule`) and the Default Payment for
 every possible default date (:func:`dealkit.notes.default_scenario`).
 
-Interest is ACT/360 with the year of :data:`dealkit.money.DAYS_IN_YEAR`, the basis dealkit.notes
-and dealkit.money use: one definition of the convention.
+Interest is actual days over the year of the deal's ``note_terms.day_count`` (``ACT/360``), as
+:func:`dealkit.core.daycount.year_days` gives it to dealkit.notes and dealkit.core.money: one
+definition of the convention.
 """
 
 from __future__ import annotations
@@ -22,23 +23,22 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dealkit import notes
+from dealkit.core.daycount import year_days
+from dealkit.core.money import CENT
 from dealkit.engines.risk.ints import ceil_fraction, cents
 from dealkit.engines.risk.terms import RiskTerms, risk_terms
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
-from dealkit.money import DAYS_IN_YEAR
-from dealkit.option import max_exercisable
+from dealkit.rules import notes
+from dealkit.rules.option import max_exercisable
 
 #: How a row's interest is rounded (dealkit.notes): once per period, or each day.
 Rounding = Literal["period", "daily"]
 
 __all__ = ["NotePlan", "RevolverPlan", "Plan", "DefaultTable", "build_plan", "threshold", "rate_parts", "sum_rate_days"]
 
-#: Closes in the stock-payment test's average (the Laurus note form's 5-day average close).
-AVERAGE_DAYS = 5
-#: The most fixed layers kept (:func:`_fixed_layer`): a tornado or a two-way table reuses a few.
-_CACHE_SIZE = 256
+AVERAGE_DAYS = 5  #: closes in the stock test's average (the Laurus note form's 5-day average close)
+_CACHE_SIZE = 256  # fixed layers kept (_fixed_layer): a tornado or a two-way table reuses a few
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,9 +105,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class DefaultTable:
-    """For a default on each grid date (cents): its demand date, and from
-    :func:`dealkit.notes.default_scenario` over every note the principal, the Default Payment and
-    its recovery; the revolver's principal and interest parts alone."""
+    """For a default on each grid date (cents): its demand date, and from notes.default_scenario
+    over every note the principal, the Default Payment, its recovery; the revolver's parts alone."""
 
     default_date: tuple[dt.date, ...]
     demand: tuple[dt.date, ...]
@@ -139,21 +138,22 @@ def sum_rate_days(start: dt.date, end: dt.date, a: notes.NoteAssumptions, prime:
     ]
 
 
-def rate_parts(pieces: list[tuple[Fraction, int]], rounding: str) -> tuple[tuple[Fraction, int], ...]:
+def rate_parts(pieces: list[tuple[Fraction, int]], rounding: str, year: int) -> tuple[tuple[Fraction, int], ...]:
     """How a row's interest is rounded (notes._interest_row), as parts (factor, days): ``period``:
-    one part :math:`round(B \\cdot \\sum r d / 360)`; ``daily``: :math:`\\sum round(B \\cdot r / 360) \\cdot d`.
+    one part :math:`round(B \\cdot \\sum r d / Y)`; ``daily``: :math:`\\sum round(B \\cdot r / Y) \\cdot d`,
+    with :math:`Y` = ``year`` (360 for ACT/360).
 
     Examples
     --------
-    >>> rate_parts([(Fraction(9, 100), 30)], "period")
+    >>> rate_parts([(Fraction(9, 100), 30)], "period", year_days("ACT/360"))
     ((Fraction(3, 400), 1),)
     """
     if rounding == "period":
-        return ((sum((r * d for r, d in pieces), Fraction(0)) / DAYS_IN_YEAR, 1),)
-    return tuple((r / DAYS_IN_YEAR, d) for r, d in pieces)
+        return ((sum((r * d for r, d in pieces), Fraction(0)) / year, 1),)
+    return tuple((r / year, d) for r, d in pieces)
 
 
-_FIXED: dict = {}
+_FIXED: dict = {}  # the fixed layers by their terms (_fixed_layer)
 
 
 def _schedules_without_stock(
@@ -206,9 +206,7 @@ def _default_table(
         columns["dem"].append(demand)
         columns["prin"].append(cents(scenario.principal))
         columns["pay"].append(cents(scenario.payment))
-        columns["rec"].append(
-            cents((scenario.payment * terms.recovery_rate).quantize(notes.CENT, rounding=ROUND_HALF_UP))
-        )
+        columns["rec"].append(cents((scenario.payment * terms.recovery_rate).quantize(CENT, rounding=ROUND_HALF_UP)))
         if "revolver" in every:
             alone = notes.default_scenario({"revolver": stopped["revolver"]}, day, demand, a, prime=prime)
             columns["rprin"].append(cents(alone.principal))
@@ -298,13 +296,14 @@ def _note_plan(
     amortization test and cap and the cash premium; Term B: the maturity test and cap), the
     interest parts of each row and, per grid date, the accrual to a demand ``lag`` days later."""
     col = {d: i for i, d in enumerate(grid)}
+    year = year_days(a.day_count)  # ACT/360: the deal's note_terms.day_count, as dealkit.notes reads it
     term_a = name == "term_a"
     test = a.amortization_share_test if term_a else a.maturity_conversion_test
     cap = a.amortization_volume_cap if term_a else a.maturity_volume_cap
     premium = Fraction(a.cash_premium - 1) if term_a else Fraction(0)
     starts = [issue] + [r["date"] for r in s.rows[:-1]]
     parts = tuple(
-        rate_parts(sum_rate_days(st, r["date"], a, prime), rounding) for st, r in zip(starts, s.rows, strict=True)
+        rate_parts(sum_rate_days(st, r["date"], a, prime), rounding, year) for st, r in zip(starts, s.rows, strict=True)
     )
     amortizes = np.array([term_a and r["date"] >= a.first_amortization for r in s.rows], dtype=bool)
     amortizes[-1] = False
@@ -312,8 +311,8 @@ def _note_plan(
     for day in grid:  # a default on ``day``: interest from the last row before it to the demand
         since = max([issue] + [r["date"] for r in s.rows if r["date"] < day])
         pieces = sum_rate_days(since, day + dt.timedelta(days=lag), a, prime)
-        accrual.append(sum((r * d for r, d in pieces), Fraction(0)) / DAYS_IN_YEAR)
-    default_interest = Fraction(a.default_interest_monthly) * 12 * lag / DAYS_IN_YEAR
+        accrual.append(sum((r * d for r, d in pieces), Fraction(0)) / year)
+    default_interest = Fraction(a.default_interest_monthly) * 12 * lag / year
     return NotePlan(
         name,
         s,

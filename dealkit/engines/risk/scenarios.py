@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from dealkit import notes
 from dealkit.engines.risk.default import Result, run
 from dealkit.engines.risk.metrics import metrics
 from dealkit.engines.risk.plan import Plan, build_plan
@@ -25,6 +24,7 @@ from dealkit.market.gbm import gbm_chunk
 from dealkit.market.paths import Assumption, PricePaths, covering, path_window, trading_days
 from dealkit.market.price_csv import load_price_csv
 from dealkit.market.simulate import CHUNK, simulate
+from dealkit.rules import notes
 
 __all__ = ["DEFAULT_PATHS", "Scenario", "scenario", "rerun", "run_chunked", "simulate_from"]
 

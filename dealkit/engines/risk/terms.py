@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from dealkit.errors import ParameterError
 from dealkit.market.paths import Assumption
-from dealkit.option import READINGS
+from dealkit.rules.option import READINGS
 
 __all__ = [
     "DEFAULT_RULES",

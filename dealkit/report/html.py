@@ -11,16 +11,16 @@ from __future__ import annotations
 import copy
 import functools
 import html
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import nbformat
 
+from dealkit.present.sanitize import safe_plotly_text, sanitize_figure
+
 __all__ = ["PLOTLY_MIME", "CSP", "csp_meta", "safe_plotly_text", "sanitize_figure", "inline_plotly_outputs",
-           "notebook_to_html", "combined_html", "write_atomic", "plotlyjs_banner"]
+           "notebook_to_html", "combined_html", "plotlyjs_banner"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -40,36 +40,6 @@ def csp_meta() -> str:
     """The ``<meta>`` elements that put :data:`CSP` (and a no-referrer policy) on a page."""
     return (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP, quote=False)}">'
             '<meta name="referrer" content="no-referrer">')
-
-
-#: Plotly's formatting tags without attributes (``<br>``, ``<b>``, ``<i>``, ``<extra>``, ...): the
-#: only markup kept in chart text; anything else (``<a href>``, ``<img>``, ``<script>``) is text.
-_PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*/?&gt;", re.IGNORECASE)
-
-
-def safe_plotly_text(text: str) -> str:
-    """Chart text with every ``<``, ``>`` and ``&`` escaped except plotly's attribute-less
-    formatting tags. Plotly decodes the entities when it draws, so the reader sees the text as
-    written; a ``</script>`` can no longer close the script block the figure's JSON sits in."""
-    escaped = html.escape(text, quote=False)
-    if "&lt;" not in escaped:
-        return escaped
-    return _PLOTLY_TAGS.sub(lambda m: f"<{m.group(1)}{m.group(2).lower()}>", escaped)
-
-
-def sanitize_figure(fig: dict) -> dict:
-    """A copy of a plotly figure dict with :func:`safe_plotly_text` applied to every string
-    (labels, hover text, custom data, titles, annotations, category values alike)."""
-    def walk(node):
-        if isinstance(node, str):
-            return safe_plotly_text(node) if ("<" in node or ">" in node or "&" in node) else node
-        if isinstance(node, dict):
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    return walk(fig)
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,24 +155,3 @@ def combined_html(sections: list[tuple[str, str, str]], title: str, preface: str
                      f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>')
     parts += [CONTENT_END, tail]
     return "".join(parts)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``:
-    a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -26,12 +26,13 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ParameterError, ReportError
-from .export import notebook_to_html, write_atomic
-from .kernels import KERNEL, WarmKernel, ipc_kernel_manager
-from .loader import DEFAULT_DEAL, load_deal
-from .params import _shown, validate_parameters
-from .resources import notebook_dir
+from dealkit.errors import ParameterError, ReportError
+from dealkit.core.files import write_atomic
+from dealkit.report.html import notebook_to_html
+from dealkit.report.kernels import KERNEL, WarmKernel, ipc_kernel_manager
+from dealkit.deal.loader import DEFAULT_DEAL, load_deal
+from dealkit.params import _shown, validate_parameters
+from dealkit.deal.resources import notebook_dir
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
            "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
@@ -74,7 +75,7 @@ class ReportSummary:
     combined: Path | None = None
     index: Path | None = None
     failures: list[NotebookResult] = field(default_factory=list)
-    executive: object | None = None  # the executive summary (dealkit.summary.Summary), if computed
+    executive: object | None = None  # the executive summary (dealkit.report.summary.Summary), if computed
     exports: list[Path] = field(default_factory=list)
     exports_note: str = ""
 
@@ -89,7 +90,7 @@ class ReportSummary:
                      f"in {self.seconds:.1f} s; index: {self.index}; combined: {self.combined}")
         for r in self.failures:
             lines.append(f"FAILED {r.name}: {r.error}\n  partial executed notebook: {r.ipynb}")
-        if self.exports_note:  # the workbook and OCF exports (dealkit.bundle.report_exports)
+        if self.exports_note:  # the workbook and OCF exports (dealkit.export.bundle.report_exports)
             lines.append(self.exports_note)
         return "\n".join(lines)
 
@@ -182,7 +183,7 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
                  kernel: WarmKernel | None = None, stage_dir: Path | None = None) -> NotebookResult:
     """Execute one notebook with papermill on the ``python3`` kernel and export it to HTML.
 
-    ``kernel``: a warm kernel to reuse (:mod:`dealkit.kernels`); ``None`` starts a fresh one.
+    ``kernel``: a warm kernel to reuse (:mod:`dealkit.report.kernels`); ``None`` starts a fresh one.
     ``stage_dir``: the run's private staging folder inside ``out_dir`` (``None``: one is made
     for this call). The executed notebook is written there, then moved to
     ``out_dir/ipynb/NAME.ipynb`` (partial on failure); data files the notebook writes to its
@@ -195,7 +196,7 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict[str, str], banner: 
     import nbformat
     import papermill
 
-    from .runguard import STAGE_PREFIX, make_private_dir
+    from dealkit.report.runguard import STAGE_PREFIX, make_private_dir
 
     name = path.stem
     ipynb = out_dir / "ipynb" / f"{name}.ipynb"
@@ -279,7 +280,7 @@ _WORKER_KERNEL: WarmKernel | None = None
 
 
 def _run_dir() -> str | None:
-    from .kernels import _RUN
+    from dealkit.report.kernels import _RUN
 
     return _RUN["dir"]
 
@@ -288,7 +289,7 @@ def _guard_worker(root: int, run_dir: str) -> None:
     """In each worker process: leave SIGINT to the runner (a terminal's Ctrl-C reaches the whole
     process group), exit as soon as the runner is gone (even by SIGKILL), and note this process
     in the run folder."""
-    from .runguard import record_pid, watch
+    from dealkit.report.runguard import record_pid, watch
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -326,7 +327,7 @@ def _warm_imports() -> None:
 
 def _warm_in_background() -> threading.Thread:
     """Build the HTML exporter in a thread while kernels run (the process mostly waits then)."""
-    from .export import warm_up
+    from dealkit.report.html import warm_up
 
     thread = threading.Thread(target=warm_up, name="dealkit-export-warm-up", daemon=True)
     thread.start()
@@ -347,8 +348,8 @@ def _no_path(value: str) -> str:
 
 
 def _index_html(summary: ReportSummary) -> str:
-    """The landing page (:func:`dealkit.landing.index_html`)."""
-    from .landing import index_html
+    """The landing page (:func:`dealkit.report.landing.index_html`)."""
+    from dealkit.report.landing import index_html
 
     return index_html(summary, summary.executive, "Laurus / ATG financing — deal reports")
 
@@ -405,10 +406,10 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
     SIGTERM end the workers and kernels and remove the run's temporary folders before the
     exception propagates (:class:`KeyboardInterrupt`, :class:`Terminated`); after a SIGKILL the
     workers and kernels exit by themselves and the next run reaps the folders
-    (:mod:`dealkit.runguard`).
+    (:mod:`dealkit.report.runguard`).
     """
-    from . import kernels
-    from .runguard import RUN_PREFIX, STAGE_PREFIX, kill_recorded, make_private_dir, reap, reap_stale_temp_files
+    from dealkit.report import kernels
+    from dealkit.report.runguard import RUN_PREFIX, STAGE_PREFIX, kill_recorded, make_private_dir, reap, reap_stale_temp_files
 
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
@@ -504,7 +505,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
         summary.executive = _executive(deal, plan, paths, out, ordered)
         try:
             _write_combined(summary)
-            from .bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
+            from dealkit.export.bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
 
             summary.exports, summary.exports_note = report_exports(deal, out, parameters)
             summary.seconds = time.perf_counter() - t0
@@ -558,7 +559,7 @@ def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path], out: P
                results: list[NotebookResult]):
     """The executive summary on the parameters the notes notebook ran with (None if it fails:
     the pages still stand; the reason is logged)."""
-    from .summary import executive_summary
+    from dealkit.report.summary import executive_summary
 
     notes_params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
     try:
@@ -570,8 +571,8 @@ def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path], out: P
 
 def _write_combined(summary: ReportSummary) -> None:
     """``deal-report.html``: the executive summary, a nested sticky table of contents, every
-    successful section in one file, plotly.js once (:func:`dealkit.landing.combined_report`)."""
-    from .landing import combined_report
+    successful section in one file, plotly.js once (:func:`dealkit.report.landing.combined_report`)."""
+    from dealkit.report.landing import combined_report
 
     good = [r for r in summary.results if r.ok and r.html]
     if not good:

@@ -1,0 +1,1 @@
+"""Core: money, calendar, cash flows."""

@@ -1,0 +1,1 @@
+"""The deal as data: the cited model, the guarded loader, the review of the documents."""

@@ -1,0 +1,257 @@
+"""The executive summary: one screen a board member, counsel or an analyst reads first.
+
+Every figure is computed by dealkit's own functions on the deal file (nothing is typed in), on
+the same inputs as the notes notebook (``01_notes``) uses by default (:data:`NOTES_DEFAULTS`, kept
+equal to that notebook's ``parameters`` cell by a test), and links to the section that derives it.
+
+Figures: ATG's all-in annual cost and Laurus's XIRR (``01_notes``, "What the lender earned");
+dilution (conversion shares at the end of the schedules, and the fully diluted table of
+:mod:`dealkit.rules.captable`); principal paid in stock vs cash; the modelled Default Payment against
+the $ demanded in 2008 and the range of principal consistent with the demand; the review's top
+findings; the key assumptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+from dealkit.present import fmt
+
+__all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS", "risk_figures"]
+
+#: The market inputs and scenario dates of ``01_notes``'s ``parameters`` cell (market data and
+#: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.
+NOTES_DEFAULTS: dict[str, str] = {
+    "stock_price": "0.06", "price_shock": "1", "daily_volume": "5000000", "term_b_maturity": "2008-01-31",
+    "default_date": "deal", "demand_date": "deal", "rounding": "period", "option_holder": "deal",
+}
+
+#: Where each figure is derived: (page, heading anchor as nbconvert writes it, section title).
+SECTIONS = {
+    "xirr": ("01_notes", "What-the-lender-earned,-and-what-the-money-cost-ATG", "What the lender earned"),
+    "schedules": ("01_notes", "The-schedules", "The schedules"),
+    "dilution": ("01_notes", "Conversion-shares-and-dilution", "Conversion shares and dilution"),
+    "default": ("01_notes", "Default:-the-2008-demand", "Default: the 2008 demand"),
+    "captable": ("00_overview", "Fully-diluted-capitalization", "Fully diluted capitalization"),
+    "findings": ("00_overview", "Review-findings", "Review findings"),
+    "assumptions": ("00_overview", "Assumptions-in-force", "Assumptions in force"),
+    "risk": ("05_risk", "The-distribution-of-outcomes", "The distribution of outcomes"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str          # which section derives it (a key of SECTIONS)
+    label: str
+    value: str        # formatted for display
+    detail: str = ""
+
+
+@dataclass
+class Summary:
+    figures: list[Figure]
+    findings: list[tuple[str, str, str]]          # (severity, title, citations)
+    assumptions: list[tuple[str, str]]            # (what, value)
+    inputs: dict[str, str] = field(default_factory=dict)
+    exact: dict[str, object] = field(default_factory=dict)   # the unformatted figures, for tests
+
+    def href(self, key: str, mode: str = "pages") -> str:
+        """The link to the section deriving ``key``: ``pages`` → ``01_notes.html#anchor`` (index and
+        separate pages), ``combined`` → ``#anchor`` (one file)."""
+        page, anchor, _ = SECTIONS[key]
+        return f"#{anchor}" if mode == "combined" else f"{page}.html#{anchor}"
+
+    def to_html(self, mode: str = "pages", title: str = "Executive summary") -> str:
+        """One screen: figure cards (each a link to its section), the top findings, the key
+        assumptions. Every text escaped; wrapped so JupyterLab's MathJax leaves ``$`` alone."""
+        esc = html.escape
+        cards = "".join(
+            f'<a class="dk-card" href="{esc(self.href(f.key, mode))}"><span class="dk-label">{esc(f.label)}</span>'
+            f'<span class="dk-value">{esc(f.value)}</span><span class="dk-detail">{esc(f.detail)}</span></a>'
+            for f in self.figures)
+        finds = "".join(f'<li><b class="dk-sev-{esc(s)}">{esc(s)}</b> {esc(t)} <small>({esc(c)})</small></li>'
+                        for s, t, c in self.findings)
+        assume = "".join(f"<li>{esc(w)}: <b>{esc(v)}</b></li>" for w, v in self.assumptions)
+        inputs = "; ".join(f"{fmt.header(k)} {v}" for k, v in self.inputs.items())
+        return (f'<section class="dealkit-summary {fmt.NO_MATH}" id="executive-summary">'
+                f'<h2 class="dk-summary-title">{esc(title)}</h2><div class="dk-cards">{cards}</div>'
+                f'<div class="dk-cols"><div><h3><a href="{esc(self.href("findings", mode))}">Top review findings</a></h3>'
+                f'<ul>{finds}</ul></div><div><h3><a href="{esc(self.href("assumptions", mode))}">Key assumptions</a></h3>'
+                f'<ul>{assume}</ul></div></div>'
+                f'<p class="dk-inputs">Scenario inputs (market data, not deal terms): {esc(inputs)}. '
+                f'Each figure links to the section that derives it.</p></section>')
+
+    def _repr_html_(self) -> str:  # JupyterLab and nbconvert show the HTML
+        return SUMMARY_CSS + self.to_html()
+
+
+#: The summary's own style (the landing page and the report template carry it too).
+SUMMARY_CSS = """<style>
+.dealkit-summary{border:1px solid #d0d7de;border-radius:6px;padding:.8em 1em;margin:1em 0;background:#fafbfc}
+.dealkit-summary h2.dk-summary-title{margin-top:0}
+.dk-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.6em}
+.dk-card{display:flex;flex-direction:column;border:1px solid #d0d7de;border-radius:6px;padding:.5em .7em;
+ text-decoration:none;color:inherit;background:#fff}
+.dk-card:hover{border-color:#0969da}
+.dk-label{font-size:12px;color:#57606a}
+.dk-value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums;color:#0969da}
+.dk-detail{font-size:12px;color:#57606a}
+.dk-cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:1em}
+.dk-cols ul{padding-left:1.2em;margin:.3em 0}
+.dk-sev-high{color:#b00}.dk-sev-medium{color:#b35900}.dk-sev-low{color:#555}
+.dk-inputs{font-size:12px;color:#57606a;margin-bottom:0}
+</style>"""
+
+
+def _notes_run(deal, prime, params: Mapping[str, str]):
+    """The notes notebook's run on its default inputs (:func:`dealkit.notes.run_from_parameters`,
+    the function ``01_notes`` calls), and the back-solve of the demand of record."""
+    from dealkit import notes
+
+    p = {**NOTES_DEFAULTS, **{k: v for k, v in params.items() if k in NOTES_DEFAULTS}}
+    run = notes.run_from_parameters(deal, prime, **p)
+    solve = notes.back_solve_of_record(deal, run.a, prime)
+    return p, run.a, run.market, run.schedules, run.default, solve, list(run.flows)
+
+
+def _short_cite(citation: str) -> str:
+    """A citation for one line: a URL becomes its host (the full one is in the linked section)."""
+    if citation.startswith(("http://", "https://")):
+        from urllib.parse import urlparse
+
+        return f"public record, {urlparse(citation).netloc}"
+    return citation
+
+
+def holder_of(p: Mapping[str, str], deal) -> str:
+    """Whose flows the Option enters (``01_notes``'s ``option_holder``)."""
+    from dealkit import notes
+
+    return notes.parse_option_holder(p["option_holder"], deal)
+
+
+def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
+    """The ranges over simulated paths, from ``05_risk.metrics.json`` (:func:`dealkit.risk.write_metrics`):
+    Laurus's XIRR and the dilution from the 5th to the 95th percentile, and the default
+    probability. Labelled illustrative: the paths come from an assumed price model."""
+    pct = metrics.get("percentiles") or {}
+    n = metrics.get("n_paths")
+    model = str(metrics.get("provenance") or "an assumed price model")
+    out = []
+
+    def span(key: str, digits: int) -> str | None:
+        q = pct.get(key) or {}
+        lo, hi = q.get("p5"), q.get("p95")
+        if lo is None or hi is None:
+            return None
+        return f"{fmt.pct(Decimal(str(lo)), digits)} to {fmt.pct(Decimal(str(hi)), digits)}"
+
+    xirr = span("lender_xirr", 1)
+    if xirr:
+        med = (pct.get("lender_xirr") or {}).get("p50")
+        out.append(Figure("risk", "Laurus XIRR across price paths (illustrative)", xirr,
+                          f"5th to 95th percentile, median {fmt.pct(Decimal(str(med)), 1)}; "
+                          f"{fmt.shares(int(n)) if n else 'the'} simulated paths, {model[:120]}"))
+    dil = span("dilution", 2)
+    if dil:
+        defaulted = metrics.get("defaulted")
+        out.append(Figure("risk", "Dilution across price paths (illustrative)", dil,
+                          "5th to 95th percentile" + (f"; default on {fmt.pct(Decimal(str(defaulted)), 1)} of paths"
+                                                      if isinstance(defaulted, (int, float)) else "")))
+    return out
+
+
+def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None, review=None,
+                      risk: Mapping[str, object] | None = None) -> Summary:
+    """The executive summary of ``deal`` (see the module docstring for what and where from).
+
+    Formulas: dilution = shares issued ÷ (shares outstanding at closing + shares issued); stock
+    share = principal paid in stock ÷ (principal in stock + in cash); fully diluted dilution =
+    1 − O ÷ FD (:func:`dealkit.rules.captable.cap_table`); XIRR: :func:`dealkit.notes.xirr` (actual/365).
+
+    Parameters
+    ----------
+    deal : Deal
+        The loaded deal.
+    prime : PrimeSeries, optional
+        The WSJ prime path; default :func:`dealkit.deal.loader.load_prime`.
+    params : mapping of str to str, optional
+        String parameters of ``01_notes`` (``-p`` values of a report run); the rest take
+        :data:`NOTES_DEFAULTS`.
+    review : Review, optional
+        The review findings, if already computed.
+    risk : mapping, optional
+        ``05_risk.metrics.json`` of the same run, for the ranges over simulated paths
+        (:func:`risk_figures`).
+
+    Returns
+    -------
+    Summary
+        Formatted figures with the section each links to, the top findings, key assumptions,
+        and the exact figures (``Summary.exact``).
+    """
+    from dealkit import notes
+    from dealkit.rules.captable import cap_table
+    from dealkit.deal.loader import load_prime
+    from dealkit.deal.review import review as run_review
+
+    prime = prime if prime is not None else load_prime()
+    p, a, market, schedules, ds, solve, flows = _notes_run(deal, prime, params or {})
+    lender = notes.xirr(flows)
+    borrower = notes.xirr(notes.borrower_cash_flows(flows))
+    issued = sum(s.shares for s in schedules.values())
+    outstanding = market.outstanding
+    dilution = Decimal(issued) / Decimal(outstanding + issued) if outstanding + issued else Decimal(0)
+    stock = sum((s.principal_stock for s in schedules.values()), Decimal(0))
+    cash = sum((s.principal_cash for s in schedules.values()), Decimal(0))
+    stock_share = stock / (stock + cash) if stock + cash else Decimal(0)
+    consistent = solve[solve["consistent"]]
+    lo = consistent["principal"].min() if len(consistent) else None
+    hi = consistent["principal"].max() if len(consistent) else None
+    ct = cap_table(deal)
+    demanded = deal.default_demand.amount.value
+
+    figures = [
+        Figure("xirr", "All-in annual cost to ATG", fmt.pct(-borrower if borrower is not None and borrower < 0 else borrower, 1)
+               if borrower is not None else "no rate exists",
+               "XIRR of ATG's flows, stock at market (actual/365)"),
+        Figure("xirr", "What Laurus earns (XIRR)", fmt.pct(lender, 1) if lender is not None else "no rate exists",
+               f"funding, Closing Payment, interest, principal, shares, default recovery "
+               f"(option_holder: {holder_of(p, deal)})"),
+        Figure("dilution", "Dilution from note conversions", fmt.pct(dilution, 2),
+               f"{fmt.shares(issued)} shares issued against {fmt.shares(outstanding)} outstanding (assumed)"),
+        Figure("captable", "Fully diluted: Option + notes", fmt.pct(1 - Decimal(ct.total_before) / Decimal(ct.total_after), 2),
+               f"{fmt.shares(ct.total_after)} shares fully diluted; Warrant unspecified"),
+        Figure("schedules", "Principal paid in stock", fmt.pct(stock_share, 1),
+               f"{fmt.money(stock, cents=False)} in stock, {fmt.money(cash, cents=False)} in cash"),
+        Figure("default", "Modelled Default Payment", fmt.money(ds.payment, cents=False) if ds else "no default",
+               f"against {fmt.money(demanded, cents=False)} demanded {fmt.date(deal.default_demand.due_date.value)}"),
+        Figure("default", "Principal consistent with the demand",
+               f"{fmt.money(lo, cents=False)}–{fmt.money(hi, cents=False)}" if lo is not None else "none",
+               f"back-solve over {int(solve['consistent'].sum())} combinations of unpaid interest and fees"),
+    ]
+    if risk:
+        figures[2:2] = risk_figures(risk)
+    result = review if review is not None else run_review(deal)
+    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+    top = sorted((f for f in result.findings if f.kind != "assumption"), key=lambda f: order.get(f.severity, 9))[:4]
+    findings = [(f.severity, f.title, "; ".join(_short_cite(c) for c in f.citations[:2])) for f in top]
+    t = deal.note_terms
+    assumptions = [
+        ("Margin over WSJ prime", fmt.pct(t.prime_margin.value, None)),
+        ("Rate floor", fmt.pct(t.rate_floor.value, None)),
+        ("Fixed Conversion Price", fmt.money(t.fixed_conversion_price.value)),
+        ("Shares outstanding at closing", fmt.shares(deal.capitalization.outstanding_at_closing.value)),
+        ("ATG share price (market data)", fmt.money(market.close(deal.deal.closing_date.value))),
+    ]
+    inputs = {"stock_price": f"${p['stock_price']}", "daily_volume": fmt.shares(int(p["daily_volume"])),
+              "default_date": fmt.date(ds.default_date) if ds else "none",
+              "demand_date": fmt.date(ds.demand_date) if ds else "none"}
+    exact = {"lender_xirr": lender, "borrower_xirr": borrower, "shares_issued": issued, "dilution": dilution,
+             "principal_stock": stock, "principal_cash": cash, "default_payment": ds.payment if ds else None,
+             "principal_low": lo, "principal_high": hi, "fully_diluted": ct.total_after}
+    return Summary(figures, findings, assumptions, inputs, exact)

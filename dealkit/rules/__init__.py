@@ -1,0 +1,1 @@
+"""Rules: the deal's clauses as pure functions."""
