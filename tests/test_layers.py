@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "dealkit"
 
 #: Lowest first. A module may import its own layer and any layer below it.
-LAYERS = ["errors", "core", "deal", "market", "params", "rules", "engines", "present", "export", "report",
+LAYERS = ["errors", "core", "deal", "params", "market", "rules", "engines", "present", "export", "report",
           "app", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 #: The top-level modules kept so users' code and notebooks keep working (README, "Public API"):

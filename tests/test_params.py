@@ -65,7 +65,7 @@ def test_parse_assignments():
 # ------------------------------------------------------------------ before a report runs -----
 def test_validate_parameters_before_a_run():
     from dealkit.loader import load_deal
-    from dealkit.params import validate_parameters
+    from dealkit.report.parameters import validate_parameters
 
     deal = load_deal()
     validate_parameters({"margin": "deal", "default_date": "", "events": "history", "party": "<anything>",
@@ -105,7 +105,7 @@ def test_validate_parameters_fuzz_only_parameter_errors():
 
     from conftest import full_or
     from dealkit.loader import load_deal
-    from dealkit.params import _parsers, validate_parameters
+    from dealkit.report.parameters import _parsers, validate_parameters
 
     deal = load_deal()
     names = st.sampled_from(sorted(_parsers()) + ["instructions", "events", "party"])

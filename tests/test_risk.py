@@ -153,7 +153,7 @@ def test_notebook_bad_csv_fails_with_the_row(tmp_path):
     bad = _csv(tmp_path, dt.date(2005, 1, 3), dt.date(2005, 12, 30), drop=10)
     proc = run_cli("report", "--notebook", "05_risk", "--out", str(tmp_path / "out"), "-p", "model=bootstrap",
                    "-p", f"price_csv={bad}")
-    assert proc.returncode == 2  # checked before anything runs (dealkit.params.validate_parameters)
+    assert proc.returncode == 2  # checked before anything runs (dealkit.report.parameters.validate_parameters)
     assert "parameter price_csv: atg.csv: row 12: date: gap, 1 trading day(s) missing before it" in proc.stderr
     assert not (tmp_path / "out" / "05_risk.html").exists()
 

@@ -31,7 +31,8 @@ from dealkit.core.files import write_atomic
 from dealkit.report.html import notebook_to_html
 from dealkit.report.kernels import KERNEL, WarmKernel, ipc_kernel_manager
 from dealkit.deal.loader import DEFAULT_DEAL, load_deal
-from dealkit.params import _shown, validate_parameters
+from dealkit.params import _shown
+from dealkit.report.parameters import validate_parameters
 from dealkit.deal.resources import notebook_dir
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
