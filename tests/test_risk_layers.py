@@ -107,3 +107,15 @@ def test_path_market_is_the_rules_market():
 
     assert risk_engine.PathMarket is PathMarket and issubclass(PathMarket, notes.Market)
     assert not hasattr(market, "PathMarket")   # the market layer imports nothing above it
+
+
+def test_importing_the_risk_modules_stays_light():
+    """dealkit.risk and dealkit.risk_engine import no pandas or plotly (the tables import pandas
+    where a frame is made): a chunked run of 1,000,000 paths keeps its memory for the paths."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dealkit.risk, dealkit.risk_engine, dealkit.market; "
+            "print(sorted(m for m in ('pandas', 'plotly', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

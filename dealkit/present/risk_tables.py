@@ -7,10 +7,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from dealkit.engines.risk.default import Result, run
 from dealkit.engines.risk.metrics import METRICS, metrics
@@ -24,6 +23,9 @@ from dealkit.market.paths import PRICE_SCALE, Assumption, path_window
 from dealkit.market.simulate import simulate
 from dealkit.present import fmt
 from dealkit.rules import notes
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PERCENTILES",
@@ -74,6 +76,8 @@ def summary(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = PERCENTI
     >>> summary({"shares": np.array([1, 2, 3])}, (50,))[["metric", "paths", "mean", "p50"]].to_dict("records")
     [{'metric': 'shares', 'paths': 3, 'mean': 2.0, 'p50': 2.0}]
     """
+    import pandas as pd
+
     rows = []
     for name, values in m.items():
         finite = _finite(values)
@@ -118,6 +122,8 @@ def summary_table(m: Mapping[str, np.ndarray], percentiles: Sequence[float] = PE
 def test_pass_rates(res: Result, note: str = "term_a") -> pd.DataFrame:
     """Per payment date with principal due: the share of paths on which the stock test passed
     (price test, ignoring default) and on which the amount was paid in stock in full."""
+    import pandas as pd
+
     p = res.plan.notes[note]
     r = res.notes[note]
     rows = []
@@ -160,6 +166,8 @@ def policy_table(res: Result) -> pd.DataFrame:
     principal paid in stock on schedule and by the holder's optional conversions, shares of each,
     the share of paths with an optional conversion; for the revolver, interest and principal paid
     (balloon and repayments) and the share of paths that reach its maturity."""
+    import pandas as pd
+
     rows = [_note_policy_row(name, r) for name, r in res.notes.items()]
     rv = res.plan.revolver
     if rv is not None and res.revolver_paid is not None:
@@ -194,6 +202,8 @@ def tornado(
     high end of the term's recorded range (deal file ``range``), the others as in ``s``, on the
     same paths; and each switch of :data:`TORNADO_POLICIES` at its two ends (the revolver's
     balloon, unless the scenario excludes the revolver). Sorted by swing, largest first."""
+    import pandas as pd
+
     _check_metric(metric)
     base = stat_of(s.metrics[metric], stat)
 
@@ -253,6 +263,8 @@ def two_way(
 ) -> pd.DataFrame:
     """The metric's ``stat`` for each Fixed Conversion Price (rows) × GBM volatility (columns),
     same seed throughout."""
+    import pandas as pd
+
     _check_metric(metric)
     base = dict(assumptions or gbm_assumptions())
     plans = [
