@@ -119,6 +119,37 @@ def test_gbm_reproducible_and_prefix_stable():
         assert name in text
 
 
+def _gbm_at_once(n, seed, first, last, a):
+    """The GBM of :func:`dealkit.market.simulate` written out whole, one chunk at a time: every
+    shock of a chunk drawn in one call, then transformed (the twin of the blocked simulation)."""
+    days = len(mk.trading_days(first, last))
+    closes, vols = [], []
+    for c, start in enumerate(range(0, n, mk.CHUNK)):
+        shocks = np.random.default_rng([seed, c]).standard_normal((min(n, start + mk.CHUNK) - start, 2, days))
+        z, w = shocks[:, 0, :].copy(), shocks[:, 1, :].copy()
+        rho, vv = a["volume_correlation"].value, a["volume_volatility"].value
+        v = np.exp(w * (vv * math.sqrt(1.0 - rho * rho)) + (vv * rho) * z) * a["volume_level"].value
+        sigma, mu, step = a["volatility"].value, a["drift"].value, 1.0 / 252
+        z = z * (sigma * math.sqrt(step)) + (mu - 0.5 * sigma * sigma) * step
+        z[:, 0] = 0.0
+        p = np.exp(np.cumsum(z, axis=1)) * (float(a["start_price"].value) * mk.PRICE_SCALE)
+        closes.append(np.floor(np.clip(p, 1.0, 2.0**40) + 0.5).astype(np.int64))
+        vols.append(np.floor(np.clip(v, 1.0, 2.0**40) + 0.5).astype(np.int64) if a["volume_level"].value
+                    else np.zeros_like(closes[-1]))
+    return np.concatenate(closes), np.concatenate(vols)
+
+
+@pytest.mark.parametrize("n", [1, 255, 256, 257, 600, mk.CHUNK + 3])
+def test_gbm_blocks_draw_exactly_the_paths_drawn_at_once(n):
+    """The simulation draws and transforms a chunk 256 rows at a time (cache-sized work arrays):
+    path for path, day for day, the same integers as drawing the whole chunk at once."""
+    for asm in (mk.gbm_assumptions(), mk.gbm_assumptions(start_price="0.02", volatility="1.7", drift="-0.3",
+                                                         volume_level=0)):
+        p = mk.simulate("gbm", n, 11, FIRST, LAST, assumptions=asm)
+        closes, volumes = _gbm_at_once(n, 11, FIRST, LAST, p.assumptions)
+        assert np.array_equal(p.closes, closes) and np.array_equal(p.volumes, volumes)
+
+
 def test_gbm_moments_match_the_model():
     """Log returns: mean (μ − σ²/2)/252 and sd σ/√252, within sampling error; volume median the level."""
     asm = mk.gbm_assumptions(start_price="1.00", volatility="0.8", drift="0.1", volume_level=1_000_000)

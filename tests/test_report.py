@@ -191,3 +191,96 @@ def test_warm_kernel_gives_each_notebook_an_empty_namespace(tmp_path):
             assert pids["a_define"] == pids["b_check"] != pids["d_after"]  # reused, then fresh after the failure
         else:
             assert len(set(pids.values())) == 3
+
+
+def test_executed_notebooks_carry_no_kernel_noise(report_run):
+    """Six notebooks on three warm kernels: the second notebook of a kernel starts again at
+    execution count 1, which IPython's SQLite history refused ("ERROR! Session/line number was not
+    unique in database. History logging moved to new session"), printed into the notebook and its
+    page. The report kernels keep no history: no stream output of any notebook mentions it."""
+    _, out = report_run
+    for name in NOTEBOOKS:
+        nb = nbformat.read(out / "ipynb" / f"{name}.ipynb", as_version=4)
+        streams = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                   if o.output_type == "stream"]
+        assert not [s for s in streams if "History logging" in s or "not unique in database" in s], name
+        assert "History logging" not in (out / f"{name}.html").read_text(encoding="utf-8"), name
+
+
+def _timed_nb(path: Path, durations, hint=None, exception=None) -> None:
+    """A notebook as papermill leaves it: each cell's ``metadata.papermill.duration``."""
+    cells = [new_code_cell(f"x = {i}") for i, _ in enumerate(durations)]
+    for cell, d in zip(cells, durations):
+        cell.metadata["papermill"] = {"duration": d, "exception": exception}
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    if hint is not None:
+        meta["dealkit"] = {"expected_seconds": hint}
+    nbformat.write(new_notebook(cells=cells, metadata=meta), path)
+
+
+def test_longest_notebook_starts_first(tmp_path):
+    """The order notebooks are handed to the workers: the earlier run's cell times (exact sums),
+    else the notebook's own ``expected_seconds``, else 0; ties keep name order; anything
+    unreadable, hostile or from a failed run is unknown, never an error."""
+    from dealkit.report import expected_seconds, longest_first
+
+    nbdir, out = tmp_path / "nbs", tmp_path / "out"
+    (out / "ipynb").mkdir(parents=True)
+    nbdir.mkdir()
+    names = ["a_short", "b_long", "c_hinted", "d_plain", "e_failed", "f_garbage", "g_link", "h_hostile"]
+    for name in names:
+        _timed_nb(nbdir / f"{name}.ipynb", [0.0], hint={"c_hinted": 1.5, "e_failed": 0.25}.get(name))
+    _timed_nb(out / "ipynb" / "a_short.ipynb", [0.125, 0.25])
+    _timed_nb(out / "ipynb" / "b_long.ipynb", [1.0, 2.5, 0.5])
+    _timed_nb(out / "ipynb" / "e_failed.ipynb", [9.0], exception=True)           # a failed run: its hint counts
+    (out / "ipynb" / "f_garbage.ipynb").write_text("{not json", encoding="utf-8")
+    (out / "ipynb" / "g_link.ipynb").symlink_to(out / "ipynb" / "b_long.ipynb")  # never followed
+    _timed_nb(out / "ipynb" / "h_hostile.ipynb", [True, -5, "9", 1e308 * 10])    # none is a duration
+    paths = [nbdir / f"{n}.ipynb" for n in names]
+    got = {p.stem: expected_seconds(p, out) for p in paths}
+    assert got == {"a_short": 0.375, "b_long": 4.0, "c_hinted": 1.5, "d_plain": 0.0, "e_failed": 0.25,
+                   "f_garbage": 0.0, "g_link": 0.0, "h_hostile": 0.0}
+    assert [p.stem for p in longest_first(paths, out)] == ["b_long", "c_hinted", "a_short", "e_failed", "d_plain",
+                                                           "f_garbage", "g_link", "h_hostile"]
+    # a first run (no earlier notebooks): the hints, then name order
+    assert [p.stem for p in longest_first(paths)][:3] == ["c_hinted", "e_failed", "a_short"]
+    # the shipped notebooks: the risk notebook (10,000 paths) is hinted as the longest
+    assert longest_first(discover())[0].stem == "05_risk"
+
+
+def test_plotlyjs_goes_in_once_even_when_a_page_quotes_its_mark(tmp_path):
+    """plotly.js is put in after nbconvert's HTML pass, at a mark in the page's head: an output
+    that prints the mark's text keeps it as text, and the page still carries plotly.js once."""
+    from nbformat.v4 import new_output
+
+    from dealkit.export import PLOTLY_MIME, _PLOTLYJS_MARK, notebook_to_html
+
+    fig = {"data": [{"type": "bar", "y": [1, 2]}], "layout": {"title": {"text": "a & b"}}}
+    cell = new_code_cell("x", outputs=[new_output("stream", name="stdout", text=_PLOTLYJS_MARK),
+                                       new_output("display_data", data={PLOTLY_MIME: fig})])
+    page = notebook_to_html(new_notebook(cells=[cell]), banner="b")
+    assert page.count(plotlyjs_banner()) == 1
+    head, body = page.split("<body", 1)
+    assert plotlyjs_banner() in head and _PLOTLYJS_MARK not in head
+    assert _PLOTLYJS_MARK in body and 'class="plotly-graph-div"' in body
+    # a page without figures carries no plotly.js and no mark
+    bare = notebook_to_html(new_notebook(cells=[new_code_cell("y", outputs=[new_output("stream", name="stdout",
+                                                                                        text="plain")])]))
+    assert plotlyjs_banner() not in bare and _PLOTLYJS_MARK not in bare
+
+
+def test_summary_computed_early_gets_this_runs_risk_ranges_after():
+    """The runner computes the executive summary while the notebooks run and adds 05_risk's ranges
+    at the end: the same summary as computing it with the metrics in hand."""
+    import dealkit
+    from dealkit.summary import executive_summary, with_risk
+
+    deal = dealkit.load_deal()
+    metrics = {"defaulted": 0.5, "n_paths": 10, "provenance": "gbm",
+               "percentiles": {"lender_xirr": {"p5": 0.01, "p50": 0.1, "p95": 0.3},
+                               "dilution": {"p5": 0.0, "p50": 0.02, "p95": 0.05}}}
+    early = executive_summary(deal)
+    assert with_risk(early, None) is early and with_risk(early, {"percentiles": {}}) is early
+    late, direct = with_risk(early, metrics), executive_summary(deal, risk=metrics)
+    assert late.figures == direct.figures and late.exact == direct.exact and late.to_html() == direct.to_html()
+    assert len(late.figures) == len(early.figures) + 2 and early.figures == [*late.figures[:2], *late.figures[4:]]

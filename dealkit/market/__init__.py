@@ -5,7 +5,7 @@
 # layer above this one: it is dealkit.engines.risk.path_market's (re-exported by dealkit.risk_engine).
 from dealkit.market.assumptions import gbm_assumptions, parse_finite, parse_positive_decimal, parse_whole
 from dealkit.market.bootstrap import bootstrap_chunk
-from dealkit.market.gbm import TRADING_YEAR, gbm_chunk, to_micro
+from dealkit.market.gbm import GBM_BLOCK, TRADING_YEAR, gbm_chunk, gbm_rows, to_micro
 from dealkit.market.paths import (
     PRICE_SCALE,
     Assumption,
@@ -44,3 +44,5 @@ _gbm_chunk = gbm_chunk
 _bootstrap_chunk = bootstrap_chunk
 _to_micro = to_micro
 _TRADING_YEAR = TRADING_YEAR
+_GBM_BLOCK = GBM_BLOCK
+_gbm_rows = gbm_rows

@@ -109,8 +109,8 @@ def simulate(
     for chunk, start in enumerate(range(0, n_paths, CHUNK)):
         stop = min(n_paths, start + CHUNK)
         rng = np.random.default_rng([seed, chunk])
-        if model == "gbm":
-            closes[start:stop], volumes[start:stop] = gbm_chunk(rng, stop - start, len(days), stated)
+        if model == "gbm":  # written in place
+            gbm_chunk(rng, stop - start, len(days), stated, (closes[start:stop], volumes[start:stop]))
         else:
             assert source is not None  # checked by _model_assumptions
             closes[start:stop], volumes[start:stop] = bootstrap_chunk(rng, stop - start, len(days), stated, source)

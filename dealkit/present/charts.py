@@ -52,7 +52,8 @@ def use_notebook_renderer() -> None:
     ``FigureWidget`` keeps its own display.
     Outside IPython it falls back to ``pio.renderers.default = "plotly_mimetype"``.
     """
-    pio.templates.default = "plotly_white"
+    if pio.templates.default != "plotly_white":  # setting it validates the template again (~30 ms)
+        pio.templates.default = "plotly_white"
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
@@ -138,13 +139,16 @@ def state_diagram_figure(transitions, targets, path=()) -> go.Figure:
         for frm in allowed:
             if to and to != frm:
                 edges.add((frm, to, event))
-    fig = go.Figure()
+    arrows = []
     for frm, to in sorted({(f, t) for f, t, _ in edges}):  # one arrow per pair of phases
         (x0, y0), (x1, y1) = _PHASE_XY[frm], _PHASE_XY[to]
         bold = (frm, to) in taken
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=3, arrowsize=1.2, arrowwidth=3 if bold else 1,
-                           arrowcolor="#d62728" if bold else "#bbbbbb", standoff=14, startstandoff=14)
+        arrows.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+                       "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "arrowwidth": 3 if bold else 1,
+                       "arrowcolor": "#d62728" if bold else "#bbbbbb", "standoff": 14, "startstandoff": 14})
+    # all arrows at once: add_annotation re-validates every earlier annotation on each call
+    fig = go.Figure()
+    fig.layout.annotations = arrows
     names = list(_PHASE_XY)
     visited = {p for pair in taken for p in pair} | ({path[0][0]} if path else set())
     fig.add_trace(go.Scatter(

@@ -70,6 +70,9 @@ def _exporter():
             exporter.exclude_input = True
             exporter.exclude_input_prompt = True
             exporter.exclude_output_prompt = True
+            # validate the notebook once, after the preprocessors, not after each of them (the
+            # same check, the same page; nbformat.validate is most of a small page's export)
+            exporter.optimistic_validation = True
             # the first export compiles the templates and the pygments styles (~0.5 s)
             from nbformat.v4 import new_code_cell, new_notebook
 
@@ -80,10 +83,15 @@ def _exporter():
 
 def warm_up() -> None:
     """Build the exporter and load plotly.js, e.g. in a thread while a kernel executes (the
-    runner mostly waits on the kernel then)."""
+    runner mostly waits on the kernel then), and export a page with a figure and an entity once:
+    the first such page pays for plotly's HTML writer and BeautifulSoup's entity tables (~0.5 s)."""
     _exporter()
     _plotlyjs()
-    import plotly.io  # noqa: F401
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    out = new_output("display_data", data={PLOTLY_MIME: {"data": [{"type": "bar", "y": [1]}], "layout": {}},
+                                           "text/html": "<p>&amp;</p>"})
+    notebook_to_html(new_notebook(cells=[new_code_cell("1", outputs=[out])]))
 
 
 def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
@@ -91,7 +99,11 @@ def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
     (dead without a kernel) are dropped. Returns the copy and the number of figures."""
     import plotly.io as pio
 
-    nb = copy.deepcopy(nb)
+    # the figures are not copied here: sanitize_figure builds a new dict from each
+    figures_as_is = {id(out["data"][PLOTLY_MIME]): out["data"][PLOTLY_MIME]
+                     for cell in nb.cells for out in cell.get("outputs", ())
+                     if isinstance(out.get("data"), dict) and PLOTLY_MIME in out["data"]}
+    nb = copy.deepcopy(nb, figures_as_is)
     nb.metadata.pop("widgets", None)
     figures = 0
     for cell in nb.cells:
@@ -118,10 +130,17 @@ def notebook_to_html(nb: nbformat.NotebookNode, banner: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page (inputs hidden), carrying the
     :data:`CSP` meta; ``banner`` is text (escaped)."""
     nb, figures = inline_plotly_outputs(nb)
-    resources = {"plotlyjs": _plotlyjs() if figures else "", "dealkit_banner": banner, "dealkit_csp": csp_meta(),
+    # plotly.js (4.6 MB) goes in after the export: nbconvert re-parses the page it renders with
+    # BeautifulSoup, which would otherwise scan the bundle on every page. The mark is in the
+    # page's head, before any output, so the first occurrence is the template's.
+    resources = {"plotlyjs": _PLOTLYJS_MARK if figures else "", "dealkit_banner": banner, "dealkit_csp": csp_meta(),
                  "metadata": {"name": nb.metadata.get("title", "dealkit report")}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return body.replace(_PLOTLYJS_MARK, _plotlyjs(), 1) if figures else body
+
+
+#: Where the template puts plotly.js, replaced by the bundle once the page is rendered.
+_PLOTLYJS_MARK = "/* dealkit: plotly.js is inlined here */"
 
 
 CONTENT_START = "<!-- dealkit:content:start -->"

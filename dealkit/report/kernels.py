@@ -100,8 +100,17 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
 #: runner's own start-up), into ``sys.modules`` only: no name is bound in the user namespace.
 PRELOAD = ("numpy", "pandas", "plotly.graph_objects", "plotly.io._json", "dealkit", "dealkit.present.charts",
            "dealkit.present.display", "dealkit.params", "dealkit.risk", "dealkit.risk_charts")
-_PRELOAD_LINE = ("import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {mods!r}]; del _dk_i"
+#: Then the objects alive at that point (the modules, classes and functions of the kernel and of
+#: PRELOAD, which live as long as the kernel) are moved out of the garbage collector's reach
+#: (:func:`gc.freeze`): every full collection after that — the two of each ``%reset -f`` between
+#: notebooks, and those pandas and plotly trigger while a notebook runs — no longer walks them.
+_PRELOAD_LINE = ("import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {mods!r}]; del _dk_i; "
+                 "import gc as _dk_gc; _dk_gc.freeze(); del _dk_gc"
                  .format(mods=PRELOAD))
+
+#: Options of the report kernels: no input history (IPython writes every cell to an SQLite file
+#: from a thread, which competes with the cells for the interpreter; a report reads no history).
+_KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 
 _RESET = """get_ipython().run_line_magic("reset", "-f")
 import os as _dk_os
@@ -131,7 +140,8 @@ class WarmKernel:
         self.started += 1
         log = self.log_dir / f"kernel-{os.getpid()}-{self.started}.log"
         self.km = ipc_kernel_manager(self.socket_dir, log)(kernel_name=KERNEL)
-        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={_PRELOAD_LINE}"])
+        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={_PRELOAD_LINE}",
+                                                                   *_KERNEL_OPTIONS])
         self.used = 0
 
     def acquire(self, cwd: Path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import errno
+import gc
 import logging
 import multiprocessing
 import os
@@ -36,7 +37,8 @@ from dealkit.report.parameters import validate_parameters
 from dealkit.deal.resources import notebook_dir
 
 __all__ = ["NOTEBOOK_DIR", "NotebookResult", "Terminated", "ReportSummary", "discover", "declared_parameters",
-           "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT"]
+           "plan_parameters", "run_notebook", "run_report", "EXECUTION_TIMEOUT", "START_TIMEOUT", "expected_seconds",
+           "longest_first"]
 
 #: The report notebooks shipped with the package (``dealkit/notebooks``).
 NOTEBOOK_DIR = notebook_dir()
@@ -144,6 +146,51 @@ def plan_parameters(notebooks: list[Path], params: dict[str, str],
                                  f"declared: {', '.join(known)}")
     merged = {**params, **(runner or {})}
     return {nb: {k: v for k, v in merged.items() if k in d} for nb, d in declared.items()}
+
+
+#: The largest executed notebook of an earlier run read for its cell timings (bytes).
+_TIMINGS_MAX_BYTES = 20_000_000
+
+
+def expected_seconds(path: Path, out_dir: Path | None = None) -> float:
+    """What a notebook is expected to cost, to start the longest first: the sum of its cells'
+    times in the earlier run's executed notebook (``out_dir/ipynb/NAME.ipynb``, papermill's
+    ``metadata.papermill.duration`` of each cell: the kernel's start is not in them), else the
+    ``metadata.dealkit.expected_seconds`` of the notebook itself, else 0. Anything unreadable
+    counts as unknown (0): the order only decides which notebook starts first."""
+    import json
+    import math
+
+    def read(file: Path) -> dict | None:
+        try:
+            if file.is_symlink() or not file.is_file() or file.stat().st_size > _TIMINGS_MAX_BYTES:
+                return None
+            data = json.loads(file.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+
+    def number(value) -> float:  # a duration: a finite number of seconds, not negative
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        return float(value) if ok else 0.0
+
+    earlier = read(out_dir / "ipynb" / f"{path.stem}.ipynb") if out_dir is not None else None
+    if earlier is not None and isinstance(earlier.get("cells"), list):
+        cells = [c.get("metadata", {}).get("papermill", {}) for c in earlier["cells"] if isinstance(c, dict)]
+        timed = [number(c.get("duration")) for c in cells if isinstance(c, dict) and c.get("duration") is not None]
+        if timed and all(isinstance(c, dict) and not c.get("exception") for c in cells):
+            return sum(timed)
+    source = read(path)
+    hint = (source or {}).get("metadata", {}).get("dealkit", {}) if source else {}
+    return number(hint.get("expected_seconds")) if isinstance(hint, dict) else 0.0
+
+
+def longest_first(paths: list[Path], out_dir: Path | None = None) -> list[Path]:
+    """``paths`` in the order to start them on a pool of workers: the longest expected first
+    (:func:`expected_seconds`; ties keep name order), so the last notebook to finish is a short
+    one and no core waits on a long notebook started last (longest processing time first)."""
+    cost = {p: expected_seconds(p, out_dir) for p in paths}
+    return sorted(paths, key=lambda p: -cost[p])
 
 
 def _title(nb) -> str:
@@ -467,10 +514,12 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
         bar = tqdm(total=len(paths), desc="notebooks", unit="nb", disable=not show, file=sys.stderr)
         results: dict[Path, NotebookResult] = {}
         log_dir = out / "ipynb"
+        executive = _ExecutiveSummary(deal, plan, paths)
         if jobs == 1:
             if kernel is not None:
                 kernel.log_dir = log_dir  # later kernels (after a failure) log beside the notebooks
             _warm_in_background()
+            executive.start()
             for p in paths:
                 bar.set_postfix_str(p.stem)
                 results[p] = run_notebook(p, out, plan[p], banner, execution_timeout, start_timeout, kernel, stage)
@@ -484,8 +533,16 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
                     (_init_worker, (log_dir, paths[0].parent, start_timeout, root, str(run_dir))))
             pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                           initializer=init[0], initargs=init[1])
-            futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
-                                   None, stage): p for p in paths}
+            order = longest_first(paths, out)
+            # the workers inherit this process's objects frozen out of the garbage collector's
+            # reach: their full collections skip what was imported here (and copy none of it)
+            gc.freeze()
+            try:
+                futures = {pool.submit(run_notebook, p, out, plan[p], banner, execution_timeout, start_timeout,
+                                       None, stage): p for p in order}  # the first submit forks every worker
+            finally:
+                gc.unfreeze()
+            executive.start()  # a thread: only once the workers are forked
             for fut in cf.as_completed(futures):
                 p = futures[fut]
                 try:
@@ -503,7 +560,7 @@ def run_report(deal_path: str | os.PathLike[str] | None = None, out_dir: str | o
             raise ReportError(f"cannot write the report: {disk} (no half-written file is left)")
         summary = ReportSummary(out, ordered, parameters, str(deal_file), started, 0.0,
                                 failures=[r for r in ordered if not r.ok])
-        summary.executive = _executive(deal, plan, paths, out, ordered)
+        summary.executive = executive.result(out, ordered)
         try:
             _write_combined(summary)
             from dealkit.export.bundle import report_exports  # deal.xlsx and ocf/ beside the reports (dealkit export)
@@ -556,18 +613,45 @@ def _risk_metrics(out: Path, results: list[NotebookResult]) -> dict | None:
         return None
 
 
-def _executive(deal, plan: dict[Path, dict[str, str]], paths: list[Path], out: Path,
-               results: list[NotebookResult]):
-    """The executive summary on the parameters the notes notebook ran with (None if it fails:
-    the pages still stand; the reason is logged)."""
-    from dealkit.report.summary import executive_summary
+class _ExecutiveSummary:
+    """The executive summary on the parameters the notes notebook runs with, computed in a thread
+    of the runner while the notebooks run (the runner only waits on its workers then); the
+    ranges over simulated paths are added at the end, from 05_risk's metrics of this run
+    (:func:`dealkit.summary.with_risk`). A failure gives ``None`` (the pages still stand; the
+    reason is logged)."""
 
-    notes_params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
-    try:
-        return executive_summary(deal, params=notes_params, risk=_risk_metrics(out, results))
-    except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
-        logging.getLogger("dealkit").warning("executive summary not computed:\n%s", traceback.format_exc())
-        return None
+    def __init__(self, deal, plan: dict[Path, dict[str, str]], paths: list[Path]) -> None:
+        self.deal = deal
+        self.params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
+        self.summary = self.error = None
+        self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
+
+    def start(self) -> "_ExecutiveSummary":
+        self.thread.start()
+        return self
+
+    def _compute(self) -> None:
+        from .summary import executive_summary
+
+        try:
+            self.summary = executive_summary(self.deal, params=self.params)
+        except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
+            self.error = traceback.format_exc()
+
+    def result(self, out: Path, results: list[NotebookResult]):
+        from .summary import with_risk
+
+        if self.thread.ident is None:  # never started (e.g. one notebook failed to fork): compute here
+            self._compute()
+        self.thread.join()
+        if self.summary is None:
+            logging.getLogger("dealkit").warning("executive summary not computed:\n%s", self.error)
+            return None
+        try:
+            return with_risk(self.summary, _risk_metrics(out, results))
+        except Exception:  # noqa: BLE001 - a bad metrics file: the summary without its ranges
+            logging.getLogger("dealkit").warning("risk figures not added:\n%s", traceback.format_exc())
+            return self.summary
 
 
 def _write_combined(summary: ReportSummary) -> None:

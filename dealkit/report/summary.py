@@ -21,7 +21,7 @@ from typing import Mapping
 
 from dealkit.present import fmt
 
-__all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS", "risk_figures"]
+__all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS", "risk_figures", "with_risk"]
 
 #: The market inputs and scenario dates of ``01_notes``'s ``parameters`` cell (market data and
 #: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.
@@ -234,8 +234,6 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
                f"{fmt.money(lo, cents=False)}–{fmt.money(hi, cents=False)}" if lo is not None else "none",
                f"back-solve over {int(solve['consistent'].sum())} combinations of unpaid interest and fees"),
     ]
-    if risk:
-        figures[2:2] = risk_figures(risk)
     result = review if review is not None else run_review(deal)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     top = sorted((f for f in result.findings if f.kind != "assumption"), key=lambda f: order.get(f.severity, 9))[:4]
@@ -254,4 +252,17 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
     exact = {"lender_xirr": lender, "borrower_xirr": borrower, "shares_issued": issued, "dilution": dilution,
              "principal_stock": stock, "principal_cash": cash, "default_payment": ds.payment if ds else None,
              "principal_low": lo, "principal_high": hi, "fully_diluted": ct.total_after}
-    return Summary(figures, findings, assumptions, inputs, exact)
+    return with_risk(Summary(figures, findings, assumptions, inputs, exact), risk)
+
+
+def with_risk(summary: Summary, risk: Mapping[str, object] | None) -> Summary:
+    """``summary`` with the ranges over simulated paths (:func:`risk_figures` of ``risk``, the
+    ``05_risk.metrics.json`` of the same run) after its first two figures; ``summary`` itself
+    when there are none. The report run computes the summary while the notebooks run and adds
+    the risk figures once 05_risk has written them."""
+    extra = risk_figures(risk) if risk else []
+    if not extra:
+        return summary
+    figures = list(summary.figures)
+    figures[2:2] = extra
+    return Summary(figures, summary.findings, summary.assumptions, summary.inputs, summary.exact)

@@ -146,7 +146,7 @@ def simulate_from(
         rng = np.random.default_rng([seed, (start + offset) // CHUNK])
         if model != "gbm":
             raise ParameterError(f"parameter model: the chunked run simulates gbm only (got {model!r})")
-        closes[offset : offset + size], volumes[offset : offset + size] = gbm_chunk(rng, size, len(days), assumptions)
+        gbm_chunk(rng, size, len(days), assumptions, (closes[offset : offset + size], volumes[offset : offset + size]))
     return PricePaths(days, closes, volumes, model, dict(assumptions), seed)
 
 
