@@ -89,10 +89,8 @@ OLD_ALL = [
 ALLOWED_IMPORTS = (
     "dealkit.errors",
     "dealkit.core",
-    "dealkit.money",
-    "dealkit.calendar",
-    "dealkit.loader",
-    "dealkit.option",
+    "dealkit.deal",
+    "dealkit.params",
     "dealkit.rules",
     "__future__",
     "dataclasses",

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from dealkit.model import Deal
+from dealkit.deal.model import Deal
 from dealkit.rules.collateral import collateral_classes, schedule_readings, security_interest_terms
 
 __all__ = ["collateral_frame", "schedules_frame", "security_interest_frame"]

@@ -184,7 +184,7 @@ _DEAL_ONLY_TERMS = ("borrowing_base_receivables", "borrowing_base_inventory")
 def _term_text(name: str, value: Any) -> str:
     """One note term as a reader reads it: money in $, a date in the one date format, every
     rate, test, cap, premium and multiple as a percent (``1.10`` → ``110.00%``)."""
-    from dealkit import fmt
+    from dealkit.present import fmt
 
     if isinstance(value, dt.date):
         return fmt.date(value)
@@ -198,7 +198,7 @@ def assumptions_frame(deal: Any, a: NoteAssumptions, overrides: Mapping[str, obj
     file's value and range, and its source (an assumption's reason, or the public record)."""
     import pandas as pd
 
-    from dealkit import fmt
+    from dealkit.present import fmt
 
     rows = []
     for name, key in _ASSUMPTION_FIELDS.items():

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from dealkit.errors import DealDataError, ParameterError
-from dealkit.model import Deal
+from dealkit.deal.model import Deal
 from dealkit.params import as_date
 from dealkit.present.obligations_tables import calendar_frame, register_frame, to_ics
-from dealkit.resources import resource_path
+from dealkit.deal.resources import resource_path
 from dealkit.rules.obligations import ObligationEvent, Triggered, known_kinds, note_payments
 
 __all__ = [
@@ -117,7 +117,7 @@ def load_events(spec: str | os.PathLike[str], deal: Deal) -> list[ObligationEven
     >>> events[0].kind, events[0].date
     ('closing', datetime.date(2005, 9, 7))
     """
-    from dealkit.loader import _display_path, parse_yaml, read_text_file
+    from dealkit.deal.loader import _display_path, parse_yaml, read_text_file
 
     path = scenario_path(str(spec)) if str(spec) in SCENARIOS else Path(spec)
     shown = _display_path(path)

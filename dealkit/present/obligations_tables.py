@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 from icalendar import Calendar, Event
 
-from dealkit.model import Deal
+from dealkit.deal.model import Deal
 from dealkit.rules.obligations import (
     PROMPTLY_BUSINESS_DAYS,
     NoteDue,

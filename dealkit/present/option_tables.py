@@ -16,7 +16,7 @@ from dealkit.rules.option.plan import PlanStep
 from dealkit.rules.option.terms import CashlessUnavailable, as_fraction, exact_cents
 
 if TYPE_CHECKING:
-    from dealkit.model import Deal
+    from dealkit.deal.model import Deal
 
 __all__ = ["events_frame", "exercise_comparison", "fmv_axis", "outstanding_axis", "plan_frame", "terms_frame"]
 

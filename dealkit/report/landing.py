@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from dealkit.present import fmt
-from dealkit.obligations import ILLUSTRATIVE
+from dealkit.present.obligations_tables import ILLUSTRATIVE
 from dealkit.report.summary import SUMMARY_CSS, Summary
 
 __all__ = ["index_html", "combined_report", "nested_toc"]

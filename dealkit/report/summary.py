@@ -108,13 +108,13 @@ SUMMARY_CSS = """<style>
 
 
 def _notes_run(deal, prime, params: Mapping[str, str]):
-    """The notes notebook's run on its default inputs (:func:`dealkit.notes.run_from_parameters`,
+    """The notes notebook's run on its default inputs (:func:`dealkit.present.notes_run.run_from_parameters`,
     the function ``01_notes`` calls), and the back-solve of the demand of record."""
-    from dealkit import notes
+    from dealkit.present.notes_run import back_solve_of_record, run_from_parameters
 
     p = {**NOTES_DEFAULTS, **{k: v for k, v in params.items() if k in NOTES_DEFAULTS}}
-    run = notes.run_from_parameters(deal, prime, **p)
-    solve = notes.back_solve_of_record(deal, run.a, prime)
+    run = run_from_parameters(deal, prime, **p)
+    solve = back_solve_of_record(deal, run.a, prime)
     return p, run.a, run.market, run.schedules, run.default, solve, list(run.flows)
 
 
@@ -129,9 +129,9 @@ def _short_cite(citation: str) -> str:
 
 def holder_of(p: Mapping[str, str], deal) -> str:
     """Whose flows the Option enters (``01_notes``'s ``option_holder``)."""
-    from dealkit import notes
+    from dealkit.rules.notes.flows import parse_option_holder
 
-    return notes.parse_option_holder(p["option_holder"], deal)
+    return parse_option_holder(p["option_holder"], deal)
 
 
 def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
@@ -171,7 +171,7 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
 
     Formulas: dilution = shares issued ÷ (shares outstanding at closing + shares issued); stock
     share = principal paid in stock ÷ (principal in stock + in cash); fully diluted dilution =
-    1 − O ÷ FD (:func:`dealkit.rules.captable.cap_table`); XIRR: :func:`dealkit.notes.xirr` (actual/365).
+    1 − O ÷ FD (:func:`dealkit.rules.captable.cap_table`); XIRR: :func:`dealkit.core.cashflows.xirr` (actual/365).
 
     Parameters
     ----------
@@ -194,15 +194,16 @@ def executive_summary(deal, prime=None, params: Mapping[str, str] | None = None,
         Formatted figures with the section each links to, the top findings, key assumptions,
         and the exact figures (``Summary.exact``).
     """
-    from dealkit import notes
+    from dealkit.core.cashflows import xirr
     from dealkit.rules.captable import cap_table
+    from dealkit.rules.notes.flows import borrower_cash_flows
     from dealkit.deal.loader import load_prime
     from dealkit.deal.review import review as run_review
 
     prime = prime if prime is not None else load_prime()
     p, a, market, schedules, ds, solve, flows = _notes_run(deal, prime, params or {})
-    lender = notes.xirr(flows)
-    borrower = notes.xirr(notes.borrower_cash_flows(flows))
+    lender = xirr(flows)
+    borrower = xirr(borrower_cash_flows(flows))
     issued = sum(s.shares for s in schedules.values())
     outstanding = market.outstanding
     dilution = Decimal(issued) / Decimal(outstanding + issued) if outstanding + issued else Decimal(0)

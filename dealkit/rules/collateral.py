@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dealkit.model import Deal
+from dealkit.deal.model import Deal
 
 __all__ = [
     "CollateralClass",

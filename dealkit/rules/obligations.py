@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dealkit.calendar import PAYMENT_CALENDAR, add_business_days, adjust, holiday_name, previous_business_day
-from dealkit.model import Deal, Obligation
+from dealkit.core.calendar import PAYMENT_CALENDAR, add_business_days, adjust, holiday_name, previous_business_day
+from dealkit.deal.model import Deal, Obligation
 
 __all__ = [
     "OUTSIDE_DOCUMENTS",

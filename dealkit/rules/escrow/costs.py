@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from dealkit.money import simple_interest_act_360, simple_interest_act_365, to_decimal
+from dealkit.core.money import simple_interest_act_360, simple_interest_act_365, to_decimal
 from dealkit.rules.escrow.terms import ZERO, InstructionError, money_field, term
 
 __all__ = ["ExpenseSplit", "agent_expenses", "INTEREST_READINGS", "InterestReadings", "interest_readings"]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from dealkit.money import CENT
+from dealkit.core.money import CENT
 from dealkit.rules.escrow.instructions import Instruction, check_instructions, lists_closing_payment
 from dealkit.rules.escrow.terms import ZERO, InstructionError, cents_half_up, escrow_terms, money_field, term
 

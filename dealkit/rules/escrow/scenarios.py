@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from dealkit.calendar import add_business_days
+from dealkit.core.calendar import add_business_days
 from dealkit.errors import ParameterError
 from dealkit.rules.escrow.state import resignation_effective_date
 from dealkit.rules.escrow.terms import AGENT, PARTIES, PURCHASER, escrow_terms

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from dealkit.calendar import add_business_days
+from dealkit.core.calendar import add_business_days
 from dealkit.rules.escrow.disbursement import Disbursement
 from dealkit.rules.escrow.terms import ZERO, EscrowTransitionError, escrow_terms, money_field, short_value, term
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from dealkit.errors import ParameterError
-from dealkit.money import to_decimal
+from dealkit.core.money import to_decimal
 
 __all__ = [
     "ZERO",
@@ -51,7 +51,7 @@ class EscrowTransitionError(ParameterError):
 @functools.lru_cache(maxsize=1)
 def _embedded_deal() -> Any:
     """The embedded deal file, loaded once (the deal layer reads it; this module does no I/O)."""
-    from dealkit.loader import load_deal
+    from dealkit.deal.loader import load_deal
 
     return load_deal()
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 from dealkit.core.daycount import interest_from_rate_days
 from dealkit.errors import DealDataError, ParameterError
-from dealkit.loader import PrimeSeries, load_prime
+from dealkit.deal.loader import PrimeSeries, load_prime
 from dealkit.rules.notes.terms import ZERO, cents, embedded_deal
 
 __all__ = [

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from dealkit.calendar import add_months
+from dealkit.core.calendar import add_months
 from dealkit.core.daycount import interest_from_rate_days
-from dealkit.loader import PrimeSeries
+from dealkit.deal.loader import PrimeSeries
 from dealkit.rules.notes.default import (
     DefaultScenario,
     default_interest,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from dealkit.errors import DealDataError
-from dealkit.loader import PrimeSeries
+from dealkit.deal.loader import PrimeSeries
 from dealkit.rules.notes.conversion import Market, stock_payment
 from dealkit.rules.notes.interest import Rounding, interest_segments, period_interest, rates_text
 from dealkit.rules.notes.terms import ZERO, NoteAssumptions, cents, payment_dates

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from dealkit.calendar import PAYMENT_CALENDAR, add_business_days, adjust, is_business_day
+from dealkit.core.calendar import PAYMENT_CALENDAR, add_business_days, adjust, is_business_day
 from dealkit.errors import DealDataError
-from dealkit.money import format_rate, round_cents
+from dealkit.core.money import format_rate, round_cents
 
 __all__ = [
     "ZERO",
@@ -54,7 +54,7 @@ BACK_SOLVE_ROUNDING = ROUND_HALF_UP
 def embedded_deal() -> Any:
     """The embedded deal file (``data/deal.yaml``, read by the deal layer's loader): the source of
     every keyword default of the notes' rules that is a term of the deal."""
-    from dealkit.loader import load_deal
+    from dealkit.deal.loader import load_deal
 
     return load_deal()
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from dealkit.calendar import previous_business_day
+from dealkit.core.calendar import previous_business_day
 from dealkit.errors import ParameterError
 from dealkit.rules.option.terms import (
     PriceDataError,

@@ -39,7 +39,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from dealkit.calendar import add_business_days, is_business_day, previous_business_day
+from dealkit.core.calendar import add_business_days, is_business_day, previous_business_day
 from dealkit.errors import ParameterError
 from dealkit.rules.option.cap import max_exercisable
 from dealkit.rules.option.exercise import CASHLESS_CAP_READINGS, cash_exercise, cashless_exercisable, cashless_exercise

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from dealkit.errors import ParameterError
 
 if TYPE_CHECKING:
-    from dealkit.model import Deal
+    from dealkit.deal.model import Deal
 
 __all__ = [
     "DEAL_TERM_READERS",
@@ -46,7 +46,7 @@ __all__ = [
 @functools.lru_cache(maxsize=1)
 def embedded_deal() -> Deal:
     """The deal file shipped with the package (:func:`dealkit.loader.load_deal`), read once."""
-    from dealkit.loader import load_deal
+    from dealkit.deal.loader import load_deal
 
     return load_deal()
 
