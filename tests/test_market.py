@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
 from conftest import full_or
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealkit import market as mk
+from dealkit.engines.risk.path_market import path_market
 from dealkit.errors import DealDataError, ParameterError
 
 FIRST, LAST = dt.date(2005, 8, 1), dt.date(2005, 12, 30)
@@ -34,7 +36,7 @@ def test_csv_round_trip_exact(tmp_path):
     days = mk.trading_days(FIRST, LAST)
     assert p.dates == days and p.n == 1
     assert p.closes[0, 0] == 50_000 and p.closes[0, 3] == 50_300 and p.volumes[0, 3] == 1_000_003
-    m = p.market(0, 2_000_000_000, 5_000_000_000)
+    m = path_market(p, 0, 2_000_000_000, 5_000_000_000)
     assert m.close(days[3]) == Decimal("0.0503")
     # the dollar volume uses each day's own volume, exactly
     d = days[30]
@@ -200,3 +202,18 @@ def test_unknown_model_and_too_many_paths():
         mk.simulate("gbm", 0, 1, FIRST, LAST)
     with pytest.raises(ParameterError, match="bootstrap model needs a price series"):
         mk.simulate("bootstrap", 10, 1, FIRST, LAST)
+
+
+def test_covering_takes_the_trading_days_between_any_two_dates(tmp_path):
+    """covering() keeps the trading days from ``first`` to ``last``: a weekend or holiday end is the
+    next (or last) trading day, never an error from tuple.index."""
+    p = mk.load_price_csv(_csv(tmp_path, _good_lines()))
+    weekend, monday = dt.date(2005, 9, 3), dt.date(2005, 9, 6)   # Saturday; Labor Day, 5 Sep 2005
+    cut = mk.covering(p, weekend, dt.date(2005, 9, 30))
+    assert cut.dates == mk.trading_days(monday, dt.date(2005, 9, 30)) == mk.covering(p, monday, dt.date(2005, 9, 30)).dates
+    assert cut.closes[0].tolist() == p.closes[0, p.dates.index(monday):p.dates.index(dt.date(2005, 9, 30)) + 1].tolist()
+
+
+def test_trading_days_outside_the_calendar_is_one_line():
+    with pytest.raises(mk.MarketDataError, match=r"trading days 1890-01-01 to 1890-02-01: .*outside the calendar"):
+        mk.trading_days(dt.date(1890, 1, 1), dt.date(1890, 2, 1))

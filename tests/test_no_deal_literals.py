@@ -62,15 +62,14 @@ COINCIDENCES: dict[tuple[str, Decimal], str] = {
     ("widgets.py", Decimal("0.25")): "step of the margin and floor sliders, in percentage points",
     ("widgets.py", Decimal("0.1")): "low end and step of the price-shock slider (a multiplier of market prices)",
     ("loader.py", Decimal("0.5")): "a square root (`** 0.5`) in the YAML alias-expansion bound",
-    ("market.py", Decimal("0.5")): "rounding offset and the Ito correction (mu - sigma^2 / 2) of the price paths",
-    ("market.py", Decimal("1E+9")): "bytes per gigabyte in the memory-limit message",
-    ("risk.py", Decimal("1.1")): "the IRR solver's Newton start, log(1 + 10%)",
-    ("risk.py", Decimal("0.5")): "the bisection midpoint of the IRR solver",
-    ("risk.py", Decimal(75)): "the 75th percentile (with the 5th, 25th, 50th and 95th)",
-    ("risk.py", Decimal(10000)): "the default number of simulated price paths (n_paths), not the Series D ratio",
-    ("risk_charts.py", Decimal(75)): "the 25-75% percentile band",
-    ("risk_widgets.py", Decimal("0.02")): "log10 step of the conversion-price slider",
-    ("risk_widgets.py", Decimal("0.05")): "log10 step of the cash-capacity slider and step of the recovery slider",
+    ("market/gbm.py", Decimal("0.5")): "the half-up rounding offset of a simulated close (micro-dollars)",
+    ("market/simulate.py", Decimal("1E+9")): "bytes per gigabyte in the memory-limit message",
+    ("engines/risk/xirr.py", Decimal("1.1")): "the IRR solver's Newton start, log(1 + 10%)",
+    ("engines/risk/scenarios.py", Decimal(10000)): "the default number of simulated price paths (n_paths), "
+                                                   "not the Series D ratio",
+    ("present/risk_tables.py", Decimal(75)): "the 75th percentile (with the 5th, 25th, 50th and 95th)",
+    ("present/risk_charts.py", Decimal(75)): "the 25-75% percentile band",
+    ("present/risk_widgets.py", Decimal("0.05")): "step of the holder-trigger and recovery sliders",
     ("05_risk.ipynb", Decimal("0.5")): "a volatility multiplier of the two-way table (0.5, 1.0, 1.5, 2.0)",
     ("bundle.py", dt.date(2008, 1, 31)): "Term B's maturity as extended, an assumption of 01_notes's "
                                          "term_b_maturity parameter (kept in step with it; the deal file "

@@ -18,6 +18,7 @@ from dealkit import market as mk
 from dealkit import notes
 from dealkit import risk
 from dealkit import risk_engine as eng
+from dealkit.risk_engine import path_market
 from dealkit.errors import ParameterError
 
 
@@ -47,7 +48,7 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr
     if plan.revolver is not None:
         funded += Decimal(int(-plan.revolver.moves[0])) / 100
     for i in range(n):
-        market = paths.market(i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
+        market = path_market(paths, i, plan.outstanding, authorized or deal.capitalization.authorized_at_closing.value)
         ref = eng.decimal_reference(deal, a, market, terms, term_b_maturity=tb, prime=prime, rounding=rounding)
         k = int(res.default_k[i])
         assert (ref.default_date is None) == (k < 0), i
@@ -245,7 +246,7 @@ def test_policy_none_date_by_date_equals_the_schedules_of_dealkit_notes(deal, pr
     first, last = mk.path_window(plan.grid)
     paths = mk.simulate("gbm", 5, 1, first, last, assumptions=mk.gbm_assumptions(volume_level=20_000_000))
     for i in range(5):
-        market = paths.market(i, plan.outstanding, deal.capitalization.authorized_at_closing.value)
+        market = path_market(paths, i, plan.outstanding, deal.capitalization.authorized_at_closing.value)
         twin = eng.decimal_policy_schedules(deal, a, market, eng.HolderPolicy(), plan.grid, prime=prime)
         ref = eng.decimal_reference(deal, a, market, eng.risk_terms("none"), prime=prime).schedules
         for k in ("term_a", "term_b"):

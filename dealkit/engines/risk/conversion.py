@@ -1,0 +1,112 @@
+"""The scheduled stock payments on every path at once, for the legacy holder policy (no optional
+conversion, holdings not tracked, the literal cap): the 5-day average close test
+(``amortization_share_test`` / ``maturity_conversion_test`` × FCP), the volume cap (``× 22-day
+dollar volume``, rounded down to the cent), shares = ⌊amount / FCP⌋ limited by the 4.99% cap
+(Option §10), the Series D route (÷ the deal's series_d_ratio, letter of Sept 6, 2005), the
+principal credited ⌊shares × FCP⌋ to the cent, the cash rest and its premium (``cash_premium −
+1``, half-up to the cent): dealkit.notes' stock payment in integers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dealkit.engines.risk.ints import guard, half_up
+from dealkit.engines.risk.plan import NotePlan, Plan
+from dealkit.engines.risk.windows import Windows
+from dealkit.market.paths import PRICE_SCALE
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+__all__ = [
+    "CODE_NONE",
+    "CODE_PRICE_TEST",
+    "CODE_VOLUME_CAP",
+    "CODE_CONVERSION_CAP",
+    "ROW_COLUMNS",
+    "volume_cap_cents",
+    "limited_by_codes",
+    "scheduled_rows",
+]
+
+#: Codes into :data:`dealkit.engines.risk.ints.LIMITED_BY`.
+CODE_NONE, CODE_PRICE_TEST, CODE_VOLUME_CAP, CODE_CONVERSION_CAP = 0, 1, 2, 3
+#: The int64 columns of a note's rows (per path × row).
+ROW_COLUMNS = ("principal_cash", "principal_stock", "premium", "shares", "series_d")
+#: Micro-dollars per cent.
+_MICRO_PER_CENT = PRICE_SCALE // 100
+
+
+def volume_cap_cents(dv22: np.ndarray, cap: Fraction) -> np.ndarray:
+    """``cap × 22-day dollar volume`` in cents, rounded down (the credit rounding of dealkit.notes):
+
+    .. math:: \\lfloor v \\cdot DV_{22} / 10^4 \\rfloor \\quad (DV_{22} \\text{ in micro-dollar-shares})
+    """
+    return (dv22 * cap.numerator) // (cap.denominator * _MICRO_PER_CENT)
+
+
+def limited_by_codes(passed: np.ndarray, capped: np.ndarray, allowed: np.ndarray, due: np.ndarray) -> np.ndarray:
+    """Why a payment was not all in stock: the price test failed, else the 4.99% cap bound, else
+    the volume cap bound, else nothing (codes into ``LIMITED_BY``)."""
+    return np.where(
+        passed,
+        np.where(capped, CODE_CONVERSION_CAP, np.where(allowed < due, CODE_VOLUME_CAP, CODE_NONE)),
+        CODE_PRICE_TEST,
+    ).astype(np.int8)
+
+
+def _shares_within_cap(allowed: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """⌊allowed / FCP⌋ shares, at most the plan's 4.99% limit, whole Series D on that route:
+    (shares, series D shares, capped)."""
+    f_num, f_den = plan.fcp.numerator, plan.fcp.denominator
+    shares = (allowed * f_den) // (100 * f_num)
+    capped = shares > plan.limit
+    np.minimum(shares, plan.limit, out=shares)
+    if plan.series_d:
+        series_d = shares // plan.series_d_ratio
+        shares = series_d * plan.series_d_ratio
+    else:
+        series_d = np.zeros_like(shares)
+    return shares, series_d, capped
+
+
+def scheduled_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]:
+    """The stock test, the caps and the cash rest on every path for the rows of ``p`` with
+    principal due (rows without are interest only: nothing in stock, ``limited_by`` empty).
+
+    .. math::
+        n = \\min(\\lfloor \\min(D, \\lfloor v\\,DV_{22} \\rfloor) / F \\rfloor, L)
+            \\text{ when } \\textstyle\\sum_5 P \\ge \\tau F,
+        \\qquad credited = \\lfloor n F \\rfloor, \\qquad premium = round((D - credited)(c - 1))
+    """
+    n, rows = w.sum5.shape[0], len(p.cols)
+    out = {k: np.zeros((n, rows), dtype=np.int64) for k in ROW_COLUMNS}
+    out["limited_by"] = np.zeros((n, rows), dtype=np.int8)
+    out["interest"] = np.broadcast_to(p.interest, (n, rows))
+    j = np.nonzero(p.due > 0)[0]
+    if not j.size:
+        return out
+    cols = p.cols[j]
+    due = p.due[j][None, :]
+    passed = w.sum5[:, cols] >= p.threshold
+    guard(int(w.dv22.max(initial=0)) * p.volume_cap.numerator, f"{p.name} dollar volume × cap")
+    allowed = np.minimum(due, volume_cap_cents(w.dv22[:, cols], p.volume_cap))
+    guard(int(p.due.max(initial=0)) * plan.fcp.denominator, f"{p.name} shares")
+    shares, series_d, capped = _shares_within_cap(allowed, plan)
+    guard(int(shares.max(initial=0)) * plan.fcp.numerator * 100, f"{p.name} principal credited")
+    credited = (shares * plan.fcp.numerator * 100) // plan.fcp.denominator
+    shares *= passed
+    series_d *= passed
+    credited *= passed
+    cash = due - credited
+    out["principal_stock"][:, j] = credited
+    out["principal_cash"][:, j] = cash
+    out["shares"][:, j] = shares
+    out["series_d"][:, j] = series_d
+    out["limited_by"][:, j] = limited_by_codes(passed, capped, allowed, due)
+    if p.premium:
+        guard(int(p.due.max(initial=0)) * 2 * p.premium.numerator, f"{p.name} premium")
+        out["premium"][:, j] = half_up(cash, p.premium)
+    return out
