@@ -18,7 +18,8 @@ MAX_PARAMETER_CHARS = 65_536
 def _risk_parsers() -> dict:
     """05_risk's parameters, with the validators the path models apply (dealkit.market, dealkit.risk)."""
     from dealkit import market
-    from dealkit.risk import METRICS, parse_policy
+    from dealkit.engines.risk.metrics import METRICS
+    from dealkit.engines.risk.parameters import parse_policy
 
     def money_or_none(value, name):
         return None if str(value).strip().lower() == "none" else as_money(value, name)
