@@ -78,7 +78,7 @@ def main() -> None:
     recon_ms = (time.perf_counter() - t0) * 1000
     print(f"reconciliation of the 2008 demand ({len(recon)} rows, schedules included): {recon_ms:.0f} ms")
 
-    from dealkit.widgets import notes_explorer
+    from dealkit.present.widgets import notes_explorer
 
     box = notes_explorer(deal, n.assumptions_from_deal(deal), n.Market(Decimal("0.06"), 5_000_000),
                          dt.date(2008, 1, 31), dt.date(2008, 1, 31))

@@ -34,8 +34,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dealkit.export import plotlyjs_banner  # noqa: E402
-from dealkit.report import discover  # noqa: E402
+from dealkit.report.html import plotlyjs_banner  # noqa: E402
+from dealkit.report.runner import discover  # noqa: E402
 
 MB = 1024 * 1024
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dealkit.core.cashflows import CashFlow, xirr
-from dealkit.money import CENT
+from dealkit.core.money import CENT
 from dealkit.present.notes_run import NotesRun, back_solve_of_record, run_from_parameters
 from dealkit.present.notes_tables import (
     SCHEDULE_TOTALS,

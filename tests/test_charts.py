@@ -4,7 +4,8 @@ conversion chart has axis titles and percents, empty charts say so."""
 import datetime as dt
 from decimal import Decimal
 
-from dealkit import charts, load_deal, notes, option
+from dealkit import load_deal, notes, option
+from dealkit.present import charts
 from dealkit.option_engine import scenario_grid
 
 

@@ -8,7 +8,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal as D
 from fractions import Fraction
 
-from dealkit import charts, notes as n, option as op
+from dealkit import notes as n, option as op
+from dealkit.present import charts
 from dealkit.loader import load_deal
 
 DEAL = load_deal()

@@ -381,7 +381,7 @@ def _base(instructions=INSTR, day=DAY):
 
 
 def _nb(n, day=DAY):
-    from dealkit.calendar import add_business_days
+    from dealkit.core.calendar import add_business_days
 
     return add_business_days(day, n)
 
@@ -786,7 +786,7 @@ def test_hostile_events_give_one_short_line(raw, message):
 def test_escrow_editor_shows_the_dropped_closing_payment_escaped():
     import json
 
-    from dealkit.widgets import escrow_editor
+    from dealkit.present.widgets import escrow_editor
 
     deal = load_deal()
     box = escrow_editor(deal, e.default_instructions(deal), "0.00")
@@ -969,7 +969,7 @@ def test_state_events_and_rows_are_frozen_slotted_dataclasses(cls):
 )
 def test_property_s5_3_interest_matches_the_fraction_twin(amount, rate, days, basis):
     """interest_follows_funds = round_half_up(P × r × days / basis) to the cent, against an exact
-    Fraction twin (through dealkit.money's ACT/360 and ACT/365 simple interest); the default
+    Fraction twin (through dealkit.core.money's ACT/360 and ACT/365 simple interest); the default
     reading pays nothing."""
     readings = interest_readings(str(amount), str(rate), DAY, DAY + dt.timedelta(days=days), day_count=basis)
     exact = Fraction(amount) * Fraction(rate) * days / basis * 100
@@ -979,7 +979,7 @@ def test_property_s5_3_interest_matches_the_fraction_twin(amount, rate, days, ba
 
 
 def test_s5_3_uses_the_one_act_360_of_dealkit_money():
-    from dealkit.money import simple_interest_act_360, simple_interest_act_365
+    from dealkit.core.money import simple_interest_act_360, simple_interest_act_365
 
     start_day, end_day = DAY, DAY + dt.timedelta(days=91)
     assert interest_readings("7000000.00", "0.0725", start_day, end_day).to_parties_a == simple_interest_act_360(

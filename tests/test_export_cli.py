@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from dealkit import bundle, load_deal
-from dealkit.report import declared_parameters
+from dealkit.report.runner import declared_parameters
 
 
 def _one_line(proc) -> str:

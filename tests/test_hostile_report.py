@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import DEAL, run_cli
-from dealkit.export import CSP
+from dealkit.report.html import CSP
 
 pytestmark = pytest.mark.slow
 
@@ -129,8 +129,8 @@ def test_hostile_pages_are_inert_in_chromium_offline(hostile_run, browser):
 
 
 def test_markdown_and_charts_escape_unit():
-    from dealkit.display import markdown
-    from dealkit.export import safe_plotly_text, sanitize_figure
+    from dealkit.present.display import markdown
+    from dealkit.report.html import safe_plotly_text, sanitize_figure
 
     md = markdown(f"- **name**: {HOSTILE['party']} costs $5 and `file.csv` \\$6").data
     assert "<img" not in md and "&lt;img src=x" in md
@@ -152,7 +152,7 @@ def test_markdown_and_charts_escape_unit():
 
 
 def test_error_text_in_pages_loses_local_paths():
-    from dealkit.report import _no_path, _strip_paths
+    from dealkit.report.runner import _no_path, _strip_paths
 
     assert _strip_paths("DealDataError: /home/me/cases/deal.yaml: notes.a: bad (got '/etc/passwd')") == \
         "DealDataError: deal.yaml: notes.a: bad (got 'passwd')"
@@ -163,7 +163,7 @@ def test_error_text_in_pages_loses_local_paths():
 def test_widget_figures_escape_their_text():
     import plotly.graph_objects as go
 
-    from dealkit.widgets import _safe
+    from dealkit.present.widgets import _safe
 
     fig = _safe(go.Figure(go.Scatter(x=[1], y=[1], text=["<img src=x onerror=alert(1)>"], name="<b>ok</b>",
                                      hovertemplate="%{text}<br><extra></extra>")))

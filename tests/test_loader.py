@@ -9,7 +9,7 @@ import pytest
 
 import dealkit
 from dealkit import DealDataError, load_deal, load_prime
-from dealkit.model import iter_cited
+from dealkit.deal.model import iter_cited
 
 
 def test_embedded_deal_loads_with_documented_terms():

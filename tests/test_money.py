@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 
-from dealkit.money import (
+from dealkit.core.money import (
     CENT,
     ROUNDING,
     days_between,

@@ -225,7 +225,7 @@ def test_no_notebook_code_repeats_a_deal_value():
 
     values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
     problems = []
-    from dealkit.report import NOTEBOOK_DIR
+    from dealkit.report.runner import NOTEBOOK_DIR
 
     paths = sorted(Path(NOTEBOOK_DIR).glob("*.ipynb"))
     assert paths, f"no notebooks in {NOTEBOOK_DIR}"

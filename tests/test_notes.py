@@ -13,7 +13,7 @@ from conftest import ROOT, full_or
 from dealkit import load_deal
 from dealkit import notes as n
 from dealkit import option
-from dealkit.calendar import add_months
+from dealkit.core.calendar import add_months
 
 D = Decimal
 DEAL = load_deal()

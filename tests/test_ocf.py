@@ -14,7 +14,7 @@ import referencing.exceptions
 
 from conftest import ROOT
 from dealkit import bundle, load_deal
-from dealkit.ocf import FILES, REQUIRED_UNKNOWN, ocf_files, ocf_objects
+from dealkit.export.ocf import FILES, REQUIRED_UNKNOWN, ocf_files, ocf_objects
 
 
 #: The official schemas: ../shared/reference/ocf beside the clone when present, else the copy

@@ -3,8 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from dealkit import charts, load_deal, load_prime, overview
-from dealkit.display import table
+from dealkit import load_deal, load_prime
+from dealkit.present import charts
+from dealkit.present import overview
+from dealkit.present.display import table
 
 
 def test_instruments_carry_amounts_and_sources():

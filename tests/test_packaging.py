@@ -182,7 +182,7 @@ def test_wheel_ships_the_data_and_no_tests(built):
         names = set(zf.namelist())
     assert _shipped_files() <= names, sorted(_shipped_files() - names)
     assert not [n for n in names if n.split("/")[0] in ("tests", "benchmarks", "data", "notebooks")], sorted(names)
-    assert "dealkit/resources.py" in names and "dealkit/cli.py" in names
+    assert "dealkit/deal/resources.py" in names and "dealkit/cli.py" in names
 
 
 @pytest.mark.slow
@@ -250,10 +250,10 @@ def test_installed_wheel_runs_from_another_directory(built, tmp_path):
 
 
 def test_resource_paths_are_the_package_files(monkeypatch, tmp_path):
-    """dealkit.resources finds the shipped files in the package (the checkout's data/ and
+    """dealkit.deal.resources finds the shipped files in the package (the checkout's data/ and
     notebooks/ are symlinks to the same files); DEALKIT_DATA replaces the deal's folder only."""
     from dealkit import loader, obligations, report
-    from dealkit.resources import data_dir, notebook_dir, resource_path
+    from dealkit.deal.resources import data_dir, notebook_dir, resource_path
 
     pkg = ROOT / "dealkit"
     assert resource_path("data", "deal.yaml") == pkg / "data" / "deal.yaml"

@@ -20,9 +20,9 @@ import pytest
 import yaml
 
 from conftest import FULL, full_or
-from dealkit.report import run_report
+from dealkit.report.runner import run_report
 
-from dealkit.report import NOTEBOOK_DIR  # noqa: E402 - where the report runner finds them
+from dealkit.report.runner import NOTEBOOK_DIR  # noqa: E402 - where the report runner finds them
 
 NOTEBOOKS = tuple(sorted(p.stem for p in Path(NOTEBOOK_DIR).glob("*.ipynb")))
 assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
@@ -147,7 +147,7 @@ def baseline(tmp_path_factory, raw_deal):
 def test_the_terms_exist_and_load(raw_deal, tmp_path):
     """Every perturbed copy is a valid deal file whose term took the new value."""
     from dealkit.loader import load_deal
-    from dealkit.model import iter_cited
+    from dealkit.deal.model import iter_cited
 
     for name, path, value, _ in TERMS:
         deal = load_deal(_write(perturb(raw_deal, path, value), tmp_path / "deal.yaml"))

@@ -11,8 +11,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import ROOT, run_cli
-from dealkit.export import plotlyjs_banner
-from dealkit.report import discover
+from dealkit.report.html import plotlyjs_banner
+from dealkit.report.runner import discover
 
 pytestmark = pytest.mark.slow
 MB = 1024 * 1024
@@ -126,7 +126,7 @@ def _write_nb(path: Path, source: str) -> None:
 def test_failing_notebook_does_not_stop_the_others(tmp_path):
     nbdir, out = tmp_path / "nbs", tmp_path / "out"
     nbdir.mkdir()
-    _write_nb(nbdir / "a_good.ipynb", "import plotly.graph_objects as go\nfrom dealkit.charts import use_notebook_renderer\n"
+    _write_nb(nbdir / "a_good.ipynb", "import plotly.graph_objects as go\nfrom dealkit.present.charts import use_notebook_renderer\n"
                                       "use_notebook_renderer()\ngo.Figure(go.Bar(x=[1, 2], y=[3, 4]))")
     _write_nb(nbdir / "b_bad.ipynb", "print('before')\nraise RuntimeError('boom in cell 2')")
     _write_nb(nbdir / "c_good.ipynb", "print(label)")
@@ -222,7 +222,7 @@ def test_longest_notebook_starts_first(tmp_path):
     """The order notebooks are handed to the workers: the earlier run's cell times (exact sums),
     else the notebook's own ``expected_seconds``, else 0; ties keep name order; anything
     unreadable, hostile or from a failed run is unknown, never an error."""
-    from dealkit.report import expected_seconds, longest_first
+    from dealkit.report.runner import expected_seconds, longest_first
 
     nbdir, out = tmp_path / "nbs", tmp_path / "out"
     (out / "ipynb").mkdir(parents=True)
@@ -253,7 +253,7 @@ def test_plotlyjs_goes_in_once_even_when_a_page_quotes_its_mark(tmp_path):
     that prints the mark's text keeps it as text, and the page still carries plotly.js once."""
     from nbformat.v4 import new_output
 
-    from dealkit.export import PLOTLY_MIME, _PLOTLYJS_MARK, notebook_to_html
+    from dealkit.report.html import PLOTLY_MIME, _PLOTLYJS_MARK, notebook_to_html
 
     fig = {"data": [{"type": "bar", "y": [1, 2]}], "layout": {"title": {"text": "a & b"}}}
     cell = new_code_cell("x", outputs=[new_output("stream", name="stdout", text=_PLOTLYJS_MARK),

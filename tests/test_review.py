@@ -3,7 +3,8 @@ found with the citations on each side, and editing the data changes the findings
 
 import json
 
-from dealkit import load_deal, review
+from dealkit import load_deal
+from dealkit import review
 
 
 def _titles(result, kind):

@@ -1,4 +1,4 @@
-"""dealkit.runguard on real processes: identities that survive pid reuse, watchdogs that end a
+"""dealkit.report.runguard on real processes: identities that survive pid reuse, watchdogs that end a
 process when the one it depends on dies (even by SIGKILL), and the reaping of leftovers."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from dealkit import runguard
-from dealkit.runguard import (RUN_PREFIX, STAGE_PREFIX, alive, make_private_dir, process_identity, reap,
+from dealkit.report import runguard
+from dealkit.report.runguard import (RUN_PREFIX, STAGE_PREFIX, alive, make_private_dir, process_identity, reap,
                               reap_stale_temp_files, record_pid, watchdog_code)
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -58,7 +58,7 @@ def test_watchdog_exits_at_once_if_the_parent_is_already_gone():
 
 def test_watch_in_a_forked_worker():
     parent = subprocess.Popen(SLEEP)
-    code = (f"import time, dealkit.runguard as g; g.watch([{parent.pid}]); time.sleep(120)")
+    code = (f"import time, dealkit.report.runguard as g; g.watch([{parent.pid}]); time.sleep(120)")
     child = subprocess.Popen([sys.executable, "-c", code])
     time.sleep(1.0)
     assert child.poll() is None

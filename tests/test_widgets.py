@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from dealkit import load_deal, review
-from dealkit.widgets import findings_explorer
+from dealkit import load_deal
+from dealkit import review
+from dealkit.present.widgets import findings_explorer
 
 
 def test_findings_explorer_filters():
@@ -24,7 +25,7 @@ def test_escrow_editor_updates_and_refuses_bad_edits():
     from decimal import Decimal
 
     from dealkit import escrow
-    from dealkit.widgets import escrow_editor
+    from dealkit.present.widgets import escrow_editor
 
     deal = load_deal()
     box = escrow_editor(deal, escrow.default_instructions(deal), "0.00")
@@ -41,7 +42,7 @@ def test_escrow_editor_updates_and_refuses_bad_edits():
 
 
 def test_option_explorer_redraws():
-    from dealkit.widgets import option_explorer
+    from dealkit.present.widgets import option_explorer
 
     deal = load_deal()
     box = option_explorer(deal, "0.02", 2_000_000_000, 0, "literal")
@@ -63,7 +64,7 @@ def test_obligations_explorer_filters_and_moves_the_date():
     import datetime as dt
 
     from dealkit import obligations
-    from dealkit.widgets import obligations_explorer
+    from dealkit.present.widgets import obligations_explorer
 
     deal = load_deal()
     events = obligations.load_events("sample", deal)
@@ -85,7 +86,7 @@ def test_live_chart_redraws_in_place_with_only_what_changed():
     figure's exactly, the trace count is fixed, and a Sankey's link is edited path by path."""
     import plotly.graph_objects as go
 
-    from dealkit.widgets import LiveChart, _changes
+    from dealkit.present.widgets import LiveChart, _changes
 
     def bars(ys, title):
         f = go.Figure([go.Bar(x=list(range(len(y))), y=y, name=f"s{i}") for i, y in enumerate(ys)])
@@ -109,7 +110,7 @@ def test_notes_explorer_recomputes():
     import datetime as dt
 
     from dealkit import notes
-    from dealkit.widgets import notes_explorer
+    from dealkit.present.widgets import notes_explorer
 
     deal = load_deal()
     a = notes.assumptions_from_deal(deal)
@@ -138,7 +139,7 @@ def test_live_chart_rebuilds_with_the_latest_figure_when_an_edit_is_not_acknowle
     whose state then needs no further message; a report from a retired widget is ignored."""
     import plotly.graph_objects as go
 
-    from dealkit.widgets import LiveChart
+    from dealkit.present.widgets import LiveChart
 
     def bars(ys):
         return go.Figure([go.Bar(x=list(range(len(y))), y=y) for y in ys]).to_dict()

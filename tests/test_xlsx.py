@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import full_or
 from dealkit import bundle, load_deal, option
 from dealkit.captable import cap_table
-from dealkit.xlsx import NAMED_TERMS, SHEETS, workbook_bytes
+from dealkit.export.xlsx import NAMED_TERMS, SHEETS, workbook_bytes
 
 
 # LibreOffice does not recalculate an .xlsx on load by default: this profile says "always".
@@ -172,7 +172,7 @@ def test_sheets_formats_names_and_frozen_headers(recalculated):
     assert by_path["option.shares"][1].number_format == "#,##0"
     assert by_path["deal.closing_date"][1].is_date
     # every cited value of the deal file is listed with its provenance; blanks say so
-    from dealkit.model import iter_cited
+    from dealkit.deal.model import iter_cited
 
     deal = figures.deal
     paths = [p.removesuffix(".value") for p, _ in iter_cited(deal)]

@@ -6,7 +6,7 @@ shares; both ``int64``. :func:`dealkit.engines.risk.path_market.path_market` tur
 notes ``Market`` with ``Decimal`` closes, the exact twin the schedule code runs on (it is built on
 the rules' Market, a layer above this one).
 
-Dates are NYSE trading days (:mod:`dealkit.calendar`): a path has a close on every trading day
+Dates are NYSE trading days (:mod:`dealkit.core.calendar`): a path has a close on every trading day
 from its first date to its last, and on no other day.
 """
 

@@ -93,7 +93,7 @@ _SHOWN = [
     "closing",
 ]
 _REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
-#: The columns a reader adds up: a schedule's totals row (:data:`dealkit.display.table`'s ``totals``).
+#: The columns a reader adds up: a schedule's totals row (:data:`dealkit.present.display.table`'s ``totals``).
 SCHEDULE_TOTALS = ("draw", "repaid", "interest", "principal_cash", "principal_stock", "premium", "shares", "series_d")
 
 
@@ -141,7 +141,7 @@ def schedule_display(schedule: Schedule) -> pd.DataFrame:
 
 def write_csv(schedules: Mapping[str, Schedule], out_dir: str | Path) -> list[Path]:
     """Each schedule as ``notes-NAME.csv`` in ``out_dir`` (exact decimals), written atomically."""
-    from dealkit.export import write_atomic
+    from dealkit.core.files import write_atomic
 
     paths = []
     for name, schedule in schedules.items():

@@ -140,7 +140,7 @@ def write_exports(
     ``out_dir``, each atomically. ``label`` (e.g.
     :data:`dealkit.present.obligations_tables.ILLUSTRATIVE` for the sample events) marks every
     row of the calendar and every triggered event."""
-    from dealkit.export import write_atomic
+    from dealkit.core.files import write_atomic
 
     out = Path(out_dir)
     paths = [out / "obligations.csv", out / "obligations-calendar.csv", out / "obligations.ics"]

@@ -4,7 +4,7 @@ Sliders for the Fixed Conversion Price, the volume cap, ATG's cash capacity, the
 holder's optional-conversion trigger (0: none) and a choice of the revolver's rule re-run the
 engine on the same paths (the Decimal layer is cached, so an update costs the numpy run and the
 chosen metric); an ``HTML`` widget shows the summary and a ``FigureWidget`` the distribution,
-redrawn in place by :class:`dealkit.widgets.LiveChart` (no ``Output`` widget: they stall under
+redrawn in place by :class:`dealkit.present.widgets.LiveChart` (no ``Output`` widget: they stall under
 papermill, jupyter/nbclient#24).
 """
 

@@ -148,7 +148,7 @@ def run_scenario(
     timeout: int = 300,
 ) -> dict:
     """Run one scenario: its notebooks (on the process's warm kernel, reset between notebooks and
-    discarded after a failure; :mod:`dealkit.kernels`) into ``out_root/scenario-NNN``; returns
+    discarded after a failure; :mod:`dealkit.report.kernels`) into ``out_root/scenario-NNN``; returns
     its row: ``scenario``, the parameters, ``status`` (``ok`` or ``failed``), ``error``,
     ``seconds`` and the metrics the notebooks wrote. Never raises for a notebook's failure."""
     from dealkit.deal.loader import DEFAULT_DEAL

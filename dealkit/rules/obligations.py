@@ -5,7 +5,7 @@ maturities as paid.
 The register is data (``obligations`` in the deal file), each duty cited to its section (the
 Option's §2.1, §5, §10, §13; the Funds Escrow Agreement's §4.1, §4.2, §5.2; the IP Security
 Agreement's §4). Deadlines are computed in business days on the U.S. federal calendar
-(:mod:`dealkit.calendar`). "promptly" has no fixed term in the documents: it is read as a number
+(:mod:`dealkit.core.calendar`). "promptly" has no fixed term in the documents: it is read as a number
 of business days (:data:`PROMPTLY_BUSINESS_DAYS`, a named, changeable reading), and shown as such.
 """
 
@@ -228,7 +228,7 @@ def outside_documents(deal: Deal, events: Iterable[ObligationEvent]) -> list[tup
 class NoteDue:
     """A note's maturity: the date the note states and the date it is paid, moved by the deal's
     business-day convention (``note_terms.business_day_convention``) — the same rule the
-    schedules use (:func:`dealkit.notes.payment_dates`, :func:`dealkit.calendar.adjust`)."""
+    schedules use (:func:`dealkit.notes.payment_dates`, :func:`dealkit.core.calendar.adjust`)."""
 
     note: str
     title: str

@@ -125,9 +125,9 @@ def interest_readings(
       bearing account nor ..."). The parties receive nothing: ``to_parties_b = 0``.
     - ``"interest_follows_funds"``: the first half as written, "shall be held in an interest
       bearing account", with the interest following the funds, simple interest rounded once
-      half-up (ROUND_HALF_UP) to the cent by :func:`dealkit.money.simple_interest_act_360` (the
+      half-up (ROUND_HALF_UP) to the cent by :func:`dealkit.core.money.simple_interest_act_360` (the
       U.S. money-market convention, the default) or, with ``day_count=365``,
-      :func:`dealkit.money.simple_interest_act_365`:
+      :func:`dealkit.core.money.simple_interest_act_365`:
 
       .. math:: I = \\operatorname{round}_{\\text{half-up}}\\left(P \\cdot r \\cdot \\frac{days}{360}\\right)
 

@@ -74,7 +74,7 @@ def escrow_terms(deal: Any = None) -> dict[str, Any]:
 
     Parameters
     ----------
-    deal : dealkit.model.Deal, optional
+    deal : dealkit.deal.model.Deal, optional
         A loaded deal; ``None`` for the embedded one.
 
     Returns

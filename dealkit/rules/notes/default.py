@@ -187,7 +187,7 @@ def per_dollar_contract(
     anchor: dt.date, due: dt.date, months: int, a: NoteAssumptions, prime: PrimeSeries | None
 ) -> tuple[dt.date, Decimal]:
     """(start, Y × contract interest per dollar of principal from ``months`` months before
-    ``anchor`` — month ends kept, :func:`dealkit.calendar.add_months` — to ``due``), exact.
+    ``anchor`` — month ends kept, :func:`dealkit.core.calendar.add_months` — to ``due``), exact.
 
     .. math:: i = \\sum_s r_s d_s
     """

@@ -150,7 +150,7 @@ def reconcile_rows(
 ) -> tuple[ReconciliationRow, ...]:
     """The default scenario's payment against the demand of record, then every combination of the
     principal at default (:func:`principal_variants`), months of contract interest unpaid before
-    the due date (month ends kept, :func:`dealkit.calendar.add_months`) and default interest from
+    the due date (month ends kept, :func:`dealkit.core.calendar.add_months`) and default interest from
     none, the default date or Term B's stated maturity:
 
     .. math:: DP = \\mathrm{round}(1.30\\,P) + \\mathrm{round}(I_c) + I_d

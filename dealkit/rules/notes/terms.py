@@ -41,7 +41,7 @@ ZERO = Decimal("0.00")
 
 # Named rounding points (item 7 of issue 10: no implicit rounding anywhere).
 #: Interest, premiums, default amounts and the Default Payment's 130%: to the cent, half-up (the
-#: commercial convention, :data:`dealkit.money.ROUNDING`), once per period.
+#: commercial convention, :data:`dealkit.core.money.ROUNDING`), once per period.
 INTEREST_ROUNDING = ROUND_HALF_UP
 #: Principal credited for shares issued, and the dollar volume a payment in shares may use: to the
 #: cent, *down* (never credit or allow more than the shares or the volume cover).
@@ -145,7 +145,7 @@ def assumptions_from_deal(deal: Any, **overrides: Any) -> NoteAssumptions:
 
 def business_day_convention(deal: Any) -> str:
     """The deal file's business-day convention for payment and maturity dates
-    (``note_terms.business_day_convention``; see :data:`dealkit.calendar.PAYMENT_CONVENTION`)."""
+    (``note_terms.business_day_convention``; see :data:`dealkit.core.calendar.PAYMENT_CONVENTION`)."""
     return str(deal.note_terms.business_day_convention.value)
 
 
@@ -157,7 +157,7 @@ def payment_dates(issue: dt.date, maturity: dt.date, convention: str | None = No
     The maturity moves by the business-day ``convention`` when it is a weekend or U.S. federal
     holiday (``None``: the embedded deal's ``note_terms.business_day_convention``, ``following``,
     N.Y. Gen. Constr. Law §25-a: "payable on the next succeeding business day", interest running
-    to that day; :func:`dealkit.calendar.adjust`). So a stated maturity of Saturday 2008-09-06 is
+    to that day; :func:`dealkit.core.calendar.adjust`). So a stated maturity of Saturday 2008-09-06 is
     paid Monday 2008-09-08, and interest accrues to it.
 
     .. math:: t_k = \\mathrm{bd}(\\text{1st of month } k) < T^* = \\mathrm{adjust}(T), \\quad t_{last} = T^*
