@@ -67,7 +67,10 @@ const redrawn = (gd0, before, t0) => new Promise(res => {
 });
 """
 
-TYPE = """async ([n]) => {""" + WAIT + """
+TYPE = (
+    """async ([n]) => {"""
+    + WAIT
+    + """
   const times = [];
   for (let i = 0; i < n; i++) {
     const input = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-text input');
@@ -81,8 +84,12 @@ TYPE = """async ([n]) => {""" + WAIT + """
   }
   return times;
 }"""
+)
 
-MEASURE = """async ([sel, key, n]) => {""" + WAIT + """
+MEASURE = (
+    """async ([sel, key, n]) => {"""
+    + WAIT
+    + """
   const times = [];
   for (let i = 0; i < n; i++) {
     const control = document.querySelectorAll(sel)[0];
@@ -94,6 +101,7 @@ MEASURE = """async ([sel, key, n]) => {""" + WAIT + """
   }
   return times;
 }"""
+)
 
 
 def _summary(figures: dict, name: str, unit: str, results: list) -> list:
@@ -120,13 +128,27 @@ def main() -> None:
         port, token = _free_port(), "bench"
         (tmp / "settings" / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
         (tmp / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-            json.dumps({"windowingMode": "none"}))
-        env = {**os.environ, "HOME": str(tmp), "JUPYTER_CONFIG_DIR": str(tmp / "cfg"),
-               "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"), "JUPYTER_DATA_DIR": str(tmp / "data"),
-               }  # LiveChart's default (in place, acknowledged); DEALKIT_LIVECHART_IN_PLACE=0 measures replacing
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.geteuid() == 0 else [])
+            json.dumps({"windowingMode": "none"})
+        )
+        env = {
+            **os.environ,
+            "HOME": str(tmp),
+            "JUPYTER_CONFIG_DIR": str(tmp / "cfg"),
+            "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+            "JUPYTER_DATA_DIR": str(tmp / "data"),
+        }  # LiveChart's default (in place, acknowledged); DEALKIT_LIVECHART_IN_PLACE=0 measures replacing
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.expose_app_in_browser=True",
+        ] + (["--allow-root"] if os.geteuid() == 0 else [])
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -141,18 +163,24 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(f"{base}/lab/tree/01_notes.ipynb?reset&token={token}")
                 page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60000)
-                page.wait_for_function("window.jupyterapp && window.jupyterapp.commands.hasCommand('notebook:run-all-cells')")
+                page.wait_for_function(
+                    "window.jupyterapp && window.jupyterapp.commands.hasCommand('notebook:run-all-cells')"
+                )
                 page.wait_for_timeout(3000)  # the kernel starts
                 page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-                page.wait_for_selector(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle, .widget-hslider [role=slider]",
-                                       timeout=180000)
+                page.wait_for_selector(
+                    ".widget-slider .noUi-handle, .widget-slider .ui-slider-handle, .widget-hslider [role=slider]",
+                    timeout=180000,
+                )
                 page.wait_for_timeout(3000)
                 handle = ".jp-NotebookPanel:not(.lm-mod-hidden) .widget-hslider [role=slider], .jp-NotebookPanel:not(.lm-mod-hidden) .noUi-handle"
                 times = page.evaluate(MEASURE, [handle, "ArrowRight", 8])
                 every = _summary(figures, "notes_slider", "moves", times)
                 print(f"notes explorer, margin slider: {['%.0f' % t['ms'] for t in times]} ms (goal <= 100 ms)")
                 page.goto(f"{base}/lab/tree/02_escrow.ipynb?reset&token={token}")
-                page.wait_for_function("window.jupyterapp && window.jupyterapp.commands.hasCommand('notebook:run-all-cells')")
+                page.wait_for_function(
+                    "window.jupyterapp && window.jupyterapp.commands.hasCommand('notebook:run-all-cells')"
+                )
                 page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60000)
                 page.wait_for_timeout(3000)
                 page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")

@@ -48,8 +48,9 @@ def main() -> None:
     for fmt in bundle.FORMATS:
         out[f"render_{fmt}_s"] = _median(lambda: bundle.render(figures, [fmt]), args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
-        out["export_all_s"] = _median(lambda: bundle.export(deal, Path(tmp) / "x", list(bundle.FORMATS), prime=prime),
-                                      args.repeat)
+        out["export_all_s"] = _median(
+            lambda: bundle.export(deal, Path(tmp) / "x", list(bundle.FORMATS), prime=prime), args.repeat
+        )
         files = bundle.render(figures, ["xlsx"])
         out["xlsx_bytes"] = len(files["deal.xlsx"])
         soffice = shutil.which("soffice")
@@ -59,9 +60,22 @@ def main() -> None:
             profile.mkdir(parents=True)
             (profile / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
             t0 = time.perf_counter()
-            subprocess.run([soffice, f"-env:UserInstallation={profile.parent.as_uri()}", "--headless", "--norestore",
-                            "--convert-to", "xlsx", "--outdir", str(Path(tmp) / "lo-out"), str(Path(tmp) / "deal.xlsx")],
-                           check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile.parent.as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "xlsx",
+                    "--outdir",
+                    str(Path(tmp) / "lo-out"),
+                    str(Path(tmp) / "deal.xlsx"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             out["libreoffice_recalc_s"] = time.perf_counter() - t0
     for k, v in out.items():
         print(f"{k:<24} {v:.3f}" if isinstance(v, float) else f"{k:<24} {v:,}")

@@ -55,8 +55,9 @@ def _cli(*args: str, label: str = "") -> float:
     parent, so the tree's CPU time reaches this process's RUSAGE_CHILDREN. CPU time is what a
     loaded machine changes least (wall time there mostly measures the other users)."""
     c0, t0 = _children_cpu(), time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "dealkit.cli", "report", *args], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dealkit.cli", "report", *args], cwd=ROOT, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - t0
     CPU.setdefault(label, []).append(_children_cpu() - c0)
     if proc.returncode != 0:
@@ -85,8 +86,9 @@ def _empty_notebooks(folder: Path, count: int) -> None:
     for i in range(count):
         cell = new_code_cell('deal_path: str = ""  # deal file\ninteractive: bool = False  # widgets')
         cell.metadata["tags"] = ["parameters"]
-        nb = new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                 "language": "python"}})
+        nb = new_notebook(
+            cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        )
         nbformat.write(nb, folder / f"{i:02d}_empty.ipynb")
 
 
@@ -103,13 +105,17 @@ def main() -> None:
         empty.mkdir()
         _empty_notebooks(empty, n)
         report, report_all = _best(lambda: _cli("--out", str(out), label="report"), args.repeat)
-        floor, floor_all = _best(lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), label="floor"),
-                                 args.repeat)
+        floor, floor_all = _best(
+            lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), label="floor"), args.repeat
+        )
         # the same empty notebooks with a fresh kernel each (no warm kernels, no preloaded modules)
-        cold, cold_all = _best(lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), "--fresh-kernels",
-                                            label="cold"), args.repeat)
-        one, one_all = _best(lambda: _cli("--out", str(one_out), "--notebook", notebooks[0].stem, label="one"),
-                             args.repeat)
+        cold, cold_all = _best(
+            lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), "--fresh-kernels", label="cold"),
+            args.repeat,
+        )
+        one, one_all = _best(
+            lambda: _cli("--out", str(one_out), "--notebook", notebooks[0].stem, label="one"), args.repeat
+        )
         cells = _cell_seconds(out)
 
         from plotly.offline import get_plotlyjs
@@ -117,19 +123,30 @@ def main() -> None:
         pjs = len(get_plotlyjs().encode())
         banner = plotlyjs_banner()
         print(f"machine: {cores} cores; {n} notebooks; best of {args.repeat} runs (fresh process each)")
-        print(f"report run (dealkit report, {n} notebooks): {report:6.2f} s   runs: "
-              + ", ".join(f"{t:.2f}" for t in report_all))
-        print(f"floor ({n} empty notebooks, same pipeline): {floor:6.2f} s   runs: "
-              + ", ".join(f"{t:.2f}" for t in floor_all))
+        print(
+            f"report run (dealkit report, {n} notebooks): {report:6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in report_all)
+        )
+        print(
+            f"floor ({n} empty notebooks, same pipeline): {floor:6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in floor_all)
+        )
         print(f"ratio report / floor:                      {report / floor:6.2f}   (goal <= 1.3)")
-        print(f"floor with --fresh-kernels (cold kernels): {cold:6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in cold_all))
+        print(
+            f"floor with --fresh-kernels (cold kernels): {cold:6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in cold_all)
+        )
         print(f"ratio report / cold floor:                 {report / cold:6.2f}")
-        print(f"one notebook end to end ({notebooks[0].stem}):  {one:6.2f} s   (goal <= 2.5 s)   runs: "
-              + ", ".join(f"{t:.2f}" for t in one_all))
+        print(
+            f"one notebook end to end ({notebooks[0].stem}):  {one:6.2f} s   (goal <= 2.5 s)   runs: "
+            + ", ".join(f"{t:.2f}" for t in one_all)
+        )
         cpu = {k: min(v) for k, v in CPU.items()}
-        print(f"CPU seconds (whole process tree, least of the runs): report {cpu['report']:.2f}, floor "
-              f"{cpu['floor']:.2f} (ratio {cpu['report'] / cpu['floor']:.2f}), cold floor {cpu['cold']:.2f}, "
-              f"one notebook {cpu['one']:.2f}")
+        print(
+            f"CPU seconds (whole process tree, least of the runs): report {cpu['report']:.2f}, floor "
+            f"{cpu['floor']:.2f} (ratio {cpu['report'] / cpu['floor']:.2f}), cold floor {cpu['cold']:.2f}, "
+            f"one notebook {cpu['one']:.2f}"
+        )
         print("cells of each notebook (s, last report run): " + ", ".join(f"{k} {v:.2f}" for k, v in cells.items()))
         print(f"\nplotly.js inlined: {pjs / MB:.2f} MB")
         print(f"{'page':<22}{'size MB':>9}{'over plotly.js':>16}{'limit':>8}{'plotly.js copies':>18}")
@@ -143,11 +160,22 @@ def main() -> None:
         print(f"\nmedian report run {statistics.median(report_all):.2f} s, floor {statistics.median(floor_all):.2f} s")
         import json
 
-        print(json.dumps({"figures": {"report_ratio_to_floor": round(report / floor, 3), "one_notebook_s": round(one, 3),
-                                      "report_s": round(report, 3), "floor_s": round(floor, 3),
-                                      "report_cpu_s": round(cpu["report"], 3), "floor_cpu_s": round(cpu["floor"], 3),
-                                      "cpu_ratio_to_floor": round(cpu["report"] / cpu["floor"], 3),
-                                      "notebooks": n}}))
+        print(
+            json.dumps(
+                {
+                    "figures": {
+                        "report_ratio_to_floor": round(report / floor, 3),
+                        "one_notebook_s": round(one, 3),
+                        "report_s": round(report, 3),
+                        "floor_s": round(floor, 3),
+                        "report_cpu_s": round(cpu["report"], 3),
+                        "floor_cpu_s": round(cpu["floor"], 3),
+                        "cpu_ratio_to_floor": round(cpu["report"] / cpu["floor"], 3),
+                        "notebooks": n,
+                    }
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -7,13 +7,25 @@ exact calculations, with parameterized notebook reports.
 Decimal('12000000.00')
 """
 
-from dealkit.errors import DealDataError, DealkitError, ParameterError, ReportError
 from dealkit.deal.loader import PrimeSeries, load_deal, load_prime
 from dealkit.deal.model import Cited, Deal, Source, iter_cited
 from dealkit.deal.review import Finding, Review, review
+from dealkit.errors import DealDataError, DealkitError, ParameterError, ReportError
 
 __all__ = [
-    "DealkitError", "DealDataError", "ParameterError", "ReportError", "PrimeSeries", "load_deal", "load_prime",
-    "Cited", "Deal", "Source", "iter_cited", "Finding", "Review", "review",
+    "DealkitError",
+    "DealDataError",
+    "ParameterError",
+    "ReportError",
+    "PrimeSeries",
+    "load_deal",
+    "load_prime",
+    "Cited",
+    "Deal",
+    "Source",
+    "iter_cited",
+    "Finding",
+    "Review",
+    "review",
 ]
 __version__ = "0.1.0"

@@ -122,8 +122,10 @@ def as_price(value: object, name: str) -> Decimal:
 
 def _deal_or(parse):
     """A parser that also accepts ``"deal"`` (take the deal file's assumption)."""
+
     def run(value, name, **kw):
         return None if str(value).strip() == "deal" else parse(value, name, **kw)
+
     return run
 
 
@@ -135,6 +137,7 @@ def as_date_or_deal(value: object, name: str) -> dt.date | None:
 def _empty_or(parse):
     def run(value, name, **kw):
         return None if not str(value).strip() else parse(value, name, **kw)
+
     return run
 
 
@@ -143,10 +146,12 @@ def _choice(*choices: str):
         if value not in choices:
             raise _fail(name, value, f"expected one of {', '.join(choices)}")
         return value
+
     return run
 
 
 def _at_least(n: int):
     def run(value, name):
         return as_int(value, name, minimum=n)
+
     return run

@@ -3,6 +3,7 @@
 ``tests/test_golden.py`` compares what dealkit computes now with the files under ``tests/golden``;
 ``python tests/golden_data.py`` rewrites them (only when a figure is meant to change: say why in
 the commit). Run-time stamps (the .ics DTSTAMP, OCF's generated_at) are masked."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,23 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).parent / "golden"
 #: Files of a report run compared with the golden copies (the HTML pages carry run times).
-REPORT_FILES = ("notes-term-a.csv", "notes-term-b.csv", "notes-revolver.csv", "obligations.csv",
-                "obligations-calendar.csv", "obligations.ics", "05_risk.metrics.json",
-                "ocf/Manifest.ocf.json", "ocf/Stakeholders.ocf.json", "ocf/StockClasses.ocf.json",
-                "ocf/Transactions.ocf.json")
-_STAMPS = [(re.compile(rb"^DTSTAMP:\d{8}T\d{6}Z\r?$", re.M), b"DTSTAMP:<masked>"),
-           (re.compile(rb'"generated_at": "[^"]*"'), b'"generated_at": "<masked>"')]
+REPORT_FILES = (
+    "notes-term-a.csv",
+    "notes-term-b.csv",
+    "notes-revolver.csv",
+    "obligations.csv",
+    "obligations-calendar.csv",
+    "obligations.ics",
+    "05_risk.metrics.json",
+    "ocf/Manifest.ocf.json",
+    "ocf/Stakeholders.ocf.json",
+    "ocf/StockClasses.ocf.json",
+    "ocf/Transactions.ocf.json",
+)
+_STAMPS = [
+    (re.compile(rb"^DTSTAMP:\d{8}T\d{6}Z\r?$", re.M), b"DTSTAMP:<masked>"),
+    (re.compile(rb'"generated_at": "[^"]*"'), b'"generated_at": "<masked>"'),
+]
 
 
 def masked(data: bytes) -> bytes:
@@ -79,8 +91,9 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "dealkit.cli", "report", "--out", tmp], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "dealkit.cli", "report", "--out", tmp], check=True, stdout=subprocess.DEVNULL
+        )
         for name in REPORT_FILES:
             path = GOLDEN / "report" / name
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import psutil
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -34,13 +33,26 @@ def server(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("app")
     port = _free_port()
-    env = app_env({"HOME": str(tmp), "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                   "JUPYTER_CONFIG_DIR": str(tmp / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")})
+    env = app_env(
+        {
+            "HOME": str(tmp),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "JUPYTER_CONFIG_DIR": str(tmp / "cfg"),
+            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        }
+    )
     # SIGINT at its default in Voilà even when the tests run as a background job (which starts with
     # SIGINT ignored, and a child inherits that): the fixture stops Voilà with SIGINT
-    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        voila_command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while True:
@@ -72,13 +84,13 @@ def server(tmp_path_factory):
         time.sleep(0.2)
 
 
-
-
 def _snap(key: str) -> str:
     """JavaScript: the data of every chart of one explorer, as one string."""
-    return (f"Array.from(document.querySelectorAll('.dealkit-{key} .js-plotly-plot'))"
-            ".map(d => JSON.stringify((d.data || []).map(t => [t.x, t.y, t.value, t.link && t.link.value])))"
-            ".join('|')")
+    return (
+        f"Array.from(document.querySelectorAll('.dealkit-{key} .js-plotly-plot'))"
+        ".map(d => JSON.stringify((d.data || []).map(t => [t.x, t.y, t.value, t.link && t.link.value])))"
+        ".join('|')"
+    )
 
 
 def _remember(page, key: str) -> str:
@@ -86,9 +98,11 @@ def _remember(page, key: str) -> str:
 
 
 #: JavaScript: the visible traces' y (or a Sankey's link values) of one explorer's chart
-_SHOWN = ("Array.from(document.querySelectorAll('.dealkit-%s .js-plotly-plot')).map(d => (d.data || [])"
-          ".filter(t => t.visible !== false).map(t => Array.from(t.y || (t.link && t.link.value) || [])))[0]")
-_LINKS = ("Array.from(document.querySelector('.dealkit-escrow .js-plotly-plot').data[0].link.value)")
+_SHOWN = (
+    "Array.from(document.querySelectorAll('.dealkit-%s .js-plotly-plot')).map(d => (d.data || [])"
+    ".filter(t => t.visible !== false).map(t => Array.from(t.y || (t.link && t.link.value) || [])))[0]"
+)
+_LINKS = "Array.from(document.querySelector('.dealkit-escrow .js-plotly-plot').data[0].link.value)"
 
 
 def _twin():
@@ -122,8 +136,10 @@ def _wait_equal(page, js: str, want: list, what: str) -> None:
     try:
         page.wait_for_function(f"() => JSON.stringify({js}) === JSON.stringify({json.dumps(want)})", timeout=60_000)
     except TimeoutError:
-        pytest.fail(f"{what}: the browser shows {str(page.evaluate(f'() => {js}'))[:300]}, want {str(want)[:300]}; "
-                    f"page errors: {getattr(page, '_dk_errors', [])}")
+        pytest.fail(
+            f"{what}: the browser shows {str(page.evaluate(f'() => {js}'))[:300]}, want {str(want)[:300]}; "
+            f"page errors: {getattr(page, '_dk_errors', [])}"
+        )
 
 
 def _shown(page, key: str) -> list:
@@ -188,8 +204,9 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
     # data of a twin explorer built here in Python and moved the same way: no update is lost
     twin = _twin()
     notes = page.locator(".dealkit-notes")
-    page.wait_for_function("() => document.querySelector('.dealkit-notes .js-plotly-plot').data.length > 0",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('.dealkit-notes .js-plotly-plot').data.length > 0", timeout=60_000
+    )
     assert _shown(page, "notes") == _twin_notes(twin, 0)
     info_before = notes.locator("ul").inner_text()
     handle = notes.locator(".widget-slider .noUi-handle").first
@@ -214,8 +231,9 @@ def test_app_moves_a_widget_and_redraws_offline(server, browser):
         fee.fill(amount)
         fee.press("Enter")
         shown = f"{Decimal(amount):,.2f}"
-        page.wait_for_function(f"() => document.querySelector('.dealkit-escrow').innerText.includes({shown!r})",
-                               timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelector('.dealkit-escrow').innerText.includes({shown!r})", timeout=60_000
+        )
         assert "conserved to the cent" in escrow.inner_text()
         want = _twin_escrow(twin, amount)
         _wait_equal(page, _LINKS, want, f"escrow Sankey for a fee of {amount}")
@@ -301,8 +319,11 @@ def test_app_refuses_a_bad_port_or_deal_in_one_line(write_deal):
         busy.listen()
         port = busy.getsockname()[1]
         proc = run_cli("app", "--port", str(port))
-        assert proc.returncode == 2 and proc.stderr.strip() == f"dealkit app: --port: {port} is in use on 127.0.0.1 " \
-            "(choose another: PORT=N make app)"
+        assert (
+            proc.returncode == 2
+            and proc.stderr.strip()
+            == f"dealkit app: --port: {port} is in use on 127.0.0.1 (choose another: PORT=N make app)"
+        )
     bad = write_deal(lambda d: d["option"]["shares"].update(value=-5))
     proc = run_cli("app", "--deal", str(bad))
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "option.shares.value" in proc.stderr

@@ -5,12 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 from dealkit import load_deal, notes, option
-from dealkit.present import charts
 from dealkit.option_engine import scenario_grid
+from dealkit.present import charts
 
 
 def test_heatmap_dropdown_keeps_the_title_and_fmv_is_a_log_axis():
-    grid = scenario_grid(option.fmv_axis("0.00002", "0.2", 5), option.outstanding_axis(500_000_000, 5_000_000_000, 4), [0])
+    grid = scenario_grid(
+        option.fmv_axis("0.00002", "0.2", 5), option.outstanding_axis(500_000_000, 5_000_000_000, 4), [0]
+    )
     fig = charts.option_heatmap(grid)
     assert fig.layout.yaxis.type == "log"
     for button in fig.layout.updatemenus[0].buttons:
@@ -22,8 +24,12 @@ def test_heatmap_dropdown_keeps_the_title_and_fmv_is_a_log_axis():
 def test_conversion_chart_axis_titles_and_percents():
     deal = load_deal()
     a = notes.assumptions_from_deal(deal)
-    market = notes.Market(Decimal("0.06"), 5_000_000, outstanding=deal.capitalization.outstanding_at_closing.value,
-                          authorized=deal.capitalization.authorized_at_closing.value)
+    market = notes.Market(
+        Decimal("0.06"),
+        5_000_000,
+        outstanding=deal.capitalization.outstanding_at_closing.value,
+        authorized=deal.capitalization.authorized_at_closing.value,
+    )
     schedules = notes.build_schedules(deal, a, market, term_b_maturity=dt.date(2008, 1, 31), stop=dt.date(2008, 1, 31))
     fig = charts.conversion_figure(list(schedules.values()), market.outstanding)
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text and fig.layout.yaxis2.title.text

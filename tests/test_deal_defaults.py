@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 from fractions import Fraction
 
-from dealkit import notes as n, option as op
-from dealkit.present import charts
+from dealkit import notes as n
+from dealkit import option as op
 from dealkit.loader import load_deal
+from dealkit.present import charts
 
 DEAL = load_deal()
 T = DEAL.note_terms
@@ -34,25 +36,35 @@ def test_default_interest_defaults_to_the_deal_file():
     m = T.default_interest_monthly.value
     want = _half_up_cents(Fraction(p) * Fraction(m) * 12 * (end - start).days / 360)
     assert n.default_interest(p, start, end) == want
-    assert n.default_interest(p, start, end, D("0.02")) == _half_up_cents(Fraction(p) * Fraction("0.02") * 12 * 30 / 360)
+    assert n.default_interest(p, start, end, D("0.02")) == _half_up_cents(
+        Fraction(p) * Fraction("0.02") * 12 * 30 / 360
+    )
 
 
 def test_market_counts_default_to_the_deal_file_and_for_deal_takes_a_loaded_one(write_deal):
     m = n.Market(D("0.06"), 1)
     assert (m.outstanding, m.authorized, m.series_d_ratio, m.series_d_until_authorized) == (
-        C.outstanding_at_closing.value, C.series_d_until_authorized.value, C.series_d_ratio.value,
-        C.series_d_until_authorized.value)
+        C.outstanding_at_closing.value,
+        C.series_d_until_authorized.value,
+        C.series_d_ratio.value,
+        C.series_d_until_authorized.value,
+    )
 
     def edit(d):
         d["capitalization"]["outstanding_at_closing"]["value"] = 1_000_000_000
         d["capitalization"]["series_d_ratio"]["value"] = 1000
+
     edited = load_deal(write_deal(edit))
     m = n.Market.for_deal(edited, D("0.06"), 1, holder_owns=7)
     assert (m.outstanding, m.authorized, m.series_d_ratio, m.holder_owns) == (
-        1_000_000_000, edited.capitalization.authorized_at_closing.value, 1000, 7)
+        1_000_000_000,
+        edited.capitalization.authorized_at_closing.value,
+        1000,
+        7,
+    )
     # the Series D route rounds to whole preferred shares of the edited ratio (authorized < threshold)
     conv = n.optional_conversion(D("12345.67"), D("0.05"), m, D("0.0499"))
-    shares = math.floor(Fraction("12345.67") / Fraction("0.05"))      # 246,913
+    shares = math.floor(Fraction("12345.67") / Fraction("0.05"))  # 246,913
     assert (conv.series_d, conv.shares) == (shares // 1000, shares // 1000 * 1000)
     assert conv.principal == (D(conv.shares) * D("0.05")).quantize(D("0.01"), rounding="ROUND_DOWN")
 
@@ -64,12 +76,16 @@ def test_the_cap_label_is_the_cap_in_force():
 
 def test_borrowing_base_at_closing_comes_from_the_deal_file(write_deal):
     (r,) = n.default_reports(DEAL)
-    assert (r.receivables, r.inventory, r.draw) == (T.borrowing_base_receivables.value, T.borrowing_base_inventory.value,
-                                                    DEAL.notes["revolving"].face.value)
+    assert (r.receivables, r.inventory, r.draw) == (
+        T.borrowing_base_receivables.value,
+        T.borrowing_base_inventory.value,
+        DEAL.notes["revolving"].face.value,
+    )
     assert T.borrowing_base_receivables.source.kind == "assumed" and T.borrowing_base_receivables.range
 
     def edit(d):
         d["note_terms"]["borrowing_base_receivables"]["value"] = "3000000.00"
+
     edited = load_deal(write_deal(edit))
     (r,) = n.default_reports(edited)
     assert r.receivables == D("3000000.00")
@@ -84,6 +100,7 @@ def test_borrowing_base_must_be_in_the_deal_file(write_deal):
 
     def drop(d):
         del d["note_terms"]["borrowing_base_inventory"]
+
     with pytest.raises(DealDataError) as info:
         load_deal(write_deal(drop))
     assert "borrowing_base_inventory" in str(info.value)
@@ -93,14 +110,15 @@ def test_back_solve_bound_defaults_to_the_facility():
     a = n.assumptions_from_deal(DEAL)
     demand, due = DEAL.default_demand.amount.value, DEAL.default_demand.due_date.value
     assert n.back_solve_demand(demand, due, a).equals(
-        n.back_solve_demand(demand, due, a, max_principal=DEAL.facility_total()))
+        n.back_solve_demand(demand, due, a, max_principal=DEAL.facility_total())
+    )
 
 
 def test_payment_dates_default_to_the_deals_convention():
     issue, maturity = DEAL.notes["term_a"].issue_date.value, DEAL.notes["term_a"].maturity.value
     conv = T.business_day_convention.value
     assert n.payment_dates(issue, maturity) == n.payment_dates(issue, maturity, conv)
-    assert n.payment_dates(issue, maturity)[-1] == dt.date(2008, 9, 8)          # Saturday -> Monday
+    assert n.payment_dates(issue, maturity)[-1] == dt.date(2008, 9, 8)  # Saturday -> Monday
     assert n.payment_dates(issue, maturity, "unadjusted")[-1] == dt.date(2008, 9, 6)
 
 
@@ -110,8 +128,9 @@ def test_cap_figure_uses_the_cap_it_is_given():
     for cap in (DEAL.option.max_exercise_cap.value, D("0.0999")):
         fig = charts.cap_figure(outstanding, 1_000_000, op.READINGS, shares, cap)
         for trace in fig.data:
-            assert list(trace.y) == [op.max_exercisable(o, 1_000_000, cap, trace.name, remaining=shares)
-                                     for o in outstanding]
+            assert list(trace.y) == [
+                op.max_exercisable(o, 1_000_000, cap, trace.name, remaining=shares) for o in outstanding
+            ]
         # the literal reading's exact twin: floor(c x O) - H, at most the shares remaining
         literal = next(t for t in fig.data if t.name == "literal")
         assert list(literal.y) == [min(shares, max(0, math.floor(Fraction(cap) * o) - 1_000_000)) for o in outstanding]

@@ -26,10 +26,21 @@ def test_export_every_format(tmp_path):
     proc = run_cli("export", "--format", "xlsx,ocf", "--format", "csv", "--format", "ics", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
-    assert names == {"deal.xlsx", "ocf/Manifest.ocf.json", "ocf/Stakeholders.ocf.json", "ocf/StockClasses.ocf.json",
-                     "ocf/Transactions.ocf.json", "notes-term-a.csv", "notes-term-b.csv", "notes-revolver.csv",
-                     "escrow-disbursement.csv", "captable.csv", "obligations.csv", "obligations-calendar.csv",
-                     "obligations.ics"}
+    assert names == {
+        "deal.xlsx",
+        "ocf/Manifest.ocf.json",
+        "ocf/Stakeholders.ocf.json",
+        "ocf/StockClasses.ocf.json",
+        "ocf/Transactions.ocf.json",
+        "notes-term-a.csv",
+        "notes-term-b.csv",
+        "notes-revolver.csv",
+        "escrow-disbursement.csv",
+        "captable.csv",
+        "obligations.csv",
+        "obligations-calendar.csv",
+        "obligations.ics",
+    }
     assert sorted(proc.stdout.split()) == sorted(str(out / n) for n in names)
     figures = bundle.compute(load_deal())
     # the CSVs carry dealkit's exact figures
@@ -123,8 +134,22 @@ def test_export_inputs_match_the_notebooks_defaults():
         for name, spec in declared_parameters(nb).items():
             declared[name] = spec["default"].strip("\"'")
     inputs = bundle.ExportInputs()
-    for name in ("stock_price", "daily_volume", "price_shock", "term_b_maturity", "default_date", "rounding",
-                 "agent_fee", "instructions", "fmv", "holdings", "reading", "as_of", "events", "promptly_days"):
+    for name in (
+        "stock_price",
+        "daily_volume",
+        "price_shock",
+        "term_b_maturity",
+        "default_date",
+        "rounding",
+        "agent_fee",
+        "instructions",
+        "fmv",
+        "holdings",
+        "reading",
+        "as_of",
+        "events",
+        "promptly_days",
+    ):
         assert str(getattr(inputs, bundle.PARAMETER_FIELDS.get(name, name))) == declared[name], name
     parsed, ignored = bundle.inputs_from_parameters({"stock_price": "0.10", "margin": "0.03", "as_of": "2007-01-02"})
     assert parsed.stock_price == "0.10" and str(parsed.as_of) == "2007-01-02" and ignored == ["margin"]

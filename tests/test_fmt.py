@@ -43,7 +43,9 @@ def test_fixed_formats():
     assert fmt.pct(Decimal("0.02"), None) == "2.00%"
     assert fmt.shares(140_250_000) == "140,250,000"
     assert fmt.yes_no(True) == "Yes" and fmt.yes_no(False) == "No"
-    assert fmt.date(dt.date(2005, 9, 7)) == "7 Sep 2005" == fmt.date("2005-09-07") == fmt.date(pd.Timestamp("2005-09-07"))
+    assert (
+        fmt.date(dt.date(2005, 9, 7)) == "7 Sep 2005" == fmt.date("2005-09-07") == fmt.date(pd.Timestamp("2005-09-07"))
+    )
     assert fmt.header("principal_cash") == "Principal cash"
     assert fmt.header("series_d_equivalent") == "Series D equivalent"
     assert fmt.header("fmv") == "FMV"
@@ -55,10 +57,17 @@ def test_escape_dollars_once():
 
 
 def test_table_is_a_finished_model():
-    frame = pd.DataFrame({"payee": ["A <b>", "B"], "amount": [Decimal("1000.10"), Decimal("2.05")],
-                          "rate": [Decimal("0.0499"), Decimal("0.08")], "shares": [1_000_000, 5],
-                          "convertible": [True, False], "date": [dt.date(2005, 9, 7), dt.date(2008, 2, 1)]},
-                         dtype=object)
+    frame = pd.DataFrame(
+        {
+            "payee": ["A <b>", "B"],
+            "amount": [Decimal("1000.10"), Decimal("2.05")],
+            "rate": [Decimal("0.0499"), Decimal("0.08")],
+            "shares": [1_000_000, 5],
+            "convertible": [True, False],
+            "date": [dt.date(2005, 9, 7), dt.date(2008, 2, 1)],
+        },
+        dtype=object,
+    )
     html = fmt.table_html(frame, totals=["amount", "shares"])
     assert "tex2jax_ignore" in html and "mathjax_ignore" in html  # JupyterLab's MathJax leaves $ alone
     assert "A &lt;b&gt;" in html  # escaped
@@ -73,8 +82,14 @@ def test_table_is_a_finished_model():
 
 
 def test_totals_given_and_words_in_a_number_column():
-    frame = pd.DataFrame({"security": ["a", "b", "c"], "shares": [3, "unspecified", 1],
-                          "ownership": [Decimal("0.6667"), None, Decimal("0.3333")]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "security": ["a", "b", "c"],
+            "shares": [3, "unspecified", 1],
+            "ownership": [Decimal("0.6667"), None, Decimal("0.3333")],
+        },
+        dtype=object,
+    )
     html = fmt.table_html(frame, totals={"shares": 4, "ownership": 1})
     foot = html.split("<tfoot>")[1]
     assert ">4<" in foot and "100.00%" in foot

@@ -1,6 +1,7 @@
 """Figures stay the same across restructures: the exports, the report's data files and the key
 figures equal the golden files taken before issue 11's move (``tests/golden``; rewrite them with
 ``python tests/golden_data.py`` only when a figure is meant to change)."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ def exports():
 
 
 def test_every_export_file_equals_its_golden_copy(exports):
-    golden = {p.relative_to(GOLDEN / "exports").as_posix(): p.read_bytes()
-              for p in (GOLDEN / "exports").rglob("*") if p.is_file()}
+    golden = {
+        p.relative_to(GOLDEN / "exports").as_posix(): p.read_bytes()
+        for p in (GOLDEN / "exports").rglob("*")
+        if p.is_file()
+    }
     assert sorted(exports) == sorted(golden)
     for name, data in exports.items():
         assert data == golden[name], f"{name} differs from tests/golden/exports/{name}"

@@ -59,17 +59,21 @@ def deal_text(tmp_path):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return path
+
     return _write
 
 
-@pytest.mark.parametrize("old, new, field, shown", [
-    ("maturity: {value: 2008-09-06", "maturity: {value: 2005-02-30", "maturity.value", "2005-02-30"),
-    ('value: "12000000.00"', 'value: "1' + "0" * 30 + '.00"', "escrowed_payment.value", "more than 28 digits"),
-    ('value: "12000000.00"', 'value: "1e400"', "escrowed_payment.value", "1e400"),
-    ('value: "12000000.00"', 'value: "١٢٠٠٠٠٠٠.٠٠"', "escrowed_payment.value", "ASCII digits"),
-    ('value: "12000000.00"', 'value: 1.0e+400', "escrowed_payment.value", "inf"),
-    ("maturity: {value: 2008-09-06", "maturity: {value: \"２００８-09-06\"", "maturity.value", "ASCII digits"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, shown",
+    [
+        ("maturity: {value: 2008-09-06", "maturity: {value: 2005-02-30", "maturity.value", "2005-02-30"),
+        ('value: "12000000.00"', 'value: "1' + "0" * 30 + '.00"', "escrowed_payment.value", "more than 28 digits"),
+        ('value: "12000000.00"', 'value: "1e400"', "escrowed_payment.value", "1e400"),
+        ('value: "12000000.00"', 'value: "١٢٠٠٠٠٠٠.٠٠"', "escrowed_payment.value", "ASCII digits"),
+        ('value: "12000000.00"', "value: 1.0e+400", "escrowed_payment.value", "inf"),
+        ("maturity: {value: 2008-09-06", 'maturity: {value: "２００８-09-06"', "maturity.value", "ASCII digits"),
+    ],
+)
 def test_bad_values_name_file_field_and_value(deal_text, old, new, field, shown):
     err = refused(deal_text(swap(old, new)), "deal.yaml", field, shown)
     assert "Traceback" not in err
@@ -87,28 +91,39 @@ def test_share_count_beyond_plausible(deal_text):
     refused(deal_text(text), "option.shares.value", "not plausible")
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("schema_version: 1\n? [a, b]\n: 1\n", "used as a mapping key"),
-    ("schema_version: 1\n? {a: 1}\n: 1\n", "used as a mapping key"),
-    ("schema_version: 1\ndeal: 1\ndeal: 2\n", "duplicate key 'deal'"),
-    ("schema_version: 1\nx: " + "[" * 1000 + "]" * 1000 + "\n", "nested deeper than"),
-    ("schema_version: 1\nx:\n" + "".join("  " * i + "- \n" for i in range(1, 200)), "nested deeper than"),
-    ("schema_version: 1\na: &a [*a]\n", "recursive"),
-    ("schema_version: 1\n" + "\n".join([
-        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] +
-        [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]) + "\n",
-     "expands to more than"),
-    ("schema_version: 1\n\tx: 1\n", "malformed YAML"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("schema_version: 1\n? [a, b]\n: 1\n", "used as a mapping key"),
+        ("schema_version: 1\n? {a: 1}\n: 1\n", "used as a mapping key"),
+        ("schema_version: 1\ndeal: 1\ndeal: 2\n", "duplicate key 'deal'"),
+        ("schema_version: 1\nx: " + "[" * 1000 + "]" * 1000 + "\n", "nested deeper than"),
+        ("schema_version: 1\nx:\n" + "".join("  " * i + "- \n" for i in range(1, 200)), "nested deeper than"),
+        ("schema_version: 1\na: &a [*a]\n", "recursive"),
+        (
+            "schema_version: 1\n"
+            + "\n".join(
+                ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+                + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+            )
+            + "\n",
+            "expands to more than",
+        ),
+        ("schema_version: 1\n\tx: 1\n", "malformed YAML"),
+    ],
+)
 def test_hostile_yaml_is_one_line(deal_text, text, fragment):
     refused(deal_text(text), "deal.yaml", fragment)
 
 
-@pytest.mark.parametrize("text", [
-    "schema_version: 1\nx: " + "[" * 200_000 + "]" * 200_000 + "\n",
-    "schema_version: 1\nx: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
-    "schema_version: 1\nx:\n" + "- " * 200_000 + "1\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "schema_version: 1\nx: " + "[" * 200_000 + "]" * 200_000 + "\n",
+        "schema_version: 1\nx: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
+        "schema_version: 1\nx:\n" + "- " * 200_000 + "1\n",
+    ],
+)
 def test_very_deep_nesting_does_not_crash_the_parser(deal_text, text):
     """libyaml's composer is recursive C: 100,000 levels crash a plain ``yaml.load`` with a
     segmentation fault. Through the real command (a crash would show as a signal)."""
@@ -152,22 +167,30 @@ def test_unreadable_file(deal_text, tmp_path):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(TEXT)
         os.chmod(path, 0o600)
-        proc = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *DEALKIT,
-                               "check", "--deal", path], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        proc = subprocess.run(
+            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *DEALKIT, "check", "--deal", path],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
         assert proc.returncode == 2 and proc.stdout == "", proc.stderr
         assert proc.stderr.strip() == f"dealkit check: {path}: cannot read the deal file (permission denied)"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.mark.parametrize("content", [
-    "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
-    "secret_key: hunter2-very-secret\npassword: correct-horse\n",
-    "- hunter2-very-secret\n- another\n",
-    "hunter2-very-secret\n",
-    "a: *hunter2\nb: \"correct-horse\\q\"\n",
-    "[secret_key, hunter2\n",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+        "secret_key: hunter2-very-secret\npassword: correct-horse\n",
+        "- hunter2-very-secret\n- another\n",
+        "hunter2-very-secret\n",
+        'a: *hunter2\nb: "correct-horse\\q"\n',
+        "[secret_key, hunter2\n",
+    ],
+)
 def test_a_file_that_is_not_a_deal_is_never_echoed(deal_text, content):
     err = refused(deal_text(content, "secrets"))
     err = err.split("secrets", 1)[1]  # what follows the file's name
@@ -199,17 +222,33 @@ def test_binary_and_control_characters(write_deal, tmp_path):
     assert "\x1b" not in err
 
 
-@pytest.mark.parametrize("edit, field, why", [
-    (lambda d: d["notes"]["term_b"]["maturity"].update(value="2005-09-01"), "notes.term_b.maturity.value",
-     "not after the"),
-    (lambda d: d["note_terms"]["term_a_first_amortization"].update(value="2005-08-01",
-                                                                    range=["2005-01-01", "2006-09-01"]),
-     "note_terms.term_a_first_amortization.value", "not after the funding date"),
-    (lambda d: d["default_demand"]["due_date"].update(value="2008-01-01"), "default_demand.due_date.value",
-     "before the notice of default"),
-    (lambda d: d["default_demand"]["notice_date"].update(value="2005-01-01"), "default_demand.notice_date.value",
-     "not after the closing date"),
-])
+@pytest.mark.parametrize(
+    "edit, field, why",
+    [
+        (
+            lambda d: d["notes"]["term_b"]["maturity"].update(value="2005-09-01"),
+            "notes.term_b.maturity.value",
+            "not after the",
+        ),
+        (
+            lambda d: d["note_terms"]["term_a_first_amortization"].update(
+                value="2005-08-01", range=["2005-01-01", "2006-09-01"]
+            ),
+            "note_terms.term_a_first_amortization.value",
+            "not after the funding date",
+        ),
+        (
+            lambda d: d["default_demand"]["due_date"].update(value="2008-01-01"),
+            "default_demand.due_date.value",
+            "before the notice of default",
+        ),
+        (
+            lambda d: d["default_demand"]["notice_date"].update(value="2005-01-01"),
+            "default_demand.notice_date.value",
+            "not after the closing date",
+        ),
+    ],
+)
 def test_dates_out_of_order_are_errors(write_deal, edit, field, why):
     refused(write_deal(edit), field, why)
 
@@ -222,16 +261,19 @@ def test_dates_out_of_order_real_cli_exit_2(write_deal):
 
 
 # ------------------------------------------------------------------ parameters and events --
-@pytest.mark.parametrize("parse, value, fragment", [
-    (as_money, "1e400", "plain decimal"),
-    (as_money, "9" * 40, "more than 28 digits"),
-    (as_money, "١٢.٠٠", "ASCII"),
-    (as_rate, "1e-3", "plain decimal"),
-    (as_int, "²", "whole number"),
-    (as_int, "9" * 5000, "whole number"),
-    (as_date, "2005-02-30", "not a date of the calendar"),
-    (as_date, "２００５-01-01", "ISO date"),
-])
+@pytest.mark.parametrize(
+    "parse, value, fragment",
+    [
+        (as_money, "1e400", "plain decimal"),
+        (as_money, "9" * 40, "more than 28 digits"),
+        (as_money, "١٢.٠٠", "ASCII"),
+        (as_rate, "1e-3", "plain decimal"),
+        (as_int, "²", "whole number"),
+        (as_int, "9" * 5000, "whole number"),
+        (as_date, "2005-02-30", "not a date of the calendar"),
+        (as_date, "２００５-01-01", "ISO date"),
+    ],
+)
 def test_parameter_errors_name_the_parameter(parse, value, fragment):
     with pytest.raises(ParameterError) as info:
         parse(value, "the_param")
@@ -251,19 +293,50 @@ def test_events_file_must_be_a_small_regular_file(tmp_path):
     with pytest.raises(DealDataError, match="may not exceed"):
         load_events(str(big), deal)
     bomb = tmp_path / "bomb.yaml"
-    bomb.write_text("a: &a [" + ",".join(["x"] * 9) + "]\n" + "\n".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)) + "\n")
+    bomb.write_text(
+        "a: &a ["
+        + ",".join(["x"] * 9)
+        + "]\n"
+        + "\n".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8))
+        + "\n"
+    )
     with pytest.raises(DealDataError, match="expands to more than"):
         load_events(str(bomb), deal)
 
 
 # ------------------------------------------------------------------ the fuzz test -------------
 RAW = yaml.safe_load(TEXT)
-HOSTILE = st.sampled_from([
-    None, True, 0, -1, 10**30, 1.5, float("inf"), "", " ", "2005-02-30", "1e400", "9" * 40, "١٢٣", "-0.00",
-    "<script>alert(1)</script>", "x" * 5000, [], {}, [1, [2, [3]]], {"value": None}, {"value": "1.00"},
-    {"value": "1.00", "doc": "nope", "sec": "§1"}, "2099-12-31", "1900-01-01", "0.99999", "NaN", "\x00",
-])
+HOSTILE = st.sampled_from(
+    [
+        None,
+        True,
+        0,
+        -1,
+        10**30,
+        1.5,
+        float("inf"),
+        "",
+        " ",
+        "2005-02-30",
+        "1e400",
+        "9" * 40,
+        "١٢٣",
+        "-0.00",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        [],
+        {},
+        [1, [2, [3]]],
+        {"value": None},
+        {"value": "1.00"},
+        {"value": "1.00", "doc": "nope", "sec": "§1"},
+        "2099-12-31",
+        "1900-01-01",
+        "0.99999",
+        "NaN",
+        "\x00",
+    ]
+)
 
 
 def _paths(node, prefix=()):
@@ -292,12 +365,18 @@ def _mutate(data, path, value, action):
         parent[last] = value
 
 
-@settings(max_examples=full_or(100, 2000), suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(edits=st.lists(st.tuples(st.sampled_from(PATHS), HOSTILE, st.sampled_from(["set", "set", "delete", "rename"])),
-                      min_size=1, max_size=4),
-       text_cut=st.one_of(st.none(), st.integers(0, len(TEXT))),
-       garbage=st.one_of(st.none(), st.binary(min_size=1, max_size=8)))
+@settings(
+    max_examples=full_or(100, 2000), suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(PATHS), HOSTILE, st.sampled_from(["set", "set", "delete", "rename"])),
+        min_size=1,
+        max_size=4,
+    ),
+    text_cut=st.one_of(st.none(), st.integers(0, len(TEXT))),
+    garbage=st.one_of(st.none(), st.binary(min_size=1, max_size=8)),
+)
 def test_fuzz_mutated_deal_files_exit_0_or_2(tmp_path_factory, edits, text_cut, garbage):
     data = copy.deepcopy(RAW)
     for path, value, action in edits:
@@ -322,9 +401,13 @@ def test_fuzz_mutated_deal_files_exit_0_or_2(tmp_path_factory, edits, text_cut, 
 
 def test_fuzz_sample_through_the_real_cli(tmp_path):
     """A few mutated files through the installed command, as a user runs it."""
-    for i, (old, new) in enumerate([("schema_version: 1", "schema_version: [1]"),
-                                    ("value: 2005-09-07", "value: 2005-09-31"),
-                                    ("escrow:", "escrow: &e\n  x: *e\nold_escrow:")]):
+    for i, (old, new) in enumerate(
+        [
+            ("schema_version: 1", "schema_version: [1]"),
+            ("value: 2005-09-07", "value: 2005-09-31"),
+            ("escrow:", "escrow: &e\n  x: *e\nold_escrow:"),
+        ]
+    ):
         path = tmp_path / f"m{i}.yaml"
         path.write_text(TEXT.replace(old, new, 1), encoding="utf-8")
         proc = run_cli("check", "--deal", str(path))
@@ -333,8 +416,15 @@ def test_fuzz_sample_through_the_real_cli(tmp_path):
 
 
 @settings(max_examples=full_or(50, 2000), deadline=None)
-@given(st.one_of(st.text(max_size=500), st.binary(max_size=300), st.integers(), st.lists(st.integers(), max_size=50),
-                 st.dictionaries(st.text(max_size=50), st.text(max_size=200), max_size=10)))
+@given(
+    st.one_of(
+        st.text(max_size=500),
+        st.binary(max_size=300),
+        st.integers(),
+        st.lists(st.integers(), max_size=50),
+        st.dictionaries(st.text(max_size=50), st.text(max_size=200), max_size=10),
+    )
+)
 def test_a_bad_value_is_shown_short_and_printable(value):
     """Whatever a file holds, the value a message echoes is at most ~300 printable characters."""
     from dealkit.deal.messages import printable, short_value

@@ -9,8 +9,8 @@ import re
 
 import pytest
 import yaml
-
 from conftest import DEAL, run_cli
+
 from dealkit.report.html import CSP
 
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ HOSTILE = {
     "name": f'<script>{PWN}=1</script>ATG <img src="http://127.0.0.1:9/name.png" onerror="{PWN}=2">',
     "party": f'<img src=x onerror="{PWN}=3"> [click me](javascript:{PWN}=4) American Technologies',
     "history": f'</script><script>{PWN}=5</script><a href="javascript:{PWN}=6">history link</a>',
-    "sec": f'§1 <script>{PWN}=7</script>',
+    "sec": f"§1 <script>{PWN}=7</script>",
     "duty": '<img src="https://example.com/tracker.gif"> notify <iframe src="https://example.com/"></iframe>',
     "assumed": f'[x](javascript:{PWN}=8) ![pixel](http://127.0.0.1:9/pixel.png) <b onmouseover="{PWN}=9">b</b>',
     "event": f'<script>{PWN}=10</script><img src="http://127.0.0.1:9/event.png">',
@@ -44,8 +44,19 @@ def hostile_run(tmp_path_factory):
     events_file = base / "hostile-events.yaml"
     events_file.write_text(yaml.safe_dump(events, sort_keys=False, allow_unicode=True), encoding="utf-8")
     out = base / "reports"
-    proc = run_cli("report", "--deal", str(deal), "--out", str(out), "-p", f"events={events_file}",
-                   "-p", f"fmv=0.02", "-p", f"scenario=clean_release")
+    proc = run_cli(
+        "report",
+        "--deal",
+        str(deal),
+        "--out",
+        str(out),
+        "-p",
+        f"events={events_file}",
+        "-p",
+        "fmv=0.02",
+        "-p",
+        "scenario=clean_release",
+    )
     return proc, out, base
 
 
@@ -92,16 +103,15 @@ def test_no_local_path_in_any_page(hostile_run):
     assert "hostile-deal.yaml" in index  # the index names the deal file
 
 
-
-
 def test_hostile_pages_are_inert_in_chromium_offline(hostile_run, browser):
     _, out, _ = hostile_run
     for path in _pages(out):
         context = browser.new_context(offline=True)  # the network is cut off
         page = context.new_page()
         requests, violations = [], []
-        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file://", "data:", "blob:"))
-                else None)
+        page.on(
+            "request", lambda r: requests.append(r.url) if not r.url.startswith(("file://", "data:", "blob:")) else None
+        )
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
@@ -138,12 +148,20 @@ def test_markdown_and_charts_escape_unit():
     assert "`file.csv`" in md and "\\$5" in md and "\\$6" in md and "**name**" in md
     # a backslash cannot un-escape a bracket: \[a\](x) stays text
     # (inside the MathJax-ignore wrapper that keeps money from becoming LaTeX in JupyterLab)
-    assert markdown("\\[a\\](javascript:x)").data == \
-        '<div class="tex2jax_ignore mathjax_ignore">\n\n\\\\\\[a\\\\\\](javascript:x)\n\n</div>'
-    assert safe_plotly_text("a<br>b <b>c</b> <a href='javascript:x'>y</a> </script> & d") == \
-        "a<br>b <b>c</b> &lt;a href='javascript:x'&gt;y&lt;/a&gt; &lt;/script&gt; &amp; d"
-    fig = sanitize_figure({"data": [{"customdata": [["<img src=x>", 1]], "hovertemplate": "%{x}<br><extra></extra>"}],
-                           "layout": {"annotations": [{"text": "<script>x</script>"}]}})
+    assert (
+        markdown("\\[a\\](javascript:x)").data
+        == '<div class="tex2jax_ignore mathjax_ignore">\n\n\\\\\\[a\\\\\\](javascript:x)\n\n</div>'
+    )
+    assert (
+        safe_plotly_text("a<br>b <b>c</b> <a href='javascript:x'>y</a> </script> & d")
+        == "a<br>b <b>c</b> &lt;a href='javascript:x'&gt;y&lt;/a&gt; &lt;/script&gt; &amp; d"
+    )
+    fig = sanitize_figure(
+        {
+            "data": [{"customdata": [["<img src=x>", 1]], "hovertemplate": "%{x}<br><extra></extra>"}],
+            "layout": {"annotations": [{"text": "<script>x</script>"}]},
+        }
+    )
     assert fig["data"][0]["customdata"][0] == ["&lt;img src=x&gt;", 1]
     assert fig["data"][0]["hovertemplate"] == "%{x}<br><extra></extra>"
     assert fig["layout"]["annotations"][0]["text"] == "&lt;script&gt;x&lt;/script&gt;"
@@ -154,8 +172,10 @@ def test_markdown_and_charts_escape_unit():
 def test_error_text_in_pages_loses_local_paths():
     from dealkit.report.runner import _no_path, _strip_paths
 
-    assert _strip_paths("DealDataError: /home/me/cases/deal.yaml: notes.a: bad (got '/etc/passwd')") == \
-        "DealDataError: deal.yaml: notes.a: bad (got 'passwd')"
+    assert (
+        _strip_paths("DealDataError: /home/me/cases/deal.yaml: notes.a: bad (got '/etc/passwd')")
+        == "DealDataError: deal.yaml: notes.a: bad (got 'passwd')"
+    )
     assert _strip_paths("see https://www.sec.gov/Archives/x.txt") == "see https://www.sec.gov/Archives/x.txt"
     assert _no_path("/home/me/events.yaml") == "events.yaml" and _no_path("0.02") == "0.02"
 
@@ -165,8 +185,17 @@ def test_widget_figures_escape_their_text():
 
     from dealkit.present.widgets import _safe
 
-    fig = _safe(go.Figure(go.Scatter(x=[1], y=[1], text=["<img src=x onerror=alert(1)>"], name="<b>ok</b>",
-                                     hovertemplate="%{text}<br><extra></extra>")))
+    fig = _safe(
+        go.Figure(
+            go.Scatter(
+                x=[1],
+                y=[1],
+                text=["<img src=x onerror=alert(1)>"],
+                name="<b>ok</b>",
+                hovertemplate="%{text}<br><extra></extra>",
+            )
+        )
+    )
     trace = go.Figure(fig).data[0]  # _safe hands LiveChart the sanitized figure as a dict
     assert tuple(trace.text) == ("&lt;img src=x onerror=alert(1)&gt;",)
     assert trace.name == "<b>ok</b>" and trace.hovertemplate == "%{text}<br><extra></extra>"

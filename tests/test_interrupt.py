@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import DEALKIT, ROOT, full_or
 
 pytestmark = pytest.mark.slow
@@ -54,8 +53,15 @@ def short_tmp():
 def _start(tmpdir: Path, out: Path, *args: str) -> tuple[subprocess.Popen, str, Path]:
     mark = uuid.uuid4().hex
     env = {**os.environ, "DEALKIT_TEST_MARK": mark, "TMPDIR": str(tmpdir), "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([*DEALKIT, "report", "--out", str(out), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [*DEALKIT, "report", "--out", str(out), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     return proc, mark, tmpdir
 
 
@@ -98,8 +104,9 @@ def _stale_run(out: Path) -> None:
     (out / "deal-report.html").write_text("<p>EARLIER RUN</p>", encoding="utf-8")
 
 
-@pytest.mark.parametrize("how, code, extra", [("SIGINT", 130, ()), ("SIGTERM", 143, ()),
-                                              ("SIGTERM", 143, ("--fresh-kernels",))])
+@pytest.mark.parametrize(
+    "how, code, extra", [("SIGINT", 130, ()), ("SIGTERM", 143, ()), ("SIGTERM", 143, ("--fresh-kernels",))]
+)
 def test_sigint_sigterm_leave_no_process_and_no_temp_folder(tmp_path, short_tmp, how, code, extra):
     out = tmp_path / "out"
     _stale_run(out)
@@ -145,8 +152,14 @@ def test_planted_symlinks_are_never_followed(tmp_path, short_tmp):
     victim.write_text("precious", encoding="utf-8")
     out = tmp_path / "out"
     (out / "ipynb").mkdir(parents=True)
-    for name in ("index.html", "deal-report.html", "00_overview.html", ".00_overview.running.ipynb",
-                 "ipynb/00_overview.ipynb", "ipynb/.00_overview.running.ipynb"):
+    for name in (
+        "index.html",
+        "deal-report.html",
+        "00_overview.html",
+        ".00_overview.running.ipynb",
+        "ipynb/00_overview.ipynb",
+        "ipynb/.00_overview.running.ipynb",
+    ):
         (out / name).symlink_to(victim)
     proc, mark, tmpdir = _start(short_tmp, out, "--notebook", "00_overview", "--jobs", "1")
     _, stderr = proc.communicate(timeout=300)
@@ -203,8 +216,13 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
         target = locked / "reports"
-    proc = subprocess.run([*DEALKIT, "report", "--notebook", "00_overview", "--out", str(target)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*DEALKIT, "report", "--notebook", "00_overview", "--out", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert str(target) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert sys.executable  # the runner's own environment ran it
@@ -230,7 +248,8 @@ def test_kill_at_a_random_moment(tmp_path, short_tmp, seed):
             os.kill(proc.pid, how)
     _, stderr = proc.communicate(timeout=120)
     early = proc.returncode in (-signal.SIGTERM, -signal.SIGINT) or (
-        proc.returncode == 1 and stderr.rstrip().endswith("KeyboardInterrupt") and "import" in stderr)
+        proc.returncode == 1 and stderr.rstrip().endswith("KeyboardInterrupt") and "import" in stderr
+    )
     if not early:
         assert "Traceback" not in stderr, stderr
         assert proc.returncode in (0, 130, 143, -signal.SIGKILL), (proc.returncode, stderr)

@@ -2,8 +2,8 @@
 notebooks through its API, offers the python3 kernel, and stops."""
 
 import json
-import re
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,7 +11,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -30,13 +29,27 @@ def _get(url: str):
 
 def test_lab_server_lists_notebooks(tmp_path):
     port, token = _free_port(), "dealkit-test-token"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--ServerApp.runtime_dir={tmp_path}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+        f"--ServerApp.runtime_dir={tmp_path}",
+    ]
     if os.geteuid() == 0:  # CI runs as root
         cmd.append("--allow-root")
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg")})
+    server = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg")},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -75,18 +88,33 @@ class _Lab:
         (home / "settings" / "@jupyterlab" / "notebook-extension").mkdir(parents=True, exist_ok=True)
         # render every cell (JupyterLab 4 only renders the cells in view by default)
         (home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-            json.dumps({"windowingMode": "none"}))
-        self.env = {"HOME": str(home), "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
-                    "JUPYTER_CONFIG_DIR": str(home / "cfg"), "JUPYTER_DATA_DIR": str(home / "data"),
-                    "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
-        self.cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                    f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-                    f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
-                    f"--ServerApp.runtime_dir={home / 'rt'}"] + (["--allow-root"] if os.geteuid() == 0 else [])
+            json.dumps({"windowingMode": "none"})
+        )
+        self.env = {
+            "HOME": str(home),
+            "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+            "JUPYTER_CONFIG_DIR": str(home / "cfg"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        }
+        self.cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={root}",
+            f"--ServerApp.runtime_dir={home / 'rt'}",
+        ] + (["--allow-root"] if os.geteuid() == 0 else [])
         self.base = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        self.server = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
+        self.server = subprocess.Popen(
+            self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -121,18 +149,25 @@ def test_lab_shows_money_as_text(report_run, tmp_path, browser):
         nb.cells.append(nbformat.v4.new_markdown_cell("Control: $E = mc^2$"))
         nbformat.write(nb, root / f"{name}.ipynb")
     with _Lab(root, home) as lab:
-        subprocess.run([sys.executable, "-m", "jupyter", "trust", *[str(root / f"{n}.ipynb") for n in names]],
-                       env=lab.env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "trust", *[str(root / f"{n}.ipynb") for n in names]],
+            env=lab.env,
+            check=True,
+            capture_output=True,
+        )
         for name in names:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{lab.base}/lab/tree/{name}.ipynb?reset&token={lab.token}")
             page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60000)
             # the control cell typesets: MathJax is at work in this Lab
-            page.wait_for_function("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')].length >= 1",
-                                   timeout=30000)
+            page.wait_for_function(
+                "[...document.querySelectorAll('.jp-NotebookPanel mjx-container')].length >= 1", timeout=30000
+            )
             page.wait_for_timeout(1500)
-            math = page.evaluate("[...document.querySelectorAll('.jp-NotebookPanel mjx-container')]"
-                                 ".map(e => e.closest('.jp-Cell').innerText.slice(0, 80))")
+            math = page.evaluate(
+                "[...document.querySelectorAll('.jp-NotebookPanel mjx-container')]"
+                ".map(e => e.closest('.jp-Cell').innerText.slice(0, 80))"
+            )
             wrong = [m for m in math if not m.startswith("Control")]
             assert not wrong, f"{name}: LaTeX where money should be: {wrong}"
             text = page.locator(".jp-NotebookPanel .jp-Notebook").inner_text()

@@ -4,25 +4,51 @@ Every ``import`` of every module (at the top or inside a function) is read with 
 of a module in a higher layer, or of a top-level facade kept for users (``dealkit.notes`` …), is
 refused. The limits a reader can hold in their head are checked too: no module over
 :data:`MAX_MODULE_LINES` lines, no function over :data:`MAX_FUNCTION_LINES`."""
+
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "dealkit"
 
 #: Lowest first. A module may import its own layer and any layer below it.
-LAYERS = ["errors", "core", "deal", "params", "market", "rules", "engines", "present", "export", "report",
-          "app", "cli"]
+LAYERS = ["errors", "core", "deal", "params", "market", "rules", "engines", "present", "export", "report", "app", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 #: The top-level modules kept so users' code and notebooks keep working (README, "Public API"):
 #: each re-exports a layer's names; nothing inside the package may import them.
-FACADES = {"notes", "option", "escrow", "loader", "option_engine", "obligations", "collateral", "risk",
-           "risk_engine", "risk_charts", "risk_widgets", "sweep", "money", "calendar", "model", "review",
-           "resources", "captable", "fmt", "charts", "widgets", "display", "overview", "bundle", "xlsx",
-           "ocf", "kernels", "runguard", "landing", "summary"}
+FACADES = {
+    "notes",
+    "option",
+    "escrow",
+    "loader",
+    "option_engine",
+    "obligations",
+    "collateral",
+    "risk",
+    "risk_engine",
+    "risk_charts",
+    "risk_widgets",
+    "sweep",
+    "money",
+    "calendar",
+    "model",
+    "review",
+    "resources",
+    "captable",
+    "fmt",
+    "charts",
+    "widgets",
+    "display",
+    "overview",
+    "bundle",
+    "xlsx",
+    "ocf",
+    "kernels",
+    "runguard",
+    "landing",
+    "summary",
+}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 50
 
@@ -76,8 +102,9 @@ def _violations(path: Path) -> list[str]:
 
 
 def test_every_module_belongs_to_a_layer():
-    strays = [p.relative_to(PACKAGE.parent).as_posix() for p in _modules()
-              if _layer(p) is not None and _layer(p) not in RANK]
+    strays = [
+        p.relative_to(PACKAGE.parent).as_posix() for p in _modules() if _layer(p) is not None and _layer(p) not in RANK
+    ]
     assert strays == []
 
 
@@ -105,14 +132,19 @@ def test_facades_are_thin():
 
 def _long_functions(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [f"{path.relative_to(PACKAGE.parent)}:{n.lineno} {n.name} ({n.end_lineno - n.lineno + 1} lines)"
-            for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and n.end_lineno - n.lineno + 1 > MAX_FUNCTION_LINES]
+    return [
+        f"{path.relative_to(PACKAGE.parent)}:{n.lineno} {n.name} ({n.end_lineno - n.lineno + 1} lines)"
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno + 1 > MAX_FUNCTION_LINES
+    ]
 
 
 def test_no_module_is_too_long():
-    long = [f"{p.relative_to(PACKAGE.parent)} ({n} lines)" for p in _modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    long = [
+        f"{p.relative_to(PACKAGE.parent)} ({n} lines)"
+        for p in _modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
     assert long == []
 
 

@@ -70,35 +70,91 @@ def _set(path, value):
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+
     return edit
 
 
 BAD_EDITS = [
     # (what, edit, field path in the message, bad value in the message)
-    ("negative money", _set(["notes", "term_a", "face", "value"], "-3000000.00"), "notes.term_a.face.value", "-3000000.00"),
+    (
+        "negative money",
+        _set(["notes", "term_a", "face", "value"], "-3000000.00"),
+        "notes.term_a.face.value",
+        "-3000000.00",
+    ),
     ("money as a float", _set(["escrow", "expense_cap", "value"], 2500.5), "escrow.expense_cap.value", "2500.5"),
     ("money as a bare int", _set(["escrow", "expense_cap", "value"], 2500), "escrow.expense_cap.value", "2500"),
-    ("money not a number", _set(["escrow", "closing_payment", "value"], "lots"), "escrow.closing_payment.value", "lots"),
-    ("money below the cent", _set(["escrow", "closing_payment", "value"], "450000.001"), "escrow.closing_payment.value", "450000.001"),
+    (
+        "money not a number",
+        _set(["escrow", "closing_payment", "value"], "lots"),
+        "escrow.closing_payment.value",
+        "lots",
+    ),
+    (
+        "money below the cent",
+        _set(["escrow", "closing_payment", "value"], "450000.001"),
+        "escrow.closing_payment.value",
+        "450000.001",
+    ),
     ("rate above 100%", _set(["note_terms", "prime_margin", "value"], "1.5"), "note_terms.prime_margin.value", "1.5"),
     ("rate out of its range", _set(["note_terms", "rate_floor", "value"], "0.20"), "note_terms.rate_floor", "0.20"),
     ("shares as a string", _set(["option", "shares", "value"], "many"), "option.shares.value", "many"),
     ("shares as a bool", _set(["option", "shares", "value"], True), "option.shares.value", "True"),
     ("negative shares", _set(["option", "shares", "value"], -1), "option.shares.value", "-1"),
-    ("bad date", _set(["notes", "term_b", "maturity", "value"], "2007-02-30"), "notes.term_b.maturity.value", "2007-02-30"),
-    ("maturity before issue", _set(["notes", "term_b", "maturity", "value"], dt.date(2004, 1, 1)), "notes.term_b.maturity.value", "2004-01-01"),
+    (
+        "bad date",
+        _set(["notes", "term_b", "maturity", "value"], "2007-02-30"),
+        "notes.term_b.maturity.value",
+        "2007-02-30",
+    ),
+    (
+        "maturity before issue",
+        _set(["notes", "term_b", "maturity", "value"], dt.date(2004, 1, 1)),
+        "notes.term_b.maturity.value",
+        "2004-01-01",
+    ),
     ("unknown key", _set(["escrow", "interest_rate"], "0.05"), "escrow.interest_rate", "0.05"),
     ("unknown key in a value", _set(["option", "shares", "approx"], 1), "option.shares", "approx"),
     ("missing key", lambda d: d["escrow"].pop("escrowed_payment"), "escrow.escrowed_payment", "agent"),
     ("no source", _set(["option", "shares"], {"value": 5}), "option.shares", "5"),
-    ("two sources", _set(["option", "shares"], {"value": 5, "doc": "option", "sec": "§1.1", "url": "https://x"}), "option.shares", "https://x"),
-    ("documented without section", _set(["option", "shares"], {"value": 5, "doc": "option"}), "option.shares", "option"),
-    ("unknown document", _set(["option", "shares"], {"value": 5, "doc": "side_letter", "sec": "§1"}), "option.shares.doc", "side_letter"),
+    (
+        "two sources",
+        _set(["option", "shares"], {"value": 5, "doc": "option", "sec": "§1.1", "url": "https://x"}),
+        "option.shares",
+        "https://x",
+    ),
+    (
+        "documented without section",
+        _set(["option", "shares"], {"value": 5, "doc": "option"}),
+        "option.shares",
+        "option",
+    ),
+    (
+        "unknown document",
+        _set(["option", "shares"], {"value": 5, "doc": "side_letter", "sec": "§1"}),
+        "option.shares.doc",
+        "side_letter",
+    ),
     ("unknown party", _set(["option", "holder", "value"], "acme"), "option.holder.value", "acme"),
-    ("unknown note in Schedule A", lambda d: d["escrow"]["schedule_a"]["notes"][0].update(note="term_z"), "escrow.schedule_a.notes[0].note", "term_z"),
-    ("inner note larger than outer", _set(["notes", "mbn", "face", "value"], "8000000.00"), "notes.mbn.face.value", "8000000.00"),
+    (
+        "unknown note in Schedule A",
+        lambda d: d["escrow"]["schedule_a"]["notes"][0].update(note="term_z"),
+        "escrow.schedule_a.notes[0].note",
+        "term_z",
+    ),
+    (
+        "inner note larger than outer",
+        _set(["notes", "mbn", "face", "value"], "8000000.00"),
+        "notes.mbn.face.value",
+        "8000000.00",
+    ),
     ("bad note kind", _set(["notes", "term_a", "kind"], "perpetual"), "notes.term_a.kind", "perpetual"),
-    ("public record without http", _set(["notes", "term_a", "maturity", "url"], "sec.gov/x"), "notes.term_a.maturity", "sec.gov/x"),
+    (
+        "public record without http",
+        _set(["notes", "term_a", "maturity", "url"], "sec.gov/x"),
+        "notes.term_a.maturity",
+        "sec.gov/x",
+    ),
     ("wrong schema version", _set(["schema_version"], 2), "schema_version", "2"),
 ]
 
@@ -115,13 +171,16 @@ def test_bad_deal_is_refused_with_file_field_and_value(write_deal, what, edit, f
     assert "Traceback" not in message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("notes: [\n", "malformed YAML"),
-    ("a: 1\na: 2\n", "duplicate key 'a'"),
-    ("", "expected a mapping"),
-    ("- 1\n- 2\n", "expected a mapping"),
-    ("\tfoo: bar", "malformed YAML"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("notes: [\n", "malformed YAML"),
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("", "expected a mapping"),
+        ("- 1\n- 2\n", "expected a mapping"),
+        ("\tfoo: bar", "malformed YAML"),
+    ],
+)
 def test_malformed_files_are_refused(tmp_path, text, expected):
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
@@ -154,6 +213,7 @@ def test_many_errors_are_summarised(write_deal):
             d["notes"][key]["face"]["value"] = "-1.00"
         d["escrow"]["expense_cap"]["value"] = "-1.00"
         d["escrow"]["closing_payment"]["value"] = "-1.00"
+
     with pytest.raises(DealDataError, match=r"and 5 more errors") as info:
         load_deal(write_deal(edit))
     assert info.value.field == "notes.revolving.face.value"
@@ -177,14 +237,23 @@ def test_prime_series_steps():
         prime.rate_on(dt.date(2005, 1, 1))
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("effective_date,rate,source\n2005-08-09,6.50,x\n", "line 2: rate: a fraction between 0 and 1"),
-    ("effective_date,rate,source\n2005-08-09,abc,x\n", "line 2: rate: not a decimal fraction (got 'abc')"),
-    ("effective_date,rate,source\n2005-13-09,0.065,x\n", "line 2: effective_date: not an ISO date (got '2005-13-09')"),
-    ("effective_date,rate,source\n2005-08-09,0.065,x\n2005-08-01,0.07,x\n", "line 3: effective_date: dates must increase"),
-    ("date,rate\n2005-08-09,0.065\n", "missing column(s) ['effective_date', 'source']"),
-    ("effective_date,rate,source\n", "no rows"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("effective_date,rate,source\n2005-08-09,6.50,x\n", "line 2: rate: a fraction between 0 and 1"),
+        ("effective_date,rate,source\n2005-08-09,abc,x\n", "line 2: rate: not a decimal fraction (got 'abc')"),
+        (
+            "effective_date,rate,source\n2005-13-09,0.065,x\n",
+            "line 2: effective_date: not an ISO date (got '2005-13-09')",
+        ),
+        (
+            "effective_date,rate,source\n2005-08-09,0.065,x\n2005-08-01,0.07,x\n",
+            "line 3: effective_date: dates must increase",
+        ),
+        ("date,rate\n2005-08-09,0.065\n", "missing column(s) ['effective_date', 'source']"),
+        ("effective_date,rate,source\n", "no rows"),
+    ],
+)
 def test_bad_prime_file(tmp_path, body, expected):
     path = tmp_path / "prime.csv"
     path.write_text(body, encoding="utf-8")
@@ -204,8 +273,11 @@ def test_split_modules_keep_the_loader_names():
     from dealkit.deal import guard, loader, messages, references
 
     assert loader.read_text_file is guard.read_text_file and loader.parse_yaml is guard.parse_yaml
-    assert (loader.MAX_FILE_BYTES, loader.MAX_DEPTH, loader.MAX_NODES) == (guard.MAX_FILE_BYTES, guard.MAX_DEPTH,
-                                                                           guard.MAX_NODES)
+    assert (loader.MAX_FILE_BYTES, loader.MAX_DEPTH, loader.MAX_NODES) == (
+        guard.MAX_FILE_BYTES,
+        guard.MAX_DEPTH,
+        guard.MAX_NODES,
+    )
     assert loader._display_path is messages.display_path and loader._short is messages.short_value
     assert loader._check_references is references.check_references
     import dealkit.loader as old

@@ -27,8 +27,9 @@ def _csv(tmp_path, lines, name="prices.csv"):
 
 
 def _good_lines(days=mk.trading_days(FIRST, LAST)):
-    return ["date,close,volume"] + [f"{d},{Decimal('0.05') + Decimal(i) / 10000},{1_000_000 + i}"
-                                    for i, d in enumerate(days)]
+    return ["date,close,volume"] + [
+        f"{d},{Decimal('0.05') + Decimal(i) / 10000},{1_000_000 + i}" for i, d in enumerate(days)
+    ]
 
 
 def test_csv_round_trip_exact(tmp_path):
@@ -40,7 +41,9 @@ def test_csv_round_trip_exact(tmp_path):
     assert m.close(days[3]) == Decimal("0.0503")
     # the dollar volume uses each day's own volume, exactly
     d = days[30]
-    assert m.dollar_volume(d) == sum(Decimal(int(p.closes[0, i])).scaleb(-6) * int(p.volumes[0, i]) for i in range(8, 30))
+    assert m.dollar_volume(d) == sum(
+        Decimal(int(p.closes[0, i])).scaleb(-6) * int(p.volumes[0, i]) for i in range(8, 30)
+    )
     assert "prices.csv" in p.provenance()
 
 
@@ -49,23 +52,27 @@ def _setf(k, field, value):
         parts = lines[k].split(",")
         parts[field] = value
         lines[k] = ",".join(parts)
+
     return edit
 
 
-@pytest.mark.parametrize("edit, row, what", [
-    (_setf(4, 1, "0"), 5, "close: must be a positive price"),
-    (_setf(4, 1, "-0.05"), 5, "close: must be a positive price"),
-    (_setf(6, 1, "abc"), 7, "close: not a number"),
-    (_setf(6, 1, "NaN"), 7, "close: must be a positive price"),
-    (_setf(6, 2, "12x"), 7, "volume: expected a whole number"),
-    (lambda L: L.insert(6, L[5]), 7, "date: duplicate"),
-    (lambda L: L.pop(9), 10, "date: gap, 1 trading day(s) missing"),
-    (_setf(2, 0, "2005-08-06"), 3, "not an NYSE trading day"),
-    (_setf(2, 0, "08/03/2005"), 3, "expected an ISO date"),
-    (_setf(2, 1, "0.0500001"), 3, "more than 6 decimals"),
-    (lambda L: L.__setitem__(0, "day,price,volume"), 1, "header must be date,close,volume"),
-    (lambda L: L.__setitem__(2, L[2] + ",x"), 3, "expected 3 fields"),
-])
+@pytest.mark.parametrize(
+    "edit, row, what",
+    [
+        (_setf(4, 1, "0"), 5, "close: must be a positive price"),
+        (_setf(4, 1, "-0.05"), 5, "close: must be a positive price"),
+        (_setf(6, 1, "abc"), 7, "close: not a number"),
+        (_setf(6, 1, "NaN"), 7, "close: must be a positive price"),
+        (_setf(6, 2, "12x"), 7, "volume: expected a whole number"),
+        (lambda L: L.insert(6, L[5]), 7, "date: duplicate"),
+        (lambda L: L.pop(9), 10, "date: gap, 1 trading day(s) missing"),
+        (_setf(2, 0, "2005-08-06"), 3, "not an NYSE trading day"),
+        (_setf(2, 0, "08/03/2005"), 3, "expected an ISO date"),
+        (_setf(2, 1, "0.0500001"), 3, "more than 6 decimals"),
+        (lambda L: L.__setitem__(0, "day,price,volume"), 1, "header must be date,close,volume"),
+        (lambda L: L.__setitem__(2, L[2] + ",x"), 3, "expected 3 fields"),
+    ],
+)
 def test_csv_errors_name_the_row(tmp_path, edit, row, what):
     lines = _good_lines()
     edit(lines)
@@ -92,8 +99,11 @@ def test_csv_missing_file_and_short_path(tmp_path):
 
 
 @settings(max_examples=full_or(30, 500))
-@given(st.lists(st.tuples(st.decimals("0.000001", "50", places=6), st.integers(0, 10**9)), min_size=3, max_size=40),
-       st.sampled_from(["0", "-1", "1e", "", "nan", "inf"]), st.data())
+@given(
+    st.lists(st.tuples(st.decimals("0.000001", "50", places=6), st.integers(0, 10**9)), min_size=3, max_size=40),
+    st.sampled_from(["0", "-1", "1e", "", "nan", "inf"]),
+    st.data(),
+)
 def test_csv_fuzz_bad_close_is_named(tmp_path_factory, rows, bad, data):
     days = mk.trading_days(FIRST, LAST)[: len(rows)]
     lines = ["date,close,volume"] + [f"{d},{c},{v}" for d, (c, v) in zip(days, rows)]
@@ -114,8 +124,16 @@ def test_gbm_reproducible_and_prefix_stable():
     assert not np.array_equal(a.closes, d.closes)
     assert (a.closes[:, 0] == 60_000).all() and (a.closes >= 1).all() and (a.volumes >= 0).all()
     text = a.provenance()
-    for name in ("start_price", "volatility", "drift", "volume_level", "volume_volatility", "volume_correlation",
-                 "seed 5", "model gbm"):
+    for name in (
+        "start_price",
+        "volatility",
+        "drift",
+        "volume_level",
+        "volume_volatility",
+        "volume_correlation",
+        "seed 5",
+        "model gbm",
+    ):
         assert name in text
 
 
@@ -134,8 +152,11 @@ def _gbm_at_once(n, seed, first, last, a):
         z[:, 0] = 0.0
         p = np.exp(np.cumsum(z, axis=1)) * (float(a["start_price"].value) * mk.PRICE_SCALE)
         closes.append(np.floor(np.clip(p, 1.0, 2.0**40) + 0.5).astype(np.int64))
-        vols.append(np.floor(np.clip(v, 1.0, 2.0**40) + 0.5).astype(np.int64) if a["volume_level"].value
-                    else np.zeros_like(closes[-1]))
+        vols.append(
+            np.floor(np.clip(v, 1.0, 2.0**40) + 0.5).astype(np.int64)
+            if a["volume_level"].value
+            else np.zeros_like(closes[-1])
+        )
     return np.concatenate(closes), np.concatenate(vols)
 
 
@@ -143,8 +164,10 @@ def _gbm_at_once(n, seed, first, last, a):
 def test_gbm_blocks_draw_exactly_the_paths_drawn_at_once(n):
     """The simulation draws and transforms a chunk 256 rows at a time (cache-sized work arrays):
     path for path, day for day, the same integers as drawing the whole chunk at once."""
-    for asm in (mk.gbm_assumptions(), mk.gbm_assumptions(start_price="0.02", volatility="1.7", drift="-0.3",
-                                                         volume_level=0)):
+    for asm in (
+        mk.gbm_assumptions(),
+        mk.gbm_assumptions(start_price="0.02", volatility="1.7", drift="-0.3", volume_level=0),
+    ):
         p = mk.simulate("gbm", n, 11, FIRST, LAST, assumptions=asm)
         closes, volumes = _gbm_at_once(n, 11, FIRST, LAST, p.assumptions)
         assert np.array_equal(p.closes, closes) and np.array_equal(p.volumes, volumes)
@@ -176,17 +199,20 @@ def test_bootstrap_draws_days_of_the_series_jointly(tmp_path):
     assert len(pairs) > 0 and r.shape[1] == len(p.dates) - 1
 
 
-@pytest.mark.parametrize("kwargs, what", [
-    (dict(volatility="0"), "parameter volatility: must be greater than 0 (got '0')"),
-    (dict(volatility="nan"), "parameter volatility: must be a finite number (got 'nan')"),
-    (dict(volatility="high"), "parameter volatility: expected a number (got 'high')"),
-    (dict(drift="inf"), "parameter drift: must be a finite number"),
-    (dict(volatility="50"), "parameter volatility: must be at most 10 in size (got '50')"),
-    (dict(drift="-20"), "parameter drift: must be at most 10 in size (got '-20')"),
-    (dict(start_price="-1"), "parameter start_price: must be a positive finite number"),
-    (dict(volume_level="lots"), "parameter volume_level: expected a whole number"),
-    (dict(volume_correlation="2"), "parameter volume_correlation: must lie between -1 and 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, what",
+    [
+        (dict(volatility="0"), "parameter volatility: must be greater than 0 (got '0')"),
+        (dict(volatility="nan"), "parameter volatility: must be a finite number (got 'nan')"),
+        (dict(volatility="high"), "parameter volatility: expected a number (got 'high')"),
+        (dict(drift="inf"), "parameter drift: must be a finite number"),
+        (dict(volatility="50"), "parameter volatility: must be at most 10 in size (got '50')"),
+        (dict(drift="-20"), "parameter drift: must be at most 10 in size (got '-20')"),
+        (dict(start_price="-1"), "parameter start_price: must be a positive finite number"),
+        (dict(volume_level="lots"), "parameter volume_level: expected a whole number"),
+        (dict(volume_correlation="2"), "parameter volume_correlation: must lie between -1 and 1"),
+    ],
+)
 def test_bad_model_parameters(kwargs, what):
     with pytest.raises(ParameterError) as e:
         mk.gbm_assumptions(**kwargs)
@@ -194,7 +220,9 @@ def test_bad_model_parameters(kwargs, what):
 
 
 def test_unknown_model_and_too_many_paths():
-    with pytest.raises(ParameterError, match=r"parameter model: unknown model, choose one of gbm, bootstrap \(got 'heston'\)"):
+    with pytest.raises(
+        ParameterError, match=r"parameter model: unknown model, choose one of gbm, bootstrap \(got 'heston'\)"
+    ):
         mk.simulate("heston", 10, 1, FIRST, LAST)
     with pytest.raises(ParameterError, match=r"parameter n_paths: 100,000,000 paths × .* GB, above"):
         mk.simulate("gbm", 100_000_000, 1, FIRST, LAST)
@@ -208,10 +236,14 @@ def test_covering_takes_the_trading_days_between_any_two_dates(tmp_path):
     """covering() keeps the trading days from ``first`` to ``last``: a weekend or holiday end is the
     next (or last) trading day, never an error from tuple.index."""
     p = mk.load_price_csv(_csv(tmp_path, _good_lines()))
-    weekend, monday = dt.date(2005, 9, 3), dt.date(2005, 9, 6)   # Saturday; Labor Day, 5 Sep 2005
+    weekend, monday = dt.date(2005, 9, 3), dt.date(2005, 9, 6)  # Saturday; Labor Day, 5 Sep 2005
     cut = mk.covering(p, weekend, dt.date(2005, 9, 30))
-    assert cut.dates == mk.trading_days(monday, dt.date(2005, 9, 30)) == mk.covering(p, monday, dt.date(2005, 9, 30)).dates
-    assert cut.closes[0].tolist() == p.closes[0, p.dates.index(monday):p.dates.index(dt.date(2005, 9, 30)) + 1].tolist()
+    assert (
+        cut.dates == mk.trading_days(monday, dt.date(2005, 9, 30)) == mk.covering(p, monday, dt.date(2005, 9, 30)).dates
+    )
+    assert (
+        cut.closes[0].tolist() == p.closes[0, p.dates.index(monday) : p.dates.index(dt.date(2005, 9, 30)) + 1].tolist()
+    )
 
 
 def test_trading_days_outside_the_calendar_is_one_line():

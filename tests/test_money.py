@@ -23,13 +23,16 @@ def test_default_rounding_is_named_half_up():
     assert CENT == Decimal("0.01")
 
 
-@pytest.mark.parametrize("amount, half_up, half_even", [
-    ("0.005", "0.01", "0.00"),
-    ("0.015", "0.02", "0.02"),
-    ("0.025", "0.03", "0.02"),
-    ("-0.005", "-0.01", "-0.00"),
-    ("1349999.995", "1350000.00", "1350000.00"),
-])
+@pytest.mark.parametrize(
+    "amount, half_up, half_even",
+    [
+        ("0.005", "0.01", "0.00"),
+        ("0.015", "0.02", "0.02"),
+        ("0.025", "0.03", "0.02"),
+        ("-0.005", "-0.01", "-0.00"),
+        ("1349999.995", "1350000.00", "1350000.00"),
+    ],
+)
 def test_round_cents_modes(amount, half_up, half_even):
     assert round_cents(Decimal(amount)) == Decimal(half_up)
     assert round_cents(Decimal(amount), ROUND_HALF_EVEN) == Decimal(half_even)
@@ -40,19 +43,37 @@ def test_round_cents_refuses_float():
         round_cents(0.1)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("1350000.00", Decimal("1350000.00")), ("1,350,000.00", Decimal("1350000.00")),
-    ("$450,000", Decimal("450000")), ("0E-12", Decimal(0)), ("1.5E-7", Decimal("0.00000015")), (12, Decimal(12)), (Decimal("0.00001"), Decimal("0.00001")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1350000.00", Decimal("1350000.00")),
+        ("1,350,000.00", Decimal("1350000.00")),
+        ("$450,000", Decimal("450000")),
+        ("0E-12", Decimal(0)),
+        ("1.5E-7", Decimal("0.00000015")),
+        (12, Decimal(12)),
+        (Decimal("0.00001"), Decimal("0.00001")),
+    ],
+)
 def test_to_decimal_accepts(raw, expected):
     assert to_decimal(raw) == expected
 
 
-@pytest.mark.parametrize("raw, message", [
-    (0.1, "float"), (True, "boolean"), ("abc", "plain decimal"), ("NaN", "plain decimal"),
-    ("Infinity", "plain decimal"), ("1e400", "no exponent"), ("1E+5", "no exponent"),
-    (Decimal("NaN"), "finite"), (None, "NoneType"), ([1], "list"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (0.1, "float"),
+        (True, "boolean"),
+        ("abc", "plain decimal"),
+        ("NaN", "plain decimal"),
+        ("Infinity", "plain decimal"),
+        ("1e400", "no exponent"),
+        ("1E+5", "no exponent"),
+        (Decimal("NaN"), "finite"),
+        (None, "NoneType"),
+        ([1], "list"),
+    ],
+)
 def test_to_decimal_refuses(raw, message):
     with pytest.raises(ValueError, match=message):
         to_decimal(raw, "face")
@@ -76,10 +97,12 @@ def test_act_360_full_year_exceeds_rate():
 def test_act_360_unrounded_and_half_even():
     raw = simple_interest_act_360(Decimal("100.00"), Decimal("0.09"), dt.date(2006, 1, 1), dt.date(2006, 1, 2), None)
     assert raw == Decimal("100.00") * Decimal("0.09") / Decimal(360)  # 0.025 exactly
-    assert simple_interest_act_360(Decimal("100.00"), Decimal("0.09"), dt.date(2006, 1, 1),
-                                   dt.date(2006, 1, 2), ROUND_HALF_EVEN) == Decimal("0.02")
-    assert simple_interest_act_360(Decimal("100.00"), Decimal("0.09"), dt.date(2006, 1, 1),
-                                   dt.date(2006, 1, 2)) == Decimal("0.03")
+    assert simple_interest_act_360(
+        Decimal("100.00"), Decimal("0.09"), dt.date(2006, 1, 1), dt.date(2006, 1, 2), ROUND_HALF_EVEN
+    ) == Decimal("0.02")
+    assert simple_interest_act_360(
+        Decimal("100.00"), Decimal("0.09"), dt.date(2006, 1, 1), dt.date(2006, 1, 2)
+    ) == Decimal("0.03")
 
 
 def test_days_between_refuses_reversed_dates():

@@ -26,19 +26,19 @@ PACKAGE = ROOT / "dealkit"
 #: IS a deal term and is not allowed; nor are 360-day rates, multiples, faces, counts, dates.)
 ALLOWED: dict[Decimal, str] = {
     Decimal(0): "zero: empty sums, starting balances, slider minimums (it is only a range's low end "
-                "in the deal file, never a term)",
+    "in the deal file, never a term)",
     Decimal(1): "one: unit steps, a whole share, identity ratios, `range(1, ...)`; the §5.2 one day "
-                "is read from the deal (escrow.notice_deemed_given_days) where it is used",
+    "is read from the deal (escrow.notice_deemed_given_days) where it is used",
     Decimal(2): "two: decimal places of a cent, halving (half-up rounding, bid/ask mean), pairs; "
-                "equals no deal value except by coincidence of small counts",
+    "equals no deal value except by coincidence of small counts",
     Decimal(3): "three: plot coordinates, scenario spacing in business days, the last three words "
-                "of a title; the Option §2.1 three business days are read from the deal",
+    "of a title; the Option §2.1 three business days are read from the deal",
     Decimal(5): "five: `weekday() < 5` (Monday-Friday), the 5-day average-close window of the "
-                "Laurus form, scenario spacing; the §4.1(d) five business days are read from the deal",
+    "Laurus form, scenario spacing; the §4.1(d) five business days are read from the deal",
     Decimal(12): "twelve: months in a year (monthly rate x 12), plotly marker sizes, slider bounds",
     Decimal(100): "a hundred: percent conversion (fraction x 100) and plausibility bounds",
     Decimal("0.01"): "the cent (the money quantum) and a percent step; it equals the low end of the "
-                     "assumed prime-margin range only by coincidence",
+    "assumed prime-margin range only by coincidence",
 }
 
 
@@ -57,7 +57,10 @@ COINCIDENCES: dict[tuple[str, Decimal], str] = {
     ("charts_option.py", Decimal("1.15")): "plotly paper y of the buttons above a chart",
     ("charts_option.py", Decimal("0.25")): "plotly paper y of a legend below a chart (-0.25; the sign is an operator)",
     ("charts_schedules.py", Decimal("1.02")): "plotly paper y of an annotation just above a chart",
-    ("charts_schedules.py", Decimal("0.5")): "the centre of the plotting area (paper x and y) of an empty chart's message",
+    (
+        "charts_schedules.py",
+        Decimal("0.5"),
+    ): "the centre of the plotting area (paper x and y) of an empty chart's message",
     ("widgets.py", Decimal("0.05")): "log10 step of the FMV and conversion-price sliders",
     ("widgets.py", Decimal("0.25")): "step of the margin and floor sliders, in percentage points",
     ("widgets.py", Decimal("0.1")): "low end and step of the price-shock slider (a multiplier of market prices)",
@@ -66,15 +69,15 @@ COINCIDENCES: dict[tuple[str, Decimal], str] = {
     ("market/simulate.py", Decimal("1E+9")): "bytes per gigabyte in the memory-limit message",
     ("engines/risk/xirr.py", Decimal("1.1")): "the IRR solver's Newton start, log(1 + 10%)",
     ("engines/risk/scenarios.py", Decimal(10000)): "the default number of simulated price paths (n_paths), "
-                                                   "not the Series D ratio",
+    "not the Series D ratio",
     ("present/risk_tables.py", Decimal(75)): "the 75th percentile (with the 5th, 25th, 50th and 95th)",
     ("present/risk_charts.py", Decimal(75)): "the 25-75% percentile band",
     ("present/risk_widgets.py", Decimal("0.05")): "step of the holder-trigger and recovery sliders",
     ("05_risk.ipynb", Decimal("0.5")): "a volatility multiplier of the two-way table (0.5, 1.0, 1.5, 2.0)",
     ("bundle.py", dt.date(2008, 1, 31)): "Term B's maturity as extended, an assumption of 01_notes's "
-                                         "term_b_maturity parameter (kept in step with it; the deal file "
-                                         "gives only the stated 2007-03-06); the export's default_date "
-                                         "takes the notice of default from the deal",
+    "term_b_maturity parameter (kept in step with it; the deal file "
+    "gives only the stated 2007-03-06); the export's default_date "
+    "takes the notice of default from the deal",
 }
 
 
@@ -102,8 +105,19 @@ def deal_values(raw) -> dict[object, str]:
     def walk(node, path: str) -> None:
         if isinstance(node, dict):
             for key, val in node.items():
-                if key in ("doc", "sec", "url", "assumed", "note", "as_written", "seed", "id",
-                           "exhibit", "purchaser_fax", "schema_version"):
+                if key in (
+                    "doc",
+                    "sec",
+                    "url",
+                    "assumed",
+                    "note",
+                    "as_written",
+                    "seed",
+                    "id",
+                    "exhibit",
+                    "purchaser_fax",
+                    "schema_version",
+                ):
                     continue
                 walk(val, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):
@@ -128,8 +142,11 @@ def _call_name(node: ast.Call) -> str:
         return f.id
     if isinstance(f, ast.Attribute):
         base = f.value
-        prefix = (base.id + ".") if isinstance(base, ast.Name) else (
-            (base.attr + ".") if isinstance(base, ast.Attribute) else "")
+        prefix = (
+            (base.id + ".")
+            if isinstance(base, ast.Name)
+            else ((base.attr + ".") if isinstance(base, ast.Attribute) else "")
+        )
         return prefix + f.attr
     return ""
 
@@ -141,14 +158,20 @@ def literals(tree: ast.AST):
         if isinstance(node, ast.Call):
             name = _call_name(node)
             args = [_const(a) for a in node.args]
-            if name in ("Decimal", "Fraction", "decimal.Decimal", "fractions.Fraction") and len(args) == 1 \
-                    and isinstance(args[0], str):
+            if (
+                name in ("Decimal", "Fraction", "decimal.Decimal", "fractions.Fraction")
+                and len(args) == 1
+                and isinstance(args[0], str)
+            ):
                 try:
                     yield node.lineno, f'{name}("{args[0]}")', Decimal(args[0])
                 except InvalidOperation:
                     pass
-            elif name in ("date", "dt.date", "datetime.date") and len(args) == 3 \
-                    and all(isinstance(a, int) for a in args):
+            elif (
+                name in ("date", "dt.date", "datetime.date")
+                and len(args) == 3
+                and all(isinstance(a, int) for a in args)
+            ):
                 inside_calls.update(id(a) for a in node.args)
                 try:
                     yield node.lineno, f"{name}{tuple(args)}", dt.date(*args)
@@ -160,8 +183,12 @@ def literals(tree: ast.AST):
                 except ValueError:
                     pass
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and id(node) not in inside_calls \
-                and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and id(node) not in inside_calls
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        ):
             value = Decimal(repr(node.value)) if isinstance(node.value, float) else Decimal(node.value)
             yield node.lineno, repr(node.value), value
 
@@ -177,7 +204,7 @@ def _coincidence(where: str, form: str, value) -> bool:
 
 def offending_literals(values: dict[object, str]) -> list[str]:
     problems = []
-    for module in sorted(PACKAGE.rglob("*.py")):       # subpackages too
+    for module in sorted(PACKAGE.rglob("*.py")):  # subpackages too
         name = module.relative_to(PACKAGE).as_posix()
         tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
         for line, form, value in literals(tree):
@@ -186,26 +213,39 @@ def offending_literals(values: dict[object, str]) -> list[str]:
             if _coincidence(name, form, value):
                 continue
             if value in values:
-                problems.append(f"dealkit/{name}:{line}: {form} repeats deal value "
-                                f"{values[value]}")
+                problems.append(f"dealkit/{name}:{line}: {form} repeats deal value {values[value]}")
     return problems
 
 
 def test_collects_the_deal_terms():
     """The collector sees money, rates, multiples, share counts, day counts and dates."""
     values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
-    for expected in (Decimal("12000000.00"), Decimal("450000.00"), Decimal("0.0499"), Decimal("1.30"),
-                     Decimal("0.015"), Decimal(140250000), Decimal("0.00001"), Decimal(10000),
-                     Decimal(75), Decimal(2000000000), Decimal("13580810.00"), dt.date(2008, 9, 6),
-                     dt.date(2005, 9, 7), Decimal("0.0325")):
+    for expected in (
+        Decimal("12000000.00"),
+        Decimal("450000.00"),
+        Decimal("0.0499"),
+        Decimal("1.30"),
+        Decimal("0.015"),
+        Decimal(140250000),
+        Decimal("0.00001"),
+        Decimal(10000),
+        Decimal(75),
+        Decimal(2000000000),
+        Decimal("13580810.00"),
+        dt.date(2008, 9, 6),
+        dt.date(2005, 9, 7),
+        Decimal("0.0325"),
+    ):
         assert expected in values, expected
 
 
 def test_finder_catches_each_literal_form():
     """The AST walk flags every form of literal it claims to (guards the test itself)."""
-    src = ("from decimal import Decimal\nimport datetime as dt\nfrom fractions import Fraction\n"
-           "a = Decimal('1.30')\nb = 0.015\nc = 2_000_000_000\nd = dt.date(2008, 9, 6)\n"
-           "e = dt.date.fromisoformat('2005-09-07')\nf = Fraction('0.0499')\ng = 10_000\nh = 12000000.0\n")
+    src = (
+        "from decimal import Decimal\nimport datetime as dt\nfrom fractions import Fraction\n"
+        "a = Decimal('1.30')\nb = 0.015\nc = 2_000_000_000\nd = dt.date(2008, 9, 6)\n"
+        "e = dt.date.fromisoformat('2005-09-07')\nf = Fraction('0.0499')\ng = 10_000\nh = 12000000.0\n"
+    )
     found = {(line, value) for line, _, value in literals(ast.parse(src))}
     assert {line for line, _ in found} >= {4, 5, 6, 7, 8, 9, 10, 11}
     values = deal_values(yaml.safe_load(DEAL.read_text(encoding="utf-8")))
@@ -234,7 +274,10 @@ def test_no_notebook_code_repeats_a_deal_value():
             if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
                 continue
             for line, form, value in literals(ast.parse("".join(cell["source"]))):
-                if not (isinstance(value, Decimal) and value in ALLOWED) and value in values \
-                        and not _coincidence(path.name, form, value):
+                if (
+                    not (isinstance(value, Decimal) and value in ALLOWED)
+                    and value in values
+                    and not _coincidence(path.name, form, value)
+                ):
                     problems.append(f"{path.name} cell {i} line {line}: {form} repeats deal value {values[value]}")
     assert not problems, "deal values repeated in notebooks:\n" + "\n".join(problems)

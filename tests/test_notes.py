@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from conftest import ROOT, full_or
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, full_or
-from dealkit import load_deal
+from dealkit import load_deal, option
 from dealkit import notes as n
-from dealkit import option
 from dealkit.core.calendar import add_months
 
 D = Decimal
@@ -33,12 +32,17 @@ def test_accrued_interest_straddling_the_2005_09_20_prime_change():
     got = n.accrued_interest(D("7000000.00"), ISSUE, dt.date(2005, 10, 3), D("0.02"), D("0.08"))
     assert got == D("43604.17")
     segs = n.interest_segments(D("7000000.00"), ISSUE, dt.date(2005, 10, 3), D("0.02"), D("0.08"))
-    assert [(s.start, s.days, s.rate) for s in segs] == [(ISSUE, 13, D("0.085")), (dt.date(2005, 9, 20), 13, D("0.0875"))]
+    assert [(s.start, s.days, s.rate) for s in segs] == [
+        (ISSUE, 13, D("0.085")),
+        (dt.date(2005, 9, 20), 13, D("0.0875")),
+    ]
 
 
 def test_accrued_interest_decimal_twin_and_daily_rounding():
     exact = D("7000000.00") * (D("0.085") * 13 + D("0.0875") * 13) / D(360)
-    assert n.accrued_interest(D("7000000.00"), ISSUE, dt.date(2005, 10, 3), D("0.02"), D("0.08")) == exact.quantize(D("0.01"), "ROUND_HALF_UP")
+    assert n.accrued_interest(D("7000000.00"), ISSUE, dt.date(2005, 10, 3), D("0.02"), D("0.08")) == exact.quantize(
+        D("0.01"), "ROUND_HALF_UP"
+    )
     # daily: 7,000,000 x 0.085 / 360 = 1,652.777... -> 1,652.78 x 13; 0.0875 -> 1,701.388... -> 1,701.39 x 13
     daily = n.accrued_interest(D("7000000.00"), ISSUE, dt.date(2005, 10, 3), D("0.02"), D("0.08"), rounding="daily")
     assert daily == D("1652.78") * 13 + D("1701.39") * 13 == D("43604.21")
@@ -46,13 +50,15 @@ def test_accrued_interest_decimal_twin_and_daily_rounding():
 
 def test_floor_binds_after_march_2008():
     # prime 5.25% from 2008-03-18: 5.25 + 2 = 7.25% < 8% floor. $1,000,000 x 8% x 30/360 = $6,666.67
-    assert n.accrued_interest(D("1000000.00"), dt.date(2008, 4, 1), dt.date(2008, 5, 1), D("0.02"), D("0.08")) == D("6666.67")
+    assert n.accrued_interest(D("1000000.00"), dt.date(2008, 4, 1), dt.date(2008, 5, 1), D("0.02"), D("0.08")) == D(
+        "6666.67"
+    )
 
 
 def test_payment_dates_first_business_day():
     dates = n.payment_dates(ISSUE, MATURITY)
     assert dates[0] == dt.date(2005, 10, 3)  # Sat 10-01 -> Mon 10-03
-    assert dt.date(2006, 1, 3) in dates      # Sun 01-01, Mon 01-02 New Year's observed -> Tue 01-03
+    assert dt.date(2006, 1, 3) in dates  # Sun 01-01, Mon 01-02 New Year's observed -> Tue 01-03
     # Oct 2005 .. Sep 2008 (36), then the maturity: Saturday 2008-09-06 paid Monday 2008-09-08 (following)
     assert dates[-1] == dt.date(2008, 9, 8) and len(dates) == 37
 
@@ -94,13 +100,19 @@ def test_term_b_maturity_conversion_test():
     s = n.term_b_schedule(D("2000000.00"), ISSUE, dt.date(2007, 3, 6), A, n.Market(D("0.06"), 5_000_000))
     # volume cap: 25% x 22 x 5,000,000 x $0.06 = $1,650,000 in stock, $350,000 in cash
     last = s.rows[-1]
-    assert (last["principal_stock"], last["principal_cash"], last["shares"]) == (D("1650000.00"), D("350000.00"), 33_000_000)
+    assert (last["principal_stock"], last["principal_cash"], last["shares"]) == (
+        D("1650000.00"),
+        D("350000.00"),
+        33_000_000,
+    )
     assert s.conserved()
 
 
 def test_revolver_overadvance_and_mbn_minimum():
-    reports = [n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
-               n.BorrowingBase(dt.date(2006, 6, 15), D("1000000"), D("0"), D("0.00"))]
+    reports = [
+        n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
+        n.BorrowingBase(dt.date(2006, 6, 15), D("1000000"), D("0"), D("0.00")),
+    ]
     s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports)
     first = s.rows[0]
     # interest on the MBN's $3,000,000 (not the $2,000,000 drawn): 3,000,000 x (0.085x13 + 0.0875x13)/360
@@ -111,20 +123,39 @@ def test_revolver_overadvance_and_mbn_minimum():
     assert july["overadvance"] == D("1100000.00") and july["overadvance_interest"] == D("13200.00")
     assert s.conserved() and s.drawn == D("2000000.00")
     with pytest.raises(ValueError, match="exceeds the line"):
-        n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A,
-                            [n.BorrowingBase(ISSUE, D("1"), D("1"), D("8000000.00"))])
+        n.revolver_schedule(
+            D("7000000.00"),
+            D("3000000.00"),
+            ISSUE,
+            MATURITY,
+            A,
+            [n.BorrowingBase(ISSUE, D("1"), D("1"), D("8000000.00"))],
+        )
 
 
 def test_default_payment_and_waterfall():
     assert n.default_payment(D("10000000.00"), D("100000.00"), D("5000.00")) == D("13105000.00")
     paid = n.apply_payment(D("1000.00"), fees=D("300.00"), interest=D("500.00"), principal_due=D("13000.00"))
-    assert (paid["fees"], paid["interest"], paid["principal"], paid["principal_unpaid"]) == (D("300.00"), D("500.00"), D("200.00"), D("12800.00"))
-    assert n.default_interest(D("1000000.00"), dt.date(2008, 1, 31), dt.date(2008, 3, 1)) == D("15000.00")  # 18% x 30/360
+    assert (paid["fees"], paid["interest"], paid["principal"], paid["principal_unpaid"]) == (
+        D("300.00"),
+        D("500.00"),
+        D("200.00"),
+        D("12800.00"),
+    )
+    assert n.default_interest(D("1000000.00"), dt.date(2008, 1, 31), dt.date(2008, 3, 1)) == D(
+        "15000.00"
+    )  # 18% x 30/360
 
 
 def test_back_solve_gives_a_range_consistent_with_the_demand():
-    solve = n.back_solve_demand(D("13580810.00"), dt.date(2008, 2, 1), A, months_unpaid=(0, 3),
-                                default_dates=(None, dt.date(2007, 3, 6)), fee_rates=(D(0), D("0.02")))
+    solve = n.back_solve_demand(
+        D("13580810.00"),
+        dt.date(2008, 2, 1),
+        A,
+        months_unpaid=(0, 3),
+        default_dates=(None, dt.date(2007, 3, 6)),
+        fee_rates=(D(0), D("0.02")),
+    )
     assert len(solve) == 8
     # no interest, no fees: 13,580,810 / 1.30 = 10,446,776.92
     assert solve.iloc[0]["principal"] == D("10446776.92")
@@ -137,8 +168,9 @@ def test_default_scenario_and_xirr():
     sched = n.build_schedules(DEAL, A, MARKET, term_b_maturity=dt.date(2008, 1, 31), stop=dt.date(2008, 1, 31))
     ds = n.default_scenario(sched, dt.date(2008, 1, 31), dt.date(2008, 2, 1), A)
     assert ds.payment == n.default_payment(ds.principal, ds.accrued_interest + ds.default_interest, D("0.00"))
-    flows = n.lender_cash_flows(list(sched.values()), MARKET, D("12000000.00"), ISSUE, D("450000.00"),
-                                ds.payment, dt.date(2008, 2, 1))
+    flows = n.lender_cash_flows(
+        list(sched.values()), MARKET, D("12000000.00"), ISSUE, D("450000.00"), ds.payment, dt.date(2008, 2, 1)
+    )
     lent = [(d, amt) for d, amt, what in flows if amt < 0]
     assert lent == [(ISSUE, D("-3000000.00")), (ISSUE, D("-2000000.00")), (ISSUE, D("-7000000.00"))]
     rate = n.xirr(flows)
@@ -156,9 +188,12 @@ rates = st.decimals(min_value=D("0"), max_value=D("0.05"), places=4)
 
 
 @settings(max_examples=full_or(40, 2000), deadline=None)
-@given(monthly=st.decimals(min_value=D("1000.00"), max_value=D("500000.00"), places=2),
-       price=st.decimals(min_value=D("0.001"), max_value=D("0.20"), places=4),
-       volume=st.integers(0, 50_000_000), shock=st.decimals(min_value=D("0.1"), max_value=D("3"), places=1))
+@given(
+    monthly=st.decimals(min_value=D("1000.00"), max_value=D("500000.00"), places=2),
+    price=st.decimals(min_value=D("0.001"), max_value=D("0.20"), places=4),
+    volume=st.integers(0, 50_000_000),
+    shock=st.decimals(min_value=D("0.1"), max_value=D("3"), places=1),
+)
 def test_property_principal_is_conserved(monthly, price, volume, shock):
     a = n.assumptions_from_deal(DEAL, monthly_amount=monthly)
     m = n.Market(price, volume, shock=shock, authorized=5_000_000_000)
@@ -178,8 +213,10 @@ def test_property_interest_monotone_in_margin_and_floor(m1, m2, f1, f2):
 
 
 @settings(max_examples=full_or(40, 2000), deadline=None)
-@given(p1=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4),
-       p2=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4))
+@given(
+    p1=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4),
+    p2=st.decimals(min_value=D("0.01"), max_value=D("0.20"), places=4),
+)
 def test_property_a_higher_price_never_converts_less(p1, p2):
     lo, hi = sorted((p1, p2))
     s_lo = n.term_a_schedule(D("3000000.00"), ISSUE, MATURITY, A, n.Market(lo, 1_000_000))
@@ -240,8 +277,10 @@ def test_revolver_interest_on_the_daily_balance_golden():
     # 09-07..09-19: max(2M, MBN 3M) = 3M at 8.50% (13 days); 09-20..10-02: 5M at 8.75% (13 days)
     # (3,000,000 x 0.085 x 13 + 5,000,000 x 0.0875 x 13) / 360 = 25,006.944... -> 25,006.94
     # (the whole period on 5M, as before the fix, gave 31,145.83)
-    reports = [n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
-               n.BorrowingBase(dt.date(2005, 9, 20), D("6000000"), D("4000000"), D("3000000.00"))]
+    reports = [
+        n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
+        n.BorrowingBase(dt.date(2005, 9, 20), D("6000000"), D("4000000"), D("3000000.00")),
+    ]
     s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports)
     first = s.rows[0]
     assert first["interest"] == D("25006.94")
@@ -255,18 +294,30 @@ def test_revolver_interest_on_the_daily_balance_golden():
 
 
 def test_revolver_draw_on_a_payment_date_opens_the_next_period():
-    reports = [n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("4000000.00")),
-               n.BorrowingBase(dt.date(2005, 10, 3), D("6000000"), D("4000000"), D("1000000.00"))]
+    reports = [
+        n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("4000000.00")),
+        n.BorrowingBase(dt.date(2005, 10, 3), D("6000000"), D("4000000"), D("1000000.00")),
+    ]
     s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports)
     assert s.rows[0]["draw"] == D("4000000.00") and s.rows[1]["draw"] == D("1000000.00")
     with pytest.raises(ValueError, match="on or after the line's final payment date"):
-        n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A,
-                            [n.BorrowingBase(dt.date(2008, 9, 8), D("1"), D("1"), D("1.00"))])
+        n.revolver_schedule(
+            D("7000000.00"),
+            D("3000000.00"),
+            ISSUE,
+            MATURITY,
+            A,
+            [n.BorrowingBase(dt.date(2008, 9, 8), D("1"), D("1"), D("1.00"))],
+        )
     with pytest.raises(ValueError, match="precedes the issue date"):
-        n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A,
-                            [n.BorrowingBase(dt.date(2005, 9, 6), D("1"), D("1"), D("1.00"))])
-
-
+        n.revolver_schedule(
+            D("7000000.00"),
+            D("3000000.00"),
+            ISSUE,
+            MATURITY,
+            A,
+            [n.BorrowingBase(dt.date(2005, 9, 6), D("1"), D("1"), D("1.00"))],
+        )
 
 
 @st.composite
@@ -293,8 +344,11 @@ def _histories(draw):
 @settings(max_examples=full_or(25, 2000), deadline=None)
 # found by the full run: an overadvance interest of exactly 4,489.595 (0.24/360 cut at 28 digits gave .59)
 @example(history=[(ISSUE, D("360"), D("313"), D("204553"))], margin=D("0"), floor=D("0.0600"))
-@given(history=_histories(), margin=st.decimals(D("0"), D("0.0325"), places=4),
-       floor=st.decimals(D("0.06"), D("0.10"), places=4))
+@given(
+    history=_histories(),
+    margin=st.decimals(D("0"), D("0.0325"), places=4),
+    floor=st.decimals(D("0.06"), D("0.10"), places=4),
+)
 def test_property_revolver_period_interest_is_the_daily_sum_rounded_once(history, margin, floor):
     a = n.assumptions_from_deal(DEAL, margin=margin, floor=floor)
     reports = [n.BorrowingBase(d, rec, inv, amt) for d, rec, inv, amt in history]
@@ -302,9 +356,18 @@ def test_property_revolver_period_interest_is_the_daily_sum_rounded_once(history
     s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, a, reports, stop=stop)
     last = ISSUE
     for row in s.rows:
-        contract, over = _twin_revolver_period(history, "3000000", last, row["date"], margin, floor,
-                                               a.advance_rate_receivables, a.advance_rate_inventory,
-                                               a.overadvance_monthly, "7000000")
+        contract, over = _twin_revolver_period(
+            history,
+            "3000000",
+            last,
+            row["date"],
+            margin,
+            floor,
+            a.advance_rate_receivables,
+            a.advance_rate_inventory,
+            a.overadvance_monthly,
+            "7000000",
+        )
         assert row["interest"] - row["overadvance_interest"] == contract, row["date"]
         assert row["overadvance_interest"] == over, row["date"]
         last = row["date"]
@@ -315,7 +378,7 @@ def test_add_months_keeps_month_ends():
     assert add_months(dt.date(2008, 1, 31), 1) == dt.date(2008, 2, 29)
     assert add_months(dt.date(2008, 2, 29), 1) == dt.date(2008, 3, 31)
     assert add_months(dt.date(2008, 1, 31), -1) == dt.date(2007, 12, 31)
-    assert add_months(dt.date(2008, 1, 30), 1) == dt.date(2008, 2, 29)   # not a month end: clipped
+    assert add_months(dt.date(2008, 1, 30), 1) == dt.date(2008, 2, 29)  # not a month end: clipped
     assert add_months(dt.date(2008, 2, 29), 12) == dt.date(2009, 2, 28)
     assert add_months(dt.date(2007, 4, 30), 1) == dt.date(2007, 5, 31)
     assert add_months(dt.date(2008, 3, 15), -14) == dt.date(2007, 1, 15)
@@ -340,12 +403,14 @@ def test_back_solve_counts_month_ends_and_no_unpaid_months_is_demand_over_1_30()
     assert list(solve["interest from"]) == [dt.date(2008, 3, 31), dt.date(2008, 2, 29), dt.date(2008, 1, 31)]
     assert solve.iloc[0]["principal"] == D("10446776.92")  # 13,580,810 / 1.3 = 10,446,776.923...
     # one month of contract interest from 2008-02-29: 29 days at 8% (floor) + ... checked against the twin
-    per_dollar = sum((_rate_on(d, A.margin, A.floor) / 360 for d in _days(dt.date(2008, 2, 29), dt.date(2008, 3, 31))), F(0))
+    per_dollar = sum(
+        (_rate_on(d, A.margin, A.floor) / 360 for d in _days(dt.date(2008, 2, 29), dt.date(2008, 3, 31))), F(0)
+    )
     assert solve.iloc[1]["principal"] == _half_up(F(13580810) / (F(A.default_multiple) + per_dollar))
 
 
 @settings(max_examples=full_or(100, 2000), deadline=None)
-@given(cents=st.integers(1, 10 ** 11))
+@given(cents=st.integers(1, 10**11))
 def test_property_back_solve_without_interest_is_demand_over_the_multiple_half_up(cents):
     demand = D(cents) / 100
     solve = n.back_solve_demand(demand, dt.date(2008, 1, 31), A, months_unpaid=(0,))
@@ -365,8 +430,10 @@ def test_default_before_the_first_payment_accrues_from_the_issue_date():
 
 
 def test_default_counts_what_was_drawn_not_the_line():
-    reports = [n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("4000000.00")),
-               n.BorrowingBase(dt.date(2005, 9, 20), D("6000000"), D("4000000"), D("500000.00"))]
+    reports = [
+        n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("4000000.00")),
+        n.BorrowingBase(dt.date(2005, 9, 20), D("6000000"), D("4000000"), D("500000.00")),
+    ]
     stop = dt.date(2005, 9, 30)
     rev = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports, stop=stop)
     assert rev.rows == () and rev.outstanding == 0 and rev.balance_on(stop) == D("4500000.00")
@@ -388,8 +455,11 @@ def test_schedule_past_the_default_date_is_refused():
 
 
 @settings(max_examples=full_or(25, 1000), deadline=None)
-@given(default=st.dates(dt.date(2005, 9, 7), dt.date(2008, 8, 31)), extra=st.integers(0, 40),
-       drawn=st.integers(0, 7_000_000))
+@given(
+    default=st.dates(dt.date(2005, 9, 7), dt.date(2008, 8, 31)),
+    extra=st.integers(0, 40),
+    drawn=st.integers(0, 7_000_000),
+)
 def test_property_default_payment_twin(default, extra, drawn):
     """Default Payment = round(1.3 P) + round(contract interest since the last accrual) + default
     interest, P what was drawn, recomputed day by day."""
@@ -398,7 +468,9 @@ def test_property_default_payment_twin(default, extra, drawn):
     rev = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports, stop=default)
     ds = n.default_scenario({"revolver": rev}, default, demand, A)
     since = rev.rows[-1]["date"] if rev.rows else ISSUE
-    contract = sum((max(F(drawn), F(3000000)) * _rate_on(d, A.margin, A.floor) / 360 for d in _days(since, default)), F(0))
+    contract = sum(
+        (max(F(drawn), F(3000000)) * _rate_on(d, A.margin, A.floor) / 360 for d in _days(since, default)), F(0)
+    )
     contract += sum((F(drawn) * _rate_on(d, A.margin, A.floor) / 360 for d in _days(default, demand)), F(0))
     dflt = _half_up(F(drawn) * F(A.default_interest_monthly) * 12 * (demand - default).days / 360)
     assert ds.principal == drawn
@@ -441,22 +513,30 @@ def test_the_three_agree_on_saturday_2008_09_06(tmp_path):
     assert row["paid on"] == calendar_day and "Saturday" in row["why"]
     paths = ob.write_exports(DEAL, [], tmp_path)
     cal = Calendar.from_ical(paths[2].read_bytes())
-    ics_days = {str(v["summary"]).split("] ", 1)[1].split(":")[0]: v.decoded("dtstart")
-                for v in cal.walk() if v.name == "VEVENT" and "[maturity]" in str(v["summary"])}
+    ics_days = {
+        str(v["summary"]).split("] ", 1)[1].split(":")[0]: v.decoded("dtstart")
+        for v in cal.walk()
+        if v.name == "VEVENT" and "[maturity]" in str(v["summary"])
+    }
     assert schedule_day == calendar_day == ics_days["term_a"] == ics_days["revolving"] == dt.date(2008, 9, 8)
     assert ics_days["term_b"] == dt.date(2007, 3, 6)  # a Tuesday: unmoved
 
 
 # ---------------------------------------------------------------- lender economics ------
 def test_every_revolver_draw_is_an_outflow_on_its_own_date():
-    reports = [n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
-               n.BorrowingBase(dt.date(2006, 2, 15), D("6000000"), D("4000000"), D("3000000.00")),
-               n.BorrowingBase(dt.date(2006, 8, 10), D("6000000"), D("4000000"), D("-1000000.00"))]
+    reports = [
+        n.BorrowingBase(ISSUE, D("6000000"), D("4000000"), D("2000000.00")),
+        n.BorrowingBase(dt.date(2006, 2, 15), D("6000000"), D("4000000"), D("3000000.00")),
+        n.BorrowingBase(dt.date(2006, 8, 10), D("6000000"), D("4000000"), D("-1000000.00")),
+    ]
     rev = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, reports)
     flows = n.lender_cash_flows([rev], MARKET, D("12000000.00"), ISSUE, D("450000.00"))
     dated = [(d, amt) for d, amt, what in flows if "draw" in what or "repayment" in what]
-    assert dated == [(ISSUE, D("-2000000.00")), (dt.date(2006, 2, 15), D("-3000000.00")),
-                     (dt.date(2006, 8, 10), D("1000000.00"))]
+    assert dated == [
+        (ISSUE, D("-2000000.00")),
+        (dt.date(2006, 2, 15), D("-3000000.00")),
+        (dt.date(2006, 8, 10), D("1000000.00")),
+    ]
     # cash in = interest + the maturity's principal; nothing counted twice
     total_in = sum((amt for d, amt, what in flows if "interest" in what), D(0))
     assert total_in == rev.interest + D("4000000.00")
@@ -474,8 +554,17 @@ def test_agent_fee_zero_lender_xirr_equals_borrower_cost(holder):
     sched = n.build_schedules(DEAL, A, MARKET, term_b_maturity=dt.date(2008, 1, 31), stop=dt.date(2008, 1, 31))
     ds = n.default_scenario(sched, dt.date(2008, 1, 31), dt.date(2008, 2, 1), A)
     value = n.option_value(DEAL, MARKET)
-    flows = n.lender_cash_flows(list(sched.values()), MARKET, D("12000000.00"), ISSUE, D("450000.00"),
-                                ds.payment, dt.date(2008, 2, 1), option_holder=holder, option=value)
+    flows = n.lender_cash_flows(
+        list(sched.values()),
+        MARKET,
+        D("12000000.00"),
+        ISSUE,
+        D("450000.00"),
+        ds.payment,
+        dt.date(2008, 2, 1),
+        option_holder=holder,
+        option=value,
+    )
     borrower = n.borrower_cash_flows(flows, agent_fee=D("0"))
     assert [(d, -a) for d, a, _ in borrower] == [(d, a) for d, a, _ in flows]  # the exact mirror
     lender_rate, borrower_rate = n.xirr(flows), n.xirr(borrower)
@@ -518,31 +607,48 @@ def test_reconciliation_of_the_default_scenario_against_the_demand():
     # one row against a twin: Term B outstanding, 1 month unpaid (2008-01-01 .. 2008-02-01), default interest
     # from the default date (1 day at 18%/360), no fees
     p = variants["Term B still outstanding (not repaid before the default)"]
-    row = table[(table["principal at default"] == p) & (table["months of interest unpaid"] == 1)
-                & (table["default interest from"] == stop)].iloc[0]
-    contract = _half_up(sum((F(p) * _rate_on(d, A.margin, A.floor) / 360
-                             for d in _days(dt.date(2008, 1, 1), dt.date(2008, 2, 1))), F(0)))
+    row = table[
+        (table["principal at default"] == p)
+        & (table["months of interest unpaid"] == 1)
+        & (table["default interest from"] == stop)
+    ].iloc[0]
+    contract = _half_up(
+        sum(
+            (F(p) * _rate_on(d, A.margin, A.floor) / 360 for d in _days(dt.date(2008, 1, 1), dt.date(2008, 2, 1))), F(0)
+        )
+    )
     dint = _half_up(F(p) * F(A.default_interest_monthly) * 12 / 360)
     pay = _half_up(F(p) * F(A.default_multiple)) + contract + dint
     assert (row["contract interest"], row["default interest"], row["payment"]) == (contract, dint, pay)
     assert row["difference (demand − payment)"] == demand - pay and bool(row["reproduces"]) is (abs(demand - pay) <= 1)
     assert row["principal gap"] == row["principal that reproduces it"] - p
-    solve = n.back_solve_demand(demand, DEAL.default_demand.due_date.value, A, months_unpaid=(1,), default_dates=(stop,))
+    solve = n.back_solve_demand(
+        demand, DEAL.default_demand.due_date.value, A, months_unpaid=(1,), default_dates=(stop,)
+    )
     assert row["principal that reproduces it"] == solve.iloc[0]["principal"]
 
 
 def test_reconciliation_reproduces_the_demand_when_the_principal_does():
     # a scenario whose principal is exactly the back-solved one (no interest, no fees) reproduces it
     p = D("10446776.92")
-    ds = n.DefaultScenario(dt.date(2008, 2, 1), dt.date(2008, 2, 1), p, D(0), D(0), D(0),
-                           n.default_payment(p, D(0), D(0), A.default_multiple), D(0))
+    ds = n.DefaultScenario(
+        dt.date(2008, 2, 1),
+        dt.date(2008, 2, 1),
+        p,
+        D(0),
+        D(0),
+        D(0),
+        n.default_payment(p, D(0), D(0), A.default_multiple),
+        D(0),
+    )
     table = n.reconcile_demand(DEAL, A, ds, months_unpaid=(0,), default_from=(None,))
     assert bool(table.iloc[1]["reproduces"]) and abs(table.iloc[1]["difference (demand − payment)"]) <= D("0.01")
 
 
 # ---------------------------------------------------------------- item 7: named rounding --
-@pytest.mark.parametrize("module", sorted(str(p.relative_to(ROOT / "dealkit"))
-                                           for p in (ROOT / "dealkit").rglob("*.py")))
+@pytest.mark.parametrize(
+    "module", sorted(str(p.relative_to(ROOT / "dealkit")) for p in (ROOT / "dealkit").rglob("*.py"))
+)
 def test_no_implicit_rounding(module):
     """Every ``round(`` and ``.quantize(`` call in the package names its rounding mode; a
     ``round()`` of something that is not money (a duration) says so on its line."""
@@ -556,7 +662,9 @@ def test_no_implicit_rounding(module):
         if isinstance(node.func, ast.Name) and node.func.id == "round":
             assert "# not money" in lines[node.lineno - 1], f"{module}:{node.lineno}: round()"
         if isinstance(node.func, ast.Attribute) and node.func.attr == "quantize":
-            assert any(k.arg == "rounding" for k in node.keywords), f"{module}:{node.lineno}: quantize without rounding="
+            assert any(k.arg == "rounding" for k in node.keywords), (
+                f"{module}:{node.lineno}: quantize without rounding="
+            )
 
 
 def test_option_holder_parameter():
@@ -564,7 +672,9 @@ def test_option_holder_parameter():
 
     assert n.parse_option_holder("deal", DEAL) == "gssf"
     assert n.parse_option_holder(" Laurus ", DEAL) == "laurus"
-    with pytest.raises(ParameterError, match=r"parameter option_holder: one of laurus, gssf, excluded or deal \(got 'x{20}"):
+    with pytest.raises(
+        ParameterError, match=r"parameter option_holder: one of laurus, gssf, excluded or deal \(got 'x{20}"
+    ):
         n.parse_option_holder("x" * 500, DEAL)
 
 
@@ -588,12 +698,15 @@ def test_reconciliation_summary_names_the_closest():
 def test_an_exact_half_cent_rounds_half_up():
     # 204,553 drawn against a borrowing base of 360 x 90% + 313 x 50% = 480.50: overadvance 204,072.50;
     # 2005-12-01 .. 2006-01-02 (33 days) x 24% / 360 = 4,489.595 exactly -> 4,489.60 half-up
-    s = n.revolver_schedule(D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A,
-                            [n.BorrowingBase(ISSUE, D("360"), D("313"), D("204553"))])
+    s = n.revolver_schedule(
+        D("7000000.00"), D("3000000.00"), ISSUE, MATURITY, A, [n.BorrowingBase(ISSUE, D("360"), D("313"), D("204553"))]
+    )
     row = next(r for r in s.rows if r["date"] == dt.date(2006, 1, 3))
     assert row["overadvance_interest"] == D("4489.60")
     # contract interest across the 2005-11-01 prime change: 22,320 x (8.75% + 9.00%) / 360 = 11.005 -> 11.01
-    assert n.accrued_interest(D("22320.00"), dt.date(2005, 10, 31), dt.date(2005, 11, 2), D("0.02"), D("0.08")) == D("11.01")
+    assert n.accrued_interest(D("22320.00"), dt.date(2005, 10, 31), dt.date(2005, 11, 2), D("0.02"), D("0.08")) == D(
+        "11.01"
+    )
 
 
 def test_schedule_and_assumptions_tables_read_as_a_finished_model():

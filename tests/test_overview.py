@@ -4,8 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from dealkit import load_deal, load_prime
-from dealkit.present import charts
-from dealkit.present import overview
+from dealkit.present import charts, overview
 from dealkit.present.display import table
 
 
@@ -28,8 +27,16 @@ def test_option_aggregate_exercise_price_decimal_twin():
 def test_timeline_has_every_kind_of_event():
     deal, prime = load_deal(), load_prime()
     events = overview.timeline_events(deal, prime)
-    assert set(events["category"]) == {"Closing", "Maturity", "Prime change", "Registration", "Amendment",
-                                       "Waiver", "Default", "Sale"}
+    assert set(events["category"]) == {
+        "Closing",
+        "Maturity",
+        "Prime change",
+        "Registration",
+        "Amendment",
+        "Waiver",
+        "Default",
+        "Sale",
+    }
     assert list(events["date"]) == sorted(events["date"])
     default = events[events["category"] == "Default"].iloc[0]
     assert default["date"] == dt.date(2008, 1, 31) and "$13,580,810" in default["event"]
@@ -41,8 +48,9 @@ def test_timeline_has_every_kind_of_event():
 
 def test_prime_figure_contract_rate_applies_the_floor():
     prime = load_prime()
-    fig = charts.prime_figure(prime, dt.date(2005, 9, 7), dt.date(2008, 9, 6),
-                              margin=Decimal("0.02"), floor=Decimal("0.08"))
+    fig = charts.prime_figure(
+        prime, dt.date(2005, 9, 7), dt.date(2008, 9, 6), margin=Decimal("0.02"), floor=Decimal("0.08")
+    )
     prime_y, contract_y = fig.data[0].y, fig.data[1].y
     assert prime_y[0] == 6.5 and contract_y[0] == 8.5  # 6.50% + 2% above the 8% floor
     assert min(contract_y) == 8.0  # from 2008-01-30 (6.00%) prime + 2% = 8%, at the floor
@@ -70,8 +78,9 @@ def test_cap_table_refusals_and_pure_rows():
     deal = load_deal()
     with pytest.raises(ParameterError, match="fixed_conversion_price: must be positive"):
         cap_table(deal, Decimal("-0.01"))
-    no_lender = deal.model_copy(update={"parties": {k: p.model_copy(update={"roles": ()})
-                                                    for k, p in deal.parties.items()}})
+    no_lender = deal.model_copy(
+        update={"parties": {k: p.model_copy(update={"roles": ()}) for k, p in deal.parties.items()}}
+    )
     with pytest.raises(DealDataError, match="no party has the role 'lender'"):
         lender_key(no_lender)
     table = cap_table(deal)

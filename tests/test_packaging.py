@@ -18,7 +18,6 @@ import nbformat
 import papermill
 import pytest
 import yaml
-
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -128,11 +127,22 @@ _JUNK = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.
 def _shipped_files() -> set[str]:
     """Every file the running package reads, relative to the project root (``dealkit/...``)."""
     pkg = ROOT / "dealkit"
-    patterns = ("data/*.yaml", "data/*.csv", "data/events/*.yaml", "notebooks/*.ipynb", "templates/**/*.*",
-                "app/*.ipynb", "app/share/**/*.*")
+    patterns = (
+        "data/*.yaml",
+        "data/*.csv",
+        "data/events/*.yaml",
+        "notebooks/*.ipynb",
+        "templates/**/*.*",
+        "app/*.ipynb",
+        "app/share/**/*.*",
+    )
     found = {p.relative_to(ROOT).as_posix() for pat in patterns for p in pkg.glob(pat) if p.is_file()}
-    assert {"dealkit/data/deal.yaml", "dealkit/data/prime_rate.csv", "dealkit/data/events/history.yaml",
-            "dealkit/notebooks/00_overview.ipynb"} <= found, sorted(found)
+    assert {
+        "dealkit/data/deal.yaml",
+        "dealkit/data/prime_rate.csv",
+        "dealkit/data/events/history.yaml",
+        "dealkit/notebooks/00_overview.ipynb",
+    } <= found, sorted(found)
     return found
 
 
@@ -140,9 +150,18 @@ def _build(tmp: Path, hook: str, source: Path, out: Path) -> Path:
     """Run setuptools' PEP 517 hook ``hook`` (build_sdist / build_wheel) on ``source``, offline
     (the build backend of this environment, no isolated download)."""
     out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([sys.executable, "-c", f"import sys; from setuptools import build_meta as b; "
-                           f"print(b.{hook}(sys.argv[1]))", str(out)],
-                          cwd=source, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; from setuptools import build_meta as b; print(b.{hook}(sys.argv[1]))",
+            str(out),
+        ],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out / proc.stdout.strip().splitlines()[-1]
 
@@ -194,12 +213,33 @@ def test_installed_wheel_runs_from_another_directory(built, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     bin_dir = venv / "bin"
-    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "--quiet",
-                           "--no-deps", "--no-index", "--no-warn-script-location", str(wheel)],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(bin_dir / "python"),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-warn-script-location",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    site = Path(subprocess.run([str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     # A plain path line: the directory joins sys.path after the venv's own site-packages, and its
     # .pth files (the editable install's finder) are not run.
     (site / "dealkit_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
@@ -216,18 +256,24 @@ def test_installed_wheel_runs_from_another_directory(built, tmp_path):
     def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
         return subprocess.run(args, cwd=elsewhere, env=env, capture_output=True, text=True, timeout=timeout)
 
-    where = run(str(bin_dir / "python"), "-c",
-                "import dealkit, dealkit.loader as l, dealkit.report as r; "
-                "print(dealkit.__file__); print(l.DEFAULT_DEAL); print(r.NOTEBOOK_DIR)")
+    where = run(
+        str(bin_dir / "python"),
+        "-c",
+        "import dealkit, dealkit.loader as l, dealkit.report as r; "
+        "print(dealkit.__file__); print(l.DEFAULT_DEAL); print(r.NOTEBOOK_DIR)",
+    )
     assert where.returncode == 0, where.stderr
     for line in where.stdout.splitlines():
         assert Path(line).resolve().is_relative_to(site.resolve()), (line, site)
         assert not Path(line).resolve().is_relative_to(ROOT.resolve()), line
 
-    data = run(str(bin_dir / "python"), "-c",
-               "from dealkit.loader import load_deal, load_prime; from dealkit.obligations import load_events; "
-               "deal = load_deal(); print(len(load_prime().dates), len(load_events('history', deal)), "
-               "len(load_events('sample', deal)))")
+    data = run(
+        str(bin_dir / "python"),
+        "-c",
+        "from dealkit.loader import load_deal, load_prime; from dealkit.obligations import load_events; "
+        "deal = load_deal(); print(len(load_prime().dates), len(load_events('history', deal)), "
+        "len(load_events('sample', deal)))",
+    )
     assert data.returncode == 0, data.stderr
     assert all(int(n) > 0 for n in data.stdout.split()), data.stdout
 
@@ -279,5 +325,5 @@ def test_readme_public_api_is_importable():
     for row in rows:
         modules = [importlib.import_module(m) for m in re.findall(r"`(dealkit[\w.]*)`", row.split("|")[1])]
         for name in re.findall(r"`(\w+)", row.split("|")[2]):
-            owners = [*modules, *(getattr(m, "Market") for m in modules if hasattr(m, "Market"))]
+            owners = [*modules, *(m.Market for m in modules if hasattr(m, "Market"))]
             assert any(hasattr(o, name) for o in owners), f"README lists {name!r}, not found in {row.split('|')[1]}"

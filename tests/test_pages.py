@@ -12,15 +12,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from conftest import run_cli  # noqa: F401 (report_run lives in conftest)
-
-from conftest import CHROMIUM  # noqa: E402
+from conftest import (
+    CHROMIUM,  # noqa: E402
+    run_cli,  # noqa: F401 (report_run lives in conftest)
+)
 
 pytestmark = pytest.mark.slow
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
 
 
 def _open(browser, path, size):
@@ -50,7 +48,9 @@ def test_screenshots_of_every_page(report_run, browser, tmp_path):
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 1, f"{path.name} at {label}: page scrolls sideways by {overflow}px"
             # every chart lies within the page width
-            for box in page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().right)"):
+            for box in page.evaluate(
+                "[...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().right)"
+            ):
                 assert box <= size[0] + 1, f"{path.name} at {label}: a chart is cut at the right"
             page.close()
 
@@ -117,9 +117,20 @@ def printed(report_run, tmp_path_factory):
         pytest.fail("pdftotext is missing: `make test` installs Debian's poppler-utils")
     _, out = report_run
     pdf = tmp_path_factory.mktemp("pdf") / "deal-report.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", (out / "deal-report.html").as_uri()],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (out / "deal-report.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return out, pdf
 
 
@@ -144,7 +155,9 @@ def test_combined_report_prints_to_pdf(printed):
     # a title's first line (a <br><sup> subtitle prints as its own line)
     cut = [t for t in titles if t and _norm(re.sub(r"<[^>]+>", "", t.split("<br>")[0]))[:60] not in flat]
     assert not cut, f"charts missing or cut in print: {cut}"
-    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True).stdout
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
     assert "Executive summary" in first_page
 
 

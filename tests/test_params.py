@@ -9,8 +9,10 @@ from dealkit import ParameterError
 from dealkit.params import as_bool, as_date, as_int, as_money, as_rate, parse_assignments
 
 
-@pytest.mark.parametrize("raw, expected", [("True", True), ("false", False), ("1", True), ("no", False),
-                                           (True, True), ("", False), (" ON ", True)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("True", True), ("false", False), ("1", True), ("no", False), (True, True), ("", False), (" ON ", True)],
+)
 def test_as_bool(raw, expected):
     assert as_bool(raw, "interactive") is expected
 
@@ -68,8 +70,18 @@ def test_validate_parameters_before_a_run():
     from dealkit.report.parameters import validate_parameters
 
     deal = load_deal()
-    validate_parameters({"margin": "deal", "default_date": "", "events": "history", "party": "<anything>",
-                         "reading": "literal", "instructions": "default", "outstanding": "deal"}, deal)
+    validate_parameters(
+        {
+            "margin": "deal",
+            "default_date": "",
+            "events": "history",
+            "party": "<anything>",
+            "reading": "literal",
+            "instructions": "default",
+            "outstanding": "deal",
+        },
+        deal,
+    )
     cases = [
         ({"demand_date": "2008-01-01", "default_date": "2008-01-31"}, "parameter demand_date: the demand falls before"),
         ({"term_b_maturity": "2005-01-01"}, "parameter term_b_maturity: not after the closing date"),
@@ -93,17 +105,43 @@ def test_validate_parameters_before_a_run():
 def _hostile_values():
     from hypothesis import strategies as st
 
-    return st.one_of(st.text(max_size=40), st.sampled_from([
-        "1e400", "9" * 40, "١٢٣", "²", "2005-02-30", "-0", "nan", "inf", "deal", "", " ", "%", "150%", "1,000",
-        "[" * 2000, '[{"payee": "A", "amount": "1e9"}]', '{"a": 1}', "/dev/zero", "/", "history", "\x00", "\n"]))
+    return st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(
+            [
+                "1e400",
+                "9" * 40,
+                "١٢٣",
+                "²",
+                "2005-02-30",
+                "-0",
+                "nan",
+                "inf",
+                "deal",
+                "",
+                " ",
+                "%",
+                "150%",
+                "1,000",
+                "[" * 2000,
+                '[{"payee": "A", "amount": "1e9"}]',
+                '{"a": 1}',
+                "/dev/zero",
+                "/",
+                "history",
+                "\x00",
+                "\n",
+            ]
+        ),
+    )
 
 
 def test_validate_parameters_fuzz_only_parameter_errors():
     """Any name and any value: accepted, or one ParameterError line naming the parameter."""
+    from conftest import full_or
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from conftest import full_or
     from dealkit.loader import load_deal
     from dealkit.report.parameters import _parsers, validate_parameters
 

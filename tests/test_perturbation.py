@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FULL, full_or
-from dealkit.report.runner import run_report
 
-from dealkit.report.runner import NOTEBOOK_DIR  # noqa: E402 - where the report runner finds them
+from dealkit.report.runner import (
+    NOTEBOOK_DIR,  # noqa: E402 - where the report runner finds them
+    run_report,
+)
 
 NOTEBOOKS = tuple(sorted(p.stem for p in Path(NOTEBOOK_DIR).glob("*.ipynb")))
 assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
@@ -81,11 +82,14 @@ def perturb(raw: dict, path: tuple, value) -> dict:
     for key in path:
         node = node[key]
     assert node["value"] != value, f"{path}: the perturbed value equals the deal's"
-    if path[0] == "notes" and path[1] in SCHEDULE_A_LINE:        # keep Schedule A and the escrow whole
+    if path[0] == "notes" and path[1] in SCHEDULE_A_LINE:  # keep Schedule A and the escrow whole
         delta = Decimal(value) - Decimal(node["value"])
         escrow = data["escrow"]
-        for cited in (escrow["schedule_a"]["notes"][SCHEDULE_A_LINE[path[1]]]["amount"], escrow["schedule_a"]["total"],
-                      escrow["escrowed_payment"]):
+        for cited in (
+            escrow["schedule_a"]["notes"][SCHEDULE_A_LINE[path[1]]]["amount"],
+            escrow["schedule_a"]["total"],
+            escrow["escrowed_payment"],
+        ):
             cited["value"] = str(Decimal(cited["value"]) + delta)
     node["value"] = value
     if "range" in node:
@@ -109,18 +113,30 @@ def outputs(out_dir: Path, notebook: str) -> list[str]:
         if cell["cell_type"] != "code" or "injected-parameters" in cell["metadata"].get("tags", []):
             continue
         for out in cell.get("outputs", []):
-            if out.get("name") == "stderr":   # kernel noise, not a result
+            if out.get("name") == "stderr":  # kernel noise, not a result
                 continue
             if "text" in out:
                 text = "".join(out["text"])
                 # IPython's history database on a reused kernel prints this on stdout: noise
-                text = "".join(line for line in text.splitlines(keepends=True)
-                               if not line.startswith("ERROR! Session/line number was not unique"))
+                text = "".join(
+                    line
+                    for line in text.splitlines(keepends=True)
+                    if not line.startswith("ERROR! Session/line number was not unique")
+                )
                 if text:
                     shown.append(text)
             for mime, data in sorted(out.get("data", {}).items()):
-                shown.append(mime + ":" + (data if isinstance(data, str) else json.dumps(data, sort_keys=True)
-                                           if not isinstance(data, list) else "".join(data)))
+                shown.append(
+                    mime
+                    + ":"
+                    + (
+                        data
+                        if isinstance(data, str)
+                        else json.dumps(data, sort_keys=True)
+                        if not isinstance(data, list)
+                        else "".join(data)
+                    )
+                )
     if notebook == "01_notes":
         shown += [p.name + ":" + p.read_text(encoding="utf-8") for p in sorted(out_dir.glob("notes-*.csv"))]
     return shown
@@ -146,8 +162,8 @@ def baseline(tmp_path_factory, raw_deal):
 
 def test_the_terms_exist_and_load(raw_deal, tmp_path):
     """Every perturbed copy is a valid deal file whose term took the new value."""
-    from dealkit.loader import load_deal
     from dealkit.deal.model import iter_cited
+    from dealkit.loader import load_deal
 
     for name, path, value, _ in TERMS:
         deal = load_deal(_write(perturb(raw_deal, path, value), tmp_path / "deal.yaml"))
@@ -170,7 +186,7 @@ def test_an_unchanged_copy_gives_the_same_outputs(baseline, raw_deal, tmp_path):
 def test_a_perturbed_term_flows_into_the_notebooks(name, path, value, uses, baseline, raw_deal, tmp_path):
     notebooks = NOTEBOOKS if FULL else uses
     deal = _write(perturb(raw_deal, path, value), tmp_path / "deal.yaml")
-    _run(deal, tmp_path / "out", notebooks)                       # all run
+    _run(deal, tmp_path / "out", notebooks)  # all run
     unchanged = [nb for nb in uses if outputs(tmp_path / "out", nb) == baseline[nb]]
     assert not unchanged, f"{name} ({'.'.join(path)} = {value}) left {unchanged} as on the deal file"
 
@@ -189,8 +205,13 @@ def test_a_face_above_the_escrowed_payment_is_refused_naming_the_field(raw_deal,
     market = notes.Market.for_deal(deal, Decimal("0.06"), 5_000_000)
     schedules = notes.build_schedules(deal, a, market)
     with pytest.raises(DealDataError) as info:
-        notes.lender_cash_flows(list(schedules.values()), market, deal.escrow.escrowed_payment.value,
-                                deal.deal.closing_date.value, deal.escrow.closing_payment.value)
+        notes.lender_cash_flows(
+            list(schedules.values()),
+            market,
+            deal.escrow.escrowed_payment.value,
+            deal.deal.closing_date.value,
+            deal.escrow.closing_payment.value,
+        )
     message = str(info.value)
     assert "\n" not in message and "escrow.escrowed_payment" in message
     assert "12,300,000.00" in message and "12,000,000.00" in message

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT, run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 
-from conftest import ROOT, run_cli
 from dealkit.report.html import plotlyjs_banner
 from dealkit.report.runner import discover
 
@@ -100,8 +100,9 @@ def test_executed_notebooks_record_parameters(report_run):
 
 def test_interactive_parameter_runs_under_papermill(tmp_path):
     """Edge parameter: the widget path runs headless (no Output widgets) within the timeout."""
-    proc = run_cli("report", "--notebook", "00_overview", "-p", "interactive=true", "--out", str(tmp_path),
-                   "--timeout", "120")
+    proc = run_cli(
+        "report", "--notebook", "00_overview", "-p", "interactive=true", "--out", str(tmp_path), "--timeout", "120"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     html = (tmp_path / "00_overview.html").read_text(encoding="utf-8")
     assert "interactive" in html  # the parameter is shown in the injected-parameters record
@@ -118,16 +119,21 @@ def test_bad_parameter_value_is_refused_before_running(tmp_path):
 def _write_nb(path: Path, source: str) -> None:
     params = new_code_cell('deal_path: str = ""  # deal file\nlabel: str = "x"  # a label')
     params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[params, new_code_cell(source)],
-                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=[params, new_code_cell(source)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     nbformat.write(nb, path)
 
 
 def test_failing_notebook_does_not_stop_the_others(tmp_path):
     nbdir, out = tmp_path / "nbs", tmp_path / "out"
     nbdir.mkdir()
-    _write_nb(nbdir / "a_good.ipynb", "import plotly.graph_objects as go\nfrom dealkit.present.charts import use_notebook_renderer\n"
-                                      "use_notebook_renderer()\ngo.Figure(go.Bar(x=[1, 2], y=[3, 4]))")
+    _write_nb(
+        nbdir / "a_good.ipynb",
+        "import plotly.graph_objects as go\nfrom dealkit.present.charts import use_notebook_renderer\n"
+        "use_notebook_renderer()\ngo.Figure(go.Bar(x=[1, 2], y=[3, 4]))",
+    )
     _write_nb(nbdir / "b_bad.ipynb", "print('before')\nraise RuntimeError('boom in cell 2')")
     _write_nb(nbdir / "c_good.ipynb", "print(label)")
     out.mkdir()
@@ -174,7 +180,9 @@ def test_warm_kernel_gives_each_notebook_an_empty_namespace(tmp_path):
     nbdir, out = tmp_path / "nbs", tmp_path / "out"
     nbdir.mkdir()
     _write_nb(nbdir / "a_define.ipynb", "import os\nleak = 42\nprint(os.getpid())")
-    _write_nb(nbdir / "b_check.ipynb", "import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())")
+    _write_nb(
+        nbdir / "b_check.ipynb", "import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())"
+    )
     _write_nb(nbdir / "c_fail.ipynb", "raise ValueError('planned failure')")
     _write_nb(nbdir / "d_after.ipynb", "import os\nprint(os.getpid())")
     for flags in ([], ["--fresh-kernels"]):
@@ -201,8 +209,9 @@ def test_executed_notebooks_carry_no_kernel_noise(report_run):
     _, out = report_run
     for name in NOTEBOOKS:
         nb = nbformat.read(out / "ipynb" / f"{name}.ipynb", as_version=4)
-        streams = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                   if o.output_type == "stream"]
+        streams = [
+            o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream"
+        ]
         assert not [s for s in streams if "History logging" in s or "not unique in database" in s], name
         assert "History logging" not in (out / f"{name}.html").read_text(encoding="utf-8"), name
 
@@ -232,16 +241,32 @@ def test_longest_notebook_starts_first(tmp_path):
         _timed_nb(nbdir / f"{name}.ipynb", [0.0], hint={"c_hinted": 1.5, "e_failed": 0.25}.get(name))
     _timed_nb(out / "ipynb" / "a_short.ipynb", [0.125, 0.25])
     _timed_nb(out / "ipynb" / "b_long.ipynb", [1.0, 2.5, 0.5])
-    _timed_nb(out / "ipynb" / "e_failed.ipynb", [9.0], exception=True)           # a failed run: its hint counts
+    _timed_nb(out / "ipynb" / "e_failed.ipynb", [9.0], exception=True)  # a failed run: its hint counts
     (out / "ipynb" / "f_garbage.ipynb").write_text("{not json", encoding="utf-8")
     (out / "ipynb" / "g_link.ipynb").symlink_to(out / "ipynb" / "b_long.ipynb")  # never followed
-    _timed_nb(out / "ipynb" / "h_hostile.ipynb", [True, -5, "9", 1e308 * 10])    # none is a duration
+    _timed_nb(out / "ipynb" / "h_hostile.ipynb", [True, -5, "9", 1e308 * 10])  # none is a duration
     paths = [nbdir / f"{n}.ipynb" for n in names]
     got = {p.stem: expected_seconds(p, out) for p in paths}
-    assert got == {"a_short": 0.375, "b_long": 4.0, "c_hinted": 1.5, "d_plain": 0.0, "e_failed": 0.25,
-                   "f_garbage": 0.0, "g_link": 0.0, "h_hostile": 0.0}
-    assert [p.stem for p in longest_first(paths, out)] == ["b_long", "c_hinted", "a_short", "e_failed", "d_plain",
-                                                           "f_garbage", "g_link", "h_hostile"]
+    assert got == {
+        "a_short": 0.375,
+        "b_long": 4.0,
+        "c_hinted": 1.5,
+        "d_plain": 0.0,
+        "e_failed": 0.25,
+        "f_garbage": 0.0,
+        "g_link": 0.0,
+        "h_hostile": 0.0,
+    }
+    assert [p.stem for p in longest_first(paths, out)] == [
+        "b_long",
+        "c_hinted",
+        "a_short",
+        "e_failed",
+        "d_plain",
+        "f_garbage",
+        "g_link",
+        "h_hostile",
+    ]
     # a first run (no earlier notebooks): the hints, then name order
     assert [p.stem for p in longest_first(paths)][:3] == ["c_hinted", "e_failed", "a_short"]
     # the shipped notebooks: the risk notebook (10,000 paths) is hinted as the longest
@@ -253,19 +278,25 @@ def test_plotlyjs_goes_in_once_even_when_a_page_quotes_its_mark(tmp_path):
     that prints the mark's text keeps it as text, and the page still carries plotly.js once."""
     from nbformat.v4 import new_output
 
-    from dealkit.report.html import PLOTLY_MIME, _PLOTLYJS_MARK, notebook_to_html
+    from dealkit.report.html import _PLOTLYJS_MARK, PLOTLY_MIME, notebook_to_html
 
     fig = {"data": [{"type": "bar", "y": [1, 2]}], "layout": {"title": {"text": "a & b"}}}
-    cell = new_code_cell("x", outputs=[new_output("stream", name="stdout", text=_PLOTLYJS_MARK),
-                                       new_output("display_data", data={PLOTLY_MIME: fig})])
+    cell = new_code_cell(
+        "x",
+        outputs=[
+            new_output("stream", name="stdout", text=_PLOTLYJS_MARK),
+            new_output("display_data", data={PLOTLY_MIME: fig}),
+        ],
+    )
     page = notebook_to_html(new_notebook(cells=[cell]), banner="b")
     assert page.count(plotlyjs_banner()) == 1
     head, body = page.split("<body", 1)
     assert plotlyjs_banner() in head and _PLOTLYJS_MARK not in head
     assert _PLOTLYJS_MARK in body and 'class="plotly-graph-div"' in body
     # a page without figures carries no plotly.js and no mark
-    bare = notebook_to_html(new_notebook(cells=[new_code_cell("y", outputs=[new_output("stream", name="stdout",
-                                                                                        text="plain")])]))
+    bare = notebook_to_html(
+        new_notebook(cells=[new_code_cell("y", outputs=[new_output("stream", name="stdout", text="plain")])])
+    )
     assert plotlyjs_banner() not in bare and _PLOTLYJS_MARK not in bare
 
 
@@ -276,9 +307,15 @@ def test_summary_computed_early_gets_this_runs_risk_ranges_after():
     from dealkit.summary import executive_summary, with_risk
 
     deal = dealkit.load_deal()
-    metrics = {"defaulted": 0.5, "n_paths": 10, "provenance": "gbm",
-               "percentiles": {"lender_xirr": {"p5": 0.01, "p50": 0.1, "p95": 0.3},
-                               "dilution": {"p5": 0.0, "p50": 0.02, "p95": 0.05}}}
+    metrics = {
+        "defaulted": 0.5,
+        "n_paths": 10,
+        "provenance": "gbm",
+        "percentiles": {
+            "lender_xirr": {"p5": 0.01, "p50": 0.1, "p95": 0.3},
+            "dilution": {"p5": 0.0, "p50": 0.02, "p95": 0.05},
+        },
+    }
     early = executive_summary(deal)
     assert with_risk(early, None) is early and with_risk(early, {"percentiles": {}}) is early
     late, direct = with_risk(early, metrics), executive_summary(deal, risk=metrics)

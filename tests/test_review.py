@@ -3,8 +3,7 @@ found with the citations on each side, and editing the data changes the findings
 
 import json
 
-from dealkit import load_deal
-from dealkit import review
+from dealkit import load_deal, review
 
 
 def _titles(result, kind):
@@ -38,9 +37,15 @@ def test_totals_agree_on_the_embedded_deal():
 def test_blanks_in_executed_documents():
     result = review(load_deal())
     fields = {f for finding in result.by_kind("blank") for f in finding.fields}
-    for expected in ("option.expiration_date", "documents.ip_security.date", "documents.funds_escrow.date",
-                     "escrow.schedule_a.warrants", "escrow.schedule_a.options", "parties.atg.fax",
-                     "documents.option.number"):
+    for expected in (
+        "option.expiration_date",
+        "documents.ip_security.date",
+        "documents.funds_escrow.date",
+        "escrow.schedule_a.warrants",
+        "escrow.schedule_a.options",
+        "parties.atg.fax",
+        "documents.option.number",
+    ):
         assert expected in fields
     schedules = [t for t in _titles(result, "blank") if t.startswith("IP Schedule")]
     assert len(schedules) == 2  # Schedules I and II are blank tables; III says "None"
@@ -61,8 +66,12 @@ def test_drafting_slips_are_found():
 def test_every_assumption_is_listed():
     result = review(load_deal())
     fields = {f.fields[0] for f in result.by_kind("assumption")}
-    assert {"note_terms.prime_margin", "note_terms.rate_floor", "notes.mbn.maturity",
-            "warrant.exercise_price"} <= fields
+    assert {
+        "note_terms.prime_margin",
+        "note_terms.rate_floor",
+        "notes.mbn.maturity",
+        "warrant.exercise_price",
+    } <= fields
     assert all(f.severity == "info" for f in result.by_kind("assumption"))
 
 
@@ -81,6 +90,7 @@ def test_findings_sorted_by_severity_and_serialisable():
 def test_consistent_jurisdiction_removes_the_finding(write_deal):
     def edit(d):
         d["parties"]["atg"]["jurisdiction"][1]["value"] = "Nevada"
+
     result = review(load_deal(write_deal(edit)))
     assert result.by_kind("jurisdiction") == []
     assert "ATG: jurisdiction Nevada in every document that states it" in result.passed
@@ -103,6 +113,7 @@ def test_changed_face_breaks_totals(write_deal):
 def test_filled_blank_disappears(write_deal):
     def edit(d):
         d["option"]["expiration_date"]["value"] = "2025-09-07"
+
     result = review(load_deal(write_deal(edit)))
     assert "option.expiration_date" not in {f for x in result.by_kind("blank") for f in x.fields}
 
@@ -110,6 +121,7 @@ def test_filled_blank_disappears(write_deal):
 def test_documented_value_replacing_an_assumption_is_no_longer_listed(write_deal):
     def edit(d):
         d["note_terms"]["prime_margin"] = {"value": "0.02", "url": "https://example.org/term-note-a"}
+
     result = review(load_deal(write_deal(edit)))
     assert "note_terms.prime_margin" not in {f.fields[0] for f in result.by_kind("assumption")}
 
@@ -117,7 +129,9 @@ def test_documented_value_replacing_an_assumption_is_no_longer_listed(write_deal
 # ---------------------------------------------------------------- whose Option (issue 10, item 4)
 def test_option_economics_finding_from_the_parallel_lender_record():
     (finding,) = review(load_deal()).by_kind("option_holder")
-    assert finding.severity == "medium" and finding.title == "The Option may belong to the parallel lender, not to Laurus"
+    assert (
+        finding.severity == "medium" and finding.title == "The Option may belong to the parallel lender, not to Laurus"
+    )
     assert "GSSF Master Fund, L.P." in finding.detail and "Gryphon Master Fund" in finding.detail
     assert "option_holder = laurus" in finding.detail and "gssf (the Option's own words; the default)" in finding.detail
     assert finding.citations[:2] == ("Option preamble", "Funds Escrow Agreement Schedule A")
@@ -128,17 +142,20 @@ def test_option_economics_finding_from_the_parallel_lender_record():
 def test_option_economics_follow_the_data(write_deal):
     def to_laurus(d):  # the Option names Laurus: nothing to choose
         d["option"]["holder"]["value"] = "laurus"
+
     result = review(load_deal(write_deal(to_laurus)))
     assert result.by_kind("option_holder") == []
 
     def no_record(d):
         del d["parallel_lender"]
+
     result = review(load_deal(write_deal(no_record)))
     assert result.by_kind("option_holder") == []
     assert "no parallel-lender record: the Option's economics follow its Holder" in result.passed
 
     def stranger(d):
         d["parallel_lender"]["secured_party"]["value"] = "martians"
+
     (finding,) = review(load_deal(write_deal(stranger))).by_kind("option_holder")
     assert finding.severity == "medium" and "'martians'" in finding.detail
 
@@ -150,6 +167,7 @@ def test_parallel_lender_record_refuses_unknown_keys(write_deal):
 
     def extra(d):
         d["parallel_lender"]["rate"] = {"value": "0.12", "assumed": "x"}
+
     with pytest.raises(DealDataError, match="parallel_lender"):
         load_deal(write_deal(extra))
 

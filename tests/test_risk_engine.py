@@ -11,27 +11,46 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from conftest import full_or
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-import dealkit
 from dealkit import market as mk
-from dealkit import notes
-from dealkit import risk
+from dealkit import notes, risk
 from dealkit import risk_engine as eng
-from dealkit.risk_engine import path_market
 from dealkit.errors import ParameterError
-
+from dealkit.risk_engine import path_market
 
 # Four regimes, so every branch of the stock test is taken: the price test, the volume cap, the
 # 4.99% cap (a small share count), the Series D route on and off, default on and off.
 CASES = [
-    dict(fcp="0.0500", outstanding=None, authorized=None, volume_level=5_000_000, vol="1.0", rule="cash_capacity",
-         tb=None),
-    dict(fcp="0.0250", outstanding=20_000_000, authorized=20_000_000_000, volume_level=40_000_000, vol="0.8",
-         rule="cash_capacity", tb=dt.date(2008, 1, 31)),
+    dict(
+        fcp="0.0500",
+        outstanding=None,
+        authorized=None,
+        volume_level=5_000_000,
+        vol="1.0",
+        rule="cash_capacity",
+        tb=None,
+    ),
+    dict(
+        fcp="0.0250",
+        outstanding=20_000_000,
+        authorized=20_000_000_000,
+        volume_level=40_000_000,
+        vol="0.8",
+        rule="cash_capacity",
+        tb=dt.date(2008, 1, 31),
+    ),
     dict(fcp="0.0333", outstanding=None, authorized=None, volume_level=300_000, vol="1.5", rule="none", tb=None),
-    dict(fcp="0.0600", outstanding=900_000_000, authorized=None, volume_level=20_000_000, vol="0.6", rule="cash_capacity",
-         tb=dt.date(2007, 9, 4)),
+    dict(
+        fcp="0.0600",
+        outstanding=900_000_000,
+        authorized=None,
+        volume_level=20_000_000,
+        vol="0.6",
+        rule="cash_capacity",
+        tb=dt.date(2007, 9, 4),
+    ),
 ]
 
 
@@ -62,19 +81,41 @@ def _compare(deal, prime, a, terms, plan, paths, res, m, tb, authorized, n, xirr
                 assert res.revolver_paid[i].sum() == len(s.rows)
                 continue
             r = res.notes[name]
-            assert not r.paid[i, len(s.rows):].any()
+            assert not r.paid[i, len(s.rows) :].any()
             for j, row in enumerate(s.rows):
                 assert r.paid[i, j]
-                got = (int(r.interest[i, j]), int(r.principal_cash[i, j]), int(r.principal_stock[i, j]),
-                       int(r.premium[i, j]), int(r.shares[i, j]), int(r.series_d[i, j]),
-                       eng.LIMITED_BY[r.limited_by[i, j]])
-                want = (_cents(row["interest"]), _cents(row["principal_cash"]), _cents(row["principal_stock"]),
-                        _cents(row["premium"]), row["shares"], row["series_d"], row["limited_by"])
+                got = (
+                    int(r.interest[i, j]),
+                    int(r.principal_cash[i, j]),
+                    int(r.principal_stock[i, j]),
+                    int(r.premium[i, j]),
+                    int(r.shares[i, j]),
+                    int(r.series_d[i, j]),
+                    eng.LIMITED_BY[r.limited_by[i, j]],
+                )
+                want = (
+                    _cents(row["interest"]),
+                    _cents(row["principal_cash"]),
+                    _cents(row["principal_stock"]),
+                    _cents(row["premium"]),
+                    row["shares"],
+                    row["series_d"],
+                    row["limited_by"],
+                )
                 assert got == want, (i, name, row["date"], got, want)
                 if "opt_shares" in row:
-                    got = (int(r.opt_principal[i, j]), int(r.opt_shares[i, j]), int(r.opt_series_d[i, j]),
-                           int(r.closing[i, j]))
-                    want = (_cents(row["opt_principal"]), row["opt_shares"], row["opt_series_d"], _cents(row["closing"]))
+                    got = (
+                        int(r.opt_principal[i, j]),
+                        int(r.opt_shares[i, j]),
+                        int(r.opt_series_d[i, j]),
+                        int(r.closing[i, j]),
+                    )
+                    want = (
+                        _cents(row["opt_principal"]),
+                        row["opt_shares"],
+                        row["opt_series_d"],
+                        _cents(row["closing"]),
+                    )
                     assert got == want, (i, name, row["date"], "optional", got, want)
                     if row["opt_shares"]:
                         seen.add("optional")
@@ -97,16 +138,17 @@ def test_engine_equals_the_decimal_schedules_path_for_path(deal, prime, case):
     c = CASES[case]
     a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
     terms = eng.risk_terms(c["rule"], "250000.00", 1, "0.40")
-    plan = eng.build_plan(deal, a, terms, term_b_maturity=c["tb"], outstanding=c["outstanding"],
-                          authorized=c["authorized"], prime=prime)
+    plan = eng.build_plan(
+        deal, a, terms, term_b_maturity=c["tb"], outstanding=c["outstanding"], authorized=c["authorized"], prime=prime
+    )
     first, last = mk.path_window(plan.grid)
-    n = full_or(50, 500)   # 4 cases: 200 paths in the suite, 2,000 in full
+    n = full_or(50, 500)  # 4 cases: 200 paths in the suite, 2,000 in full
     asm = mk.gbm_assumptions(volatility=c["vol"], volume_level=c["volume_level"])
     paths = mk.simulate("gbm", n, 100 + case, first, last, assumptions=asm)
     res = eng.run(plan, eng.windows(paths, plan.grid))
     m = risk.metrics(res)
     seen = _compare(deal, prime, a, terms, plan, paths, res, m, c["tb"], c["authorized"], n)
-    assert len(seen) >= 2, seen   # the case exercises more than one branch
+    assert len(seen) >= 2, seen  # the case exercises more than one branch
 
 
 def test_every_branch_of_the_stock_test_is_reached(deal, prime):
@@ -114,11 +156,24 @@ def test_every_branch_of_the_stock_test_is_reached(deal, prime):
     seen = set()
     for case, c in enumerate(CASES):
         a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
-        plan = eng.build_plan(deal, a, eng.risk_terms(c["rule"]), outstanding=c["outstanding"],
-                              authorized=c["authorized"], prime=prime, term_b_maturity=c["tb"])
+        plan = eng.build_plan(
+            deal,
+            a,
+            eng.risk_terms(c["rule"]),
+            outstanding=c["outstanding"],
+            authorized=c["authorized"],
+            prime=prime,
+            term_b_maturity=c["tb"],
+        )
         first, last = mk.path_window(plan.grid)
-        paths = mk.simulate("gbm", 300, 100 + case, first, last,
-                            assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["volume_level"]))
+        paths = mk.simulate(
+            "gbm",
+            300,
+            100 + case,
+            first,
+            last,
+            assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["volume_level"]),
+        )
         res = eng.run(plan, eng.windows(paths, plan.grid))
         for r in res.notes.values():
             seen |= set(np.unique(r.limited_by).tolist())
@@ -134,7 +189,7 @@ def test_default_rule_none_never_defaults_and_conserves_principal(deal, prime):
     for p in plan.notes.values():
         r = res.notes[p.name]
         assert ((r.principal_cash + r.principal_stock).sum(axis=1) == p.due.sum()).all()
-        assert p.due.sum() == p.opening[0]   # the whole face is due over the schedule
+        assert p.due.sum() == p.opening[0]  # the whole face is due over the schedule
 
 
 def test_chunked_run_gives_the_same_paths(deal, prime):
@@ -162,36 +217,75 @@ def test_int64_overflow_is_refused_not_wrapped(deal, prime):
     plan = eng.build_plan(deal, notes.assumptions_from_deal(deal), prime=prime)
     first, last = mk.path_window(plan.grid)
     days = mk.trading_days(first, last)
-    big = mk.PricePaths(days, np.full((2, len(days)), 2**39, dtype=np.int64), np.full((2, len(days)), 2**39, dtype=np.int64),
-                        "test")
+    big = mk.PricePaths(
+        days, np.full((2, len(days)), 2**39, dtype=np.int64), np.full((2, len(days)), 2**39, dtype=np.int64), "test"
+    )
     with pytest.raises(ParameterError, match=r"price path close × volume: values too large for exact int64"):
         eng.windows(big, plan.grid)
-    short = mk.PricePaths(days[30:], np.ones((1, len(days) - 30), dtype=np.int64),
-                          np.ones((1, len(days) - 30), dtype=np.int64), "test")
+    short = mk.PricePaths(
+        days[30:], np.ones((1, len(days) - 30), dtype=np.int64), np.ones((1, len(days) - 30), dtype=np.int64), "test"
+    )
     with pytest.raises(ParameterError, match=r"price path: must cover the 22 trading days before 2005-10-03"):
         eng.windows(short, plan.grid)
 
 
 @settings(max_examples=full_or(10, 200))
-@given(fcp=st.integers(100, 3330), vcap=st.integers(20, 35), prem=st.integers(100, 105), monthly=st.integers(20, 150),
-       first=st.sampled_from([dt.date(2005, 10, 1), dt.date(2006, 3, 1), dt.date(2007, 9, 1), dt.date(2009, 1, 1)]),
-       margin=st.integers(0, 400), outstanding=st.integers(10**6, 5 * 10**9), authorized=st.sampled_from([10**9, 2 * 10**10]),
-       capacity=st.integers(0, 3_000_000), rule=st.sampled_from(eng.DEFAULT_RULES), seed=st.integers(0, 10**6),
-       vol=st.sampled_from(["0.3", "1.0", "2.5"]), level=st.integers(0, 50_000_000),
-       revolver=st.sampled_from(eng.REVOLVER_RULES),
-       holder=st.one_of(st.just(None), st.builds(
-           lambda t, vc, rd, sf: eng.holder_policy("convert" if t else "none", t, vc, rd, sf),
-           st.sampled_from([None, "0.90", "1.10", "1.60"]), st.sampled_from([None, "0.10", "0.35"]),
-           st.sampled_from(["literal", "post_issuance"]), st.sampled_from([None, "0", "0.05", "0.5"]))))
-def test_engine_equals_the_decimal_schedules_for_random_terms(deal, prime, fcp, vcap, prem, monthly, first, margin,
-                                                              outstanding, authorized, capacity, rule, seed, vol, level,
-                                                              revolver, holder):
+@given(
+    fcp=st.integers(100, 3330),
+    vcap=st.integers(20, 35),
+    prem=st.integers(100, 105),
+    monthly=st.integers(20, 150),
+    first=st.sampled_from([dt.date(2005, 10, 1), dt.date(2006, 3, 1), dt.date(2007, 9, 1), dt.date(2009, 1, 1)]),
+    margin=st.integers(0, 400),
+    outstanding=st.integers(10**6, 5 * 10**9),
+    authorized=st.sampled_from([10**9, 2 * 10**10]),
+    capacity=st.integers(0, 3_000_000),
+    rule=st.sampled_from(eng.DEFAULT_RULES),
+    seed=st.integers(0, 10**6),
+    vol=st.sampled_from(["0.3", "1.0", "2.5"]),
+    level=st.integers(0, 50_000_000),
+    revolver=st.sampled_from(eng.REVOLVER_RULES),
+    holder=st.one_of(
+        st.just(None),
+        st.builds(
+            lambda t, vc, rd, sf: eng.holder_policy("convert" if t else "none", t, vc, rd, sf),
+            st.sampled_from([None, "0.90", "1.10", "1.60"]),
+            st.sampled_from([None, "0.10", "0.35"]),
+            st.sampled_from(["literal", "post_issuance"]),
+            st.sampled_from([None, "0", "0.05", "0.5"]),
+        ),
+    ),
+)
+def test_engine_equals_the_decimal_schedules_for_random_terms(
+    deal,
+    prime,
+    fcp,
+    vcap,
+    prem,
+    monthly,
+    first,
+    margin,
+    outstanding,
+    authorized,
+    capacity,
+    rule,
+    seed,
+    vol,
+    level,
+    revolver,
+    holder,
+):
     """Random terms, holder policies and revolver rules (not only random paths), three paths each:
     the same equality, row for row."""
-    a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(fcp) / 10_000,
-                                    amortization_volume_cap=Decimal(vcap) / 100, cash_premium=Decimal(prem) / 100,
-                                    monthly_amount=Decimal(monthly * 1000), first_amortization=first,
-                                    margin=Decimal(margin) / 10_000)
+    a = notes.assumptions_from_deal(
+        deal,
+        fixed_conversion_price=Decimal(fcp) / 10_000,
+        amortization_volume_cap=Decimal(vcap) / 100,
+        cash_premium=Decimal(prem) / 100,
+        monthly_amount=Decimal(monthly * 1000),
+        first_amortization=first,
+        margin=Decimal(margin) / 10_000,
+    )
     terms = eng.risk_terms(rule, Decimal(capacity), 1, Decimal("0.35"), revolver, holder)
     plan = eng.build_plan(deal, a, terms, outstanding=outstanding, authorized=authorized, prime=prime)
     lo, hi = mk.path_window(plan.grid)
@@ -203,14 +297,46 @@ def test_engine_equals_the_decimal_schedules_for_random_terms(deal, prime, fcp, 
 # The holder's optional conversion and the revolver: each case a policy (trigger, volume limit, cap
 # reading, holdings tracked or not, selling) and a revolver rule, on regimes where conversions happen.
 POLICY_CASES = [
-    dict(fcp="0.0300", vol="1.0", level=20_000_000, outstanding=None, authorized=None, revolver="refinanced",
-         holder=dict(rule="convert", trigger="1.25", reading="literal", sell_fraction="0.10"), cap="250000.00"),
-    dict(fcp="0.0250", vol="0.8", level=40_000_000, outstanding=60_000_000, authorized=20_000_000_000, revolver="cash",
-         holder=dict(rule="convert", trigger="1.00", reading="post_issuance", sell_fraction="0"), cap="9000000.00"),
-    dict(fcp="0.0400", vol="1.5", level=5_000_000, outstanding=None, authorized=None, revolver="excluded",
-         holder=dict(rule="convert", trigger="1.50", volume_cap="0.30", reading="literal"), cap="150000.00"),
-    dict(fcp="0.0500", vol="1.2", level=10_000_000, outstanding=300_000_000, authorized=None, revolver="refinanced",
-         holder=dict(rule="none", reading="post_issuance", sell_fraction="0.25"), cap="120000.00"),
+    dict(
+        fcp="0.0300",
+        vol="1.0",
+        level=20_000_000,
+        outstanding=None,
+        authorized=None,
+        revolver="refinanced",
+        holder=dict(rule="convert", trigger="1.25", reading="literal", sell_fraction="0.10"),
+        cap="250000.00",
+    ),
+    dict(
+        fcp="0.0250",
+        vol="0.8",
+        level=40_000_000,
+        outstanding=60_000_000,
+        authorized=20_000_000_000,
+        revolver="cash",
+        holder=dict(rule="convert", trigger="1.00", reading="post_issuance", sell_fraction="0"),
+        cap="9000000.00",
+    ),
+    dict(
+        fcp="0.0400",
+        vol="1.5",
+        level=5_000_000,
+        outstanding=None,
+        authorized=None,
+        revolver="excluded",
+        holder=dict(rule="convert", trigger="1.50", volume_cap="0.30", reading="literal"),
+        cap="150000.00",
+    ),
+    dict(
+        fcp="0.0500",
+        vol="1.2",
+        level=10_000_000,
+        outstanding=300_000_000,
+        authorized=None,
+        revolver="refinanced",
+        holder=dict(rule="none", reading="post_issuance", sell_fraction="0.25"),
+        cap="120000.00",
+    ),
 ]
 
 
@@ -219,8 +345,9 @@ def _policy_run(deal, prime, c, n, seed):
     terms = eng.risk_terms("cash_capacity", c["cap"], 1, "0.40", c["revolver"], eng.holder_policy(**c["holder"]))
     plan = eng.build_plan(deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime)
     first, last = mk.path_window(plan.grid)
-    paths = mk.simulate("gbm", n, seed, first, last,
-                        assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"]))
+    paths = mk.simulate(
+        "gbm", n, seed, first, last, assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"])
+    )
     res = eng.run(plan, eng.windows(paths, plan.grid))
     return a, terms, plan, paths, res
 
@@ -231,7 +358,7 @@ def test_policy_engine_equals_the_decimal_twin_path_for_path(deal, prime, case):
     the engine equals the Decimal twin (dealkit.notes / dealkit.option functions) to the cent and
     the share on every row, the default, the Default Payment, the flows and the XIRR."""
     c = POLICY_CASES[case]
-    n = full_or(50, 500)   # 4 cases: 200 paths in the suite, 2,000 in full
+    n = full_or(50, 500)  # 4 cases: 200 paths in the suite, 2,000 in full
     a, terms, plan, paths, res = _policy_run(deal, prime, c, n, 300 + case)
     seen = _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, c["authorized"], n, xirr_paths=10)
     if c["holder"]["rule"] == "convert":
@@ -257,12 +384,21 @@ def test_policy_none_date_by_date_equals_the_schedules_of_dealkit_notes(deal, pr
 def test_holdings_and_the_cap_reading_change_the_shares(deal, prime):
     """Holdings that build up (no selling) bind the 4.99% cap sooner than holdings not tracked;
     the post-issuance reading lets each conversion issue at least as many shares as the literal."""
-    base = dict(fcp="0.0250", vol="0.8", level=40_000_000, outstanding=60_000_000, authorized=20_000_000_000,
-                revolver="excluded", cap="9000000.00")
+    base = dict(
+        fcp="0.0250",
+        vol="0.8",
+        level=40_000_000,
+        outstanding=60_000_000,
+        authorized=20_000_000_000,
+        revolver="excluded",
+        cap="9000000.00",
+    )
     tot = {}
-    for label, h in {"untracked": dict(rule="convert", trigger="1.00"),
-                     "kept": dict(rule="convert", trigger="1.00", sell_fraction="0"),
-                     "kept_post": dict(rule="convert", trigger="1.00", sell_fraction="0", reading="post_issuance")}.items():
+    for label, h in {
+        "untracked": dict(rule="convert", trigger="1.00"),
+        "kept": dict(rule="convert", trigger="1.00", sell_fraction="0"),
+        "kept_post": dict(rule="convert", trigger="1.00", sell_fraction="0", reading="post_issuance"),
+    }.items():
         *_, res = _policy_run(deal, prime, {**base, "holder": h}, 200, 5)
         tot[label] = risk.metrics(res, ("shares",))["shares"]
     assert (tot["kept"] <= tot["untracked"]).all() and (tot["kept"] < tot["untracked"]).any()
@@ -280,9 +416,9 @@ def test_revolver_rules_move_cost_and_default(deal, prime):
     for rule in eng.REVOLVER_RULES:
         plan = eng.build_plan(deal, a, eng.risk_terms(revolver=rule), prime=prime)
         res = eng.run(plan, eng.windows(paths, plan.grid))
-        d[rule] = (res.default_k >= 0)
+        d[rule] = res.default_k >= 0
     assert (d["excluded"] <= d["refinanced"]).all() and (d["refinanced"] <= d["cash"]).all()
-    assert d["cash"].all()   # $7,000,000 balloon > $250,000 capacity
+    assert d["cash"].all()  # $7,000,000 balloon > $250,000 capacity
 
 
 def test_bad_policy_is_one_clear_line():
@@ -315,12 +451,27 @@ def test_policy_engine_with_daily_rounding(deal, prime, case):
     c = POLICY_CASES[case]
     a = notes.assumptions_from_deal(deal, fixed_conversion_price=Decimal(c["fcp"]))
     terms = eng.risk_terms("cash_capacity", c["cap"], 1, "0.40", c["revolver"], eng.holder_policy(**c["holder"]))
-    plan = eng.build_plan(deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime,
-                          rounding="daily")
+    plan = eng.build_plan(
+        deal, a, terms, outstanding=c["outstanding"], authorized=c["authorized"], prime=prime, rounding="daily"
+    )
     first, last = mk.path_window(plan.grid)
     n = full_or(15, 100)
-    paths = mk.simulate("gbm", n, 700 + case, first, last,
-                        assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"]))
+    paths = mk.simulate(
+        "gbm", n, 700 + case, first, last, assumptions=mk.gbm_assumptions(volatility=c["vol"], volume_level=c["level"])
+    )
     res = eng.run(plan, eng.windows(paths, plan.grid))
-    _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, c["authorized"], n, xirr_paths=3,
-             rounding="daily")
+    _compare(
+        deal,
+        prime,
+        a,
+        terms,
+        plan,
+        paths,
+        res,
+        risk.metrics(res),
+        None,
+        c["authorized"],
+        n,
+        xirr_paths=3,
+        rounding="daily",
+    )

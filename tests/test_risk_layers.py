@@ -38,8 +38,16 @@ def _top_level_imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", MARKET, ids=lambda p: p.name)
 def test_market_imports_nothing_above_it(path):
     """dealkit.market sits below the rules, engines and presentation: it imports none of them."""
-    above = ("dealkit.notes", "dealkit.option", "dealkit.engines", "dealkit.present", "dealkit.risk", "pandas",
-             "plotly", "ipywidgets")
+    above = (
+        "dealkit.notes",
+        "dealkit.option",
+        "dealkit.engines",
+        "dealkit.present",
+        "dealkit.risk",
+        "pandas",
+        "plotly",
+        "ipywidgets",
+    )
     bad = sorted(n for n in _top_level_imports(path) if n.startswith(above))
     assert not bad, f"{path.name} imports {bad}"
 
@@ -47,8 +55,16 @@ def test_market_imports_nothing_above_it(path):
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
 def test_engines_import_no_presentation(path):
     """The engines import no presentation layer (pandas frames, plotly, widgets) at import time."""
-    above = ("dealkit.present", "dealkit.risk_charts", "dealkit.risk_widgets", "pandas", "plotly", "ipywidgets",
-             "dealkit.report", "dealkit.cli")
+    above = (
+        "dealkit.present",
+        "dealkit.risk_charts",
+        "dealkit.risk_widgets",
+        "pandas",
+        "plotly",
+        "ipywidgets",
+        "dealkit.report",
+        "dealkit.cli",
+    )
     bad = sorted(n for n in _top_level_imports(path) if n.startswith(above))
     assert not bad, f"{path.name} imports {bad}"
 
@@ -56,8 +72,11 @@ def test_engines_import_no_presentation(path):
 def test_no_second_act_360_in_the_engine():
     """No literal 360 in the engine: its day-count year is core.daycount.year_days(day_count)."""
     for path in ENGINE:
-        constants = [n.lineno for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                     if isinstance(n, ast.Constant) and n.value == 360 and not isinstance(n.value, bool)]
+        constants = [
+            n.lineno
+            for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(n, ast.Constant) and n.value == 360 and not isinstance(n.value, bool)
+        ]
         assert not constants, f"{path.name}: 360 at lines {constants}"
     assert plan_module.year_days is daycount.year_days
 
@@ -68,12 +87,12 @@ def test_engine_interest_basis_is_money_act_360():
     start, end = dt.date(2005, 9, 7), dt.date(2005, 10, 3)
     rate = Decimal("0.09")
     year = daycount.year_days(notes.assumptions_from_deal(dealkit.load_deal()).day_count)
-    (factor, days), = plan_module.rate_parts([(Fraction(rate), money.days_between(start, end))], "period", year)
+    ((factor, days),) = plan_module.rate_parts([(Fraction(rate), money.days_between(start, end))], "period", year)
     assert days == 1
     principal = Decimal(3600)
     exact = money.simple_interest_act_360(principal, rate, start, end, rounding=None)
     assert Fraction(principal) * factor == Fraction(exact)
-    assert factor == Fraction(9, 100) * 26 / 360     # the twin: ACT/360 written out
+    assert factor == Fraction(9, 100) * 26 / 360  # the twin: ACT/360 written out
 
 
 _FACADES = {
@@ -106,7 +125,7 @@ def test_path_market_is_the_rules_market():
     from dealkit.engines.risk.path_market import PathMarket
 
     assert risk_engine.PathMarket is PathMarket and issubclass(PathMarket, notes.Market)
-    assert not hasattr(market, "PathMarket")   # the market layer imports nothing above it
+    assert not hasattr(market, "PathMarket")  # the market layer imports nothing above it
 
 
 def test_importing_the_risk_modules_stays_light():
@@ -115,7 +134,9 @@ def test_importing_the_risk_modules_stays_light():
     import subprocess
     import sys
 
-    code = ("import sys, dealkit.risk, dealkit.risk_engine, dealkit.market; "
-            "print(sorted(m for m in ('pandas', 'plotly', 'ipywidgets') if m in sys.modules))")
+    code = (
+        "import sys, dealkit.risk, dealkit.risk_engine, dealkit.market; "
+        "print(sorted(m for m in ('pandas', 'plotly', 'ipywidgets') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

@@ -12,8 +12,17 @@ import time
 import pytest
 
 from dealkit.report import runguard
-from dealkit.report.runguard import (RUN_PREFIX, STAGE_PREFIX, alive, make_private_dir, process_identity, reap,
-                              reap_stale_temp_files, record_pid, watchdog_code)
+from dealkit.report.runguard import (
+    RUN_PREFIX,
+    STAGE_PREFIX,
+    alive,
+    make_private_dir,
+    process_identity,
+    reap,
+    reap_stale_temp_files,
+    record_pid,
+    watchdog_code,
+)
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(120)"]
 
@@ -58,7 +67,7 @@ def test_watchdog_exits_at_once_if_the_parent_is_already_gone():
 
 def test_watch_in_a_forked_worker():
     parent = subprocess.Popen(SLEEP)
-    code = (f"import time, dealkit.report.runguard as g; g.watch([{parent.pid}]); time.sleep(120)")
+    code = f"import time, dealkit.report.runguard as g; g.watch([{parent.pid}]); time.sleep(120)"
     child = subprocess.Popen([sys.executable, "-c", code])
     time.sleep(1.0)
     assert child.poll() is None

@@ -3,8 +3,9 @@
 import math
 from fractions import Fraction
 
-import dealkit
 from conftest import ROOT
+
+import dealkit
 from dealkit import notes
 from dealkit.captable import cap_table, holder_view
 from dealkit.present.captable_tables import captable_frame
@@ -59,7 +60,9 @@ def test_cap_table_renders_as_a_finished_model():
     from dealkit import fmt
 
     ct = cap_table(dealkit.load_deal())
-    html = fmt.table_html(captable_frame(ct), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100})
+    html = fmt.table_html(
+        captable_frame(ct), totals={"before": ct.total_before, "after": ct.total_after, "% after": 100}
+    )
     assert "unspecified" in html and "2,300,250,000" in html and "100.00%" in html
     assert '<th class="num" scope="col">% after</th>' in html
 
@@ -68,9 +71,15 @@ def test_risk_ranges_in_the_summary_from_the_metrics_file():
     """The 05_risk metrics (percentiles over paths) become labelled, illustrative ranges."""
     from dealkit.summary import risk_figures
 
-    metrics = {"defaulted": 0.25, "n_paths": 1000, "provenance": "gbm, seed 7 <b>",
-               "percentiles": {"lender_xirr": {"p5": -0.05, "p50": 0.12, "p95": 0.4},
-                               "dilution": {"p5": 0.0, "p50": 0.01, "p95": 0.0476}}}
+    metrics = {
+        "defaulted": 0.25,
+        "n_paths": 1000,
+        "provenance": "gbm, seed 7 <b>",
+        "percentiles": {
+            "lender_xirr": {"p5": -0.05, "p50": 0.12, "p95": 0.4},
+            "dilution": {"p5": 0.0, "p50": 0.01, "p95": 0.0476},
+        },
+    }
     xirr, dil = risk_figures(metrics)
     assert xirr.key == dil.key == "risk" and "illustrative" in xirr.label and "illustrative" in dil.label
     assert xirr.value == "-5.0% to 40.0%" and "median 12.0%" in xirr.detail and "1,000 simulated paths" in xirr.detail

@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from dealkit import load_deal
-from dealkit import review
+from dealkit import load_deal, review
 from dealkit.present.widgets import findings_explorer
 
 
@@ -100,9 +99,11 @@ def test_live_chart_redraws_in_place_with_only_what_changed():
         assert chart.figure is widget and len(chart.data) == 3
         assert [list(t.y) for t in chart.shown] == ys
         assert chart.layout.title.text == f"t{step}"
-        assert all(t.visible is False and list(t.y) == [] for t in chart.data[len(ys):])
-    assert _changes({"link": {"value": [1, 2], "source": [0, 0]}, "type": "sankey"},
-                    {"link": {"value": [1, 3], "source": [0, 0]}, "type": "sankey"}) == {"link.value": [1, 3]}
+        assert all(t.visible is False and list(t.y) == [] for t in chart.data[len(ys) :])
+    assert _changes(
+        {"link": {"value": [1, 2], "source": [0, 0]}, "type": "sankey"},
+        {"link": {"value": [1, 3], "source": [0, 0]}, "type": "sankey"},
+    ) == {"link.value": [1, 3]}
     assert _changes({"x": [1], "name": "a"}, {"x": [1]}) == {"name": None}
 
 

@@ -10,14 +10,13 @@ from fractions import Fraction
 
 import openpyxl
 import pytest
+from conftest import full_or
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import full_or
 from dealkit import bundle, load_deal, option
 from dealkit.captable import cap_table
 from dealkit.export.xlsx import NAMED_TERMS, SHEETS, workbook_bytes
-
 
 # LibreOffice does not recalculate an .xlsx on load by default: this profile says "always".
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -40,9 +39,22 @@ def recalculate(src, out_dir):
     (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
     target = out_dir / "recalculated"
     target.mkdir(exist_ok=True)
-    proc = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                           "--convert-to", "xlsx", "--outdir", str(target), str(src)],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(target),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     result = target / src.name
     assert proc.returncode == 0 and result.exists(), proc.stdout + proc.stderr
     return result
@@ -58,8 +70,12 @@ def recalculated(tmp_path_factory):
     cached = tmp / "cached.xlsx"
     cached.write_bytes(workbook_bytes(figures))
     lo = recalculate(plain, tmp)
-    return (figures, openpyxl.load_workbook(plain), openpyxl.load_workbook(cached, data_only=True),
-            openpyxl.load_workbook(lo, data_only=True))
+    return (
+        figures,
+        openpyxl.load_workbook(plain),
+        openpyxl.load_workbook(cached, data_only=True),
+        openpyxl.load_workbook(lo, data_only=True),
+    )
 
 
 def _formula_cells(wb):
@@ -100,15 +116,17 @@ def test_schedules_totals_and_conservation_equal_dealkit(recalculated):
         assert _cents(total[col["principal in cash"]]) == s.principal_cash
         assert _cents(total[col["principal in stock"]]) == s.principal_stock
         assert total[col["shares issued"]] == s.shares
-        closings = [r[col["closing"]] for r in rows[:len(s.rows)]]
+        closings = [r[col["closing"]] for r in rows[: len(s.rows)]]
         assert [_cents(c) for c in closings] == [r["closing"] for r in s.rows]
         check = {r[0]: r[1] for r in rows if r[0] and r[1] is not None}
         assert _cents(check["outstanding"]) == s.outstanding
         assert _cents(check["repaid + outstanding"]) == s.drawn
         assert _cents(check["difference (must be 0)"]) == 0
         assert check["conserved"] == "yes"
-    assert _cents(lo["Term A"]["B" + str(_row_of(lo["Term A"], "face (deal file)"))].value) == \
-        figures.deal.notes["term_a"].face.value
+    assert (
+        _cents(lo["Term A"]["B" + str(_row_of(lo["Term A"], "face (deal file)"))].value)
+        == figures.deal.notes["term_a"].face.value
+    )
 
 
 def test_escrow_conservation_and_option_prices(recalculated):
@@ -187,6 +205,7 @@ def test_sheets_formats_names_and_frozen_headers(recalculated):
 
 def test_text_reaches_cells_as_text_never_as_a_formula(write_deal):
     """A deal file whose text starts with '=' stays text in the workbook (no formula injection)."""
+
     def edit(d):
         d["deal"]["name"]["value"] = '=HYPERLINK("http://example.invalid","x")'
 
@@ -227,5 +246,3 @@ def _row_of(ws, label: str) -> int:
         if r[0].value == label:
             return r[0].row
     raise AssertionError(label)
-
-

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dealkit.errors import DealDataError, ParameterError
 from dealkit.deal.model import Deal
+from dealkit.deal.resources import resource_path
+from dealkit.errors import DealDataError, ParameterError
 from dealkit.params import as_date
 from dealkit.present.obligations_tables import calendar_frame, register_frame, to_ics
-from dealkit.deal.resources import resource_path
 from dealkit.rules.obligations import ObligationEvent, Triggered, known_kinds, note_payments
 
 __all__ = [

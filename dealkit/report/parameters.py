@@ -36,12 +36,16 @@ def _risk_parsers() -> dict:
         return _choice(*METRICS)(value, name)
 
     return {
-        "n_paths": _at_least(1), "seed": _at_least(0), "model": _choice(*market.MODELS, "csv"),
+        "n_paths": _at_least(1),
+        "seed": _at_least(0),
+        "model": _choice(*market.MODELS, "csv"),
         "volatility": lambda v, n: market._finite(v, n, positive=True),
         "drift": lambda v, n: market._finite(v, n),
-        "start_price": market._positive_decimal, "volume_level": market._whole,
+        "start_price": market._positive_decimal,
+        "volume_level": market._whole,
         "price_csv": _empty_or(price_csv),
-        "metric": metric, "cash_capacity": money_or_none,
+        "metric": metric,
+        "cash_capacity": money_or_none,
         "policy": lambda v, n: parse_policy(v),
     }
 
@@ -55,19 +59,36 @@ def _parsers() -> dict:
     return {
         "interactive": as_bool,
         # 01_notes
-        "margin": _deal_or(as_rate), "floor": _deal_or(as_rate), "monthly_amount": _deal_or(as_money),
-        "first_amortization": _deal_or(as_date), "conversion_price": _deal_or(as_price),
-        "stock_price": as_price, "price_shock": as_price, "daily_volume": _at_least(0),
-        "term_b_maturity": _deal_or(as_date), "default_date": _deal_or(_empty_or(as_date)), "demand_date": _deal_or(as_date),
+        "margin": _deal_or(as_rate),
+        "floor": _deal_or(as_rate),
+        "monthly_amount": _deal_or(as_money),
+        "first_amortization": _deal_or(as_date),
+        "conversion_price": _deal_or(as_price),
+        "stock_price": as_price,
+        "price_shock": as_price,
+        "daily_volume": _at_least(0),
+        "term_b_maturity": _deal_or(as_date),
+        "default_date": _deal_or(_empty_or(as_date)),
+        "demand_date": _deal_or(as_date),
         "rounding": _choice("period", "daily"),
         "option_holder": _deal_or(_choice(*OPTION_HOLDERS)),
         # 02_escrow
-        "agent_fee": as_money, "scenario": _choice(*ESCROW_SCENARIOS), "hold_days": _at_least(0),
-        "deposit_rate": as_rate, "agent_expense_total": as_money, "indemnifiable_costs": as_money,
+        "agent_fee": as_money,
+        "scenario": _choice(*ESCROW_SCENARIOS),
+        "hold_days": _at_least(0),
+        "deposit_rate": as_rate,
+        "agent_expense_total": as_money,
+        "indemnifiable_costs": as_money,
         # 03_option
-        "fmv": as_price, "outstanding": _deal_or(_at_least(1)), "holdings": _at_least(0),
-        "reading": _choice(*READINGS), "event_before": _at_least(1), "event_after": _at_least(1),
-        "sell_per_day": _at_least(0), "method": _choice("cash", "cashless"), "as_of": _deal_or(as_date),
+        "fmv": as_price,
+        "outstanding": _deal_or(_at_least(1)),
+        "holdings": _at_least(0),
+        "reading": _choice(*READINGS),
+        "event_before": _at_least(1),
+        "event_after": _at_least(1),
+        "sell_per_day": _at_least(0),
+        "method": _choice("cash", "cashless"),
+        "as_of": _deal_or(as_date),
         "default_notice": _empty_or(as_date),
         # 04_obligations
         "promptly_days": _at_least(0),
@@ -106,8 +127,9 @@ def validate_parameters(values: dict[str, str], deal=None) -> None:
             try:
                 parse_instructions(values["instructions"], deal)
             except (ValueError, TypeError, RecursionError) as exc:
-                raise _fail("instructions", values["instructions"],
-                            " ".join(str(exc).split())[:200] or type(exc).__name__) from None
+                raise _fail(
+                    "instructions", values["instructions"], " ".join(str(exc).split())[:200] or type(exc).__name__
+                ) from None
         if "events" in values:
             from dealkit.errors import DealDataError
             from dealkit.present.obligations_files import load_events

@@ -122,7 +122,6 @@ class CapTable:
         return out
 
 
-
 def lender_key(deal: Deal) -> str:
     """The party whose roles include ``lender`` (Laurus): the holder of the notes.
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from dealkit.errors import ParameterError
 from dealkit.core.money import to_decimal
+from dealkit.errors import ParameterError
 
 __all__ = [
     "ZERO",

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from dealkit.core.calendar import add_business_days
-from dealkit.errors import DealDataError
 from dealkit.core.money import CENT, format_rate
+from dealkit.errors import DealDataError
 from dealkit.rules.notes.terms import CREDIT_ROUNDING, ZERO, NoteAssumptions, from_deal
 from dealkit.rules.option import max_exercisable
 

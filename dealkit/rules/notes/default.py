@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from dealkit.core.calendar import add_months
 from dealkit.core.daycount import interest_from_rate_days, year_days
-from dealkit.errors import DealDataError, ParameterError
-from dealkit.deal.loader import PrimeSeries
 from dealkit.core.money import CENT
+from dealkit.deal.loader import PrimeSeries
+from dealkit.errors import DealDataError, ParameterError
 from dealkit.rules.notes.interest import interest_segments, rate_days
 from dealkit.rules.notes.schedule import Schedule
 from dealkit.rules.notes.terms import BACK_SOLVE_ROUNDING, ZERO, NoteAssumptions, cents, embedded_deal

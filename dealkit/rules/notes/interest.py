@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Literal
 
 from dealkit.core.daycount import interest_from_rate_days
-from dealkit.errors import DealDataError, ParameterError
 from dealkit.deal.loader import PrimeSeries, load_prime
+from dealkit.errors import DealDataError, ParameterError
 from dealkit.rules.notes.terms import ZERO, cents, embedded_deal
 
 __all__ = [

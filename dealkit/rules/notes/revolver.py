@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from dealkit.core.daycount import interest_from_rate_days
-from dealkit.errors import DealDataError, ParameterError
-from dealkit.deal.loader import PrimeSeries
 from dealkit.core.money import CENT
+from dealkit.deal.loader import PrimeSeries
+from dealkit.errors import DealDataError, ParameterError
 from dealkit.rules.notes.conversion import Market
 from dealkit.rules.notes.interest import Rounding, interest_segments, rates_text
 from dealkit.rules.notes.schedule import RevolverRow, Schedule, term_a_schedule, term_b_schedule

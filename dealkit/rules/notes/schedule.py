@@ -230,7 +230,6 @@ class Schedule:
         return self.principal_cash + self.principal_stock + self.outstanding == self.drawn
 
 
-
 def interest_row(
     principal: Decimal, start: dt.date, end: dt.date, a: NoteAssumptions, prime: PrimeSeries | None, rounding: Rounding
 ) -> tuple[Decimal, str, int]:

@@ -19,8 +19,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dealkit.core.calendar import PAYMENT_CALENDAR, add_business_days, adjust, is_business_day
-from dealkit.errors import DealDataError
 from dealkit.core.money import format_rate, round_cents
+from dealkit.errors import DealDataError
 
 __all__ = [
     "ZERO",
