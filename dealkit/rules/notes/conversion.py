@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -165,7 +165,7 @@ class StockPayment:
     series_d: int
     limited_by: str
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[object]:
         """``principal, shares, series_d, limited_by``: unpacks as the tuple it replaced."""
         return iter((self.principal, self.shares, self.series_d, self.limited_by))
 
