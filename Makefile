@@ -1,6 +1,8 @@
 # dealkit: the two commands of the README, and their helpers.
 #   make report   every notebook on the embedded deal -> reports/ (HTML, index, deal-report.html)
-#   make test     the whole test suite (installs Debian's chromium for the browser test if missing)
+#   make test     lint (ruff), types (mypy), then the whole test suite with the doctests (installs
+#                 Debian's chromium, LibreOffice Calc and poppler for the real-component tests if missing)
+#   make lint     ruff check, ruff format --check and mypy only
 #   make lab      JupyterLab on notebooks/ in the project's environment
 #   make app      the explorers as a Voila app on localhost:8866 (PORT=N make app)
 #   make export   deal.xlsx, ocf/, CSV and .ics into exports/ (no notebook runs)
@@ -12,13 +14,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dealkit-installed
 
-.PHONY: report test lab bench check chromium libreoffice poppler app export clean fuzz
+.PHONY: report test lint lab bench check chromium libreoffice poppler app export clean fuzz
 
 report: $(STAMP)
 	$(BIN)/dealkit report --out reports
 
-test: $(STAMP) chromium libreoffice poppler
+test: $(STAMP) chromium libreoffice poppler lint
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
