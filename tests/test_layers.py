@@ -126,7 +126,12 @@ def test_facades_are_thin():
         path = PACKAGE / f"{name}.py"
         if path.exists():
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            defs = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+            # a module-level __getattr__ (PEP 562) that re-exports lazily is allowed: it defines no logic
+            defs = [
+                n.name
+                for n in tree.body
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and n.name != "__getattr__"
+            ]
             assert defs == [], f"dealkit/{name}.py defines {defs}: logic belongs in a layer"
 
 
