@@ -44,11 +44,15 @@ def nested_toc(sections: list[tuple[str, str, str]]) -> str:
         parts = []
         for hid, text, kids in groups:
             kid_items = "".join(f'<li><a href="#{esc(h)}">{esc(t)}</a></li>' for h, t in kids)
-            parts.append(f'<li><a href="#{esc(hid)}">{esc(text)}</a>' + (f"<ol>{kid_items}</ol>" if kids else "") + "</li>")
+            parts.append(
+                f'<li><a href="#{esc(hid)}">{esc(text)}</a>' + (f"<ol>{kid_items}</ol>" if kids else "") + "</li>"
+            )
         subs = "".join(parts)
         items.append(f'<li><a href="#{esc(anchor)}">{esc(title)}</a>' + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
-    return (f'<nav class="dealkit-toc" aria-label="Contents"><b>Contents</b><ol>'
-            f'<li><a href="#executive-summary">Executive summary</a></li>{"".join(items)}</ol></nav>')
+    return (
+        f'<nav class="dealkit-toc" aria-label="Contents"><b>Contents</b><ol>'
+        f'<li><a href="#executive-summary">Executive summary</a></li>{"".join(items)}</ol></nav>'
+    )
 
 
 def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -57,6 +61,7 @@ def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, st
     seen: set[str] = set()
     out = []
     for anchor, title, content in sections:
+
         def fix(m, anchor=anchor):
             hid = m.group(2)
             if hid in seen:
@@ -64,6 +69,7 @@ def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, st
                 return m.group(0).replace(f'id="{hid}"', f'id="{new}"', 1).replace(f'href="#{hid}"', f'href="#{new}"')
             seen.add(hid)
             return m.group(0)
+
         out.append((anchor, title, _HEADING.sub(fix, content)))
     return out
 
@@ -76,12 +82,15 @@ def _local_links(content: str, names: list[str]) -> str:
     page's own copy of the executive summary is dropped (the report opens with it)."""
     content = _PAGE_SUMMARY.sub("", content)
     for name in names:
-        content = content.replace(f'href="{name}.html#', 'href="#').replace(f'href="{name}.html"', f'href="#sec-{name}"')
+        content = content.replace(f'href="{name}.html#', 'href="#').replace(
+            f'href="{name}.html"', f'href="#sec-{name}"'
+        )
     return content
 
 
-def combined_report(pages: list[tuple[str, str, str]], title: str, summary: Summary | None,
-                    missing: list[tuple[str, str]] = ()) -> str:
+def combined_report(
+    pages: list[tuple[str, str, str]], title: str, summary: Summary | None, missing: list[tuple[str, str]] = ()
+) -> str:
     """The combined report from exported pages ``[(name, title, page html), ...]``: the head of a
     page carrying plotly.js (inlined once), the executive summary, a nested sticky table of
     contents, then each section under ``sec-NAME``. ``missing``: ``(title, error)`` of failed
@@ -100,18 +109,33 @@ def combined_report(pages: list[tuple[str, str, str]], title: str, summary: Summ
     tail = rest.split(CONTENT_END, 1)[1]
     head = re.sub(r"<title>.*?</title>", f"<title>{esc(title)}</title>", head, count=1, flags=re.S)
     names = [n for n, _, _ in pages]
-    sections = [(f"sec-{n}", t, _local_links(p.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0], names))
-                for n, t, p in pages]
+    sections = [
+        (f"sec-{n}", t, _local_links(p.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0], names)) for n, t, p in pages
+    ]
     sections = _dedupe_ids(sections)
     failed = "".join(f"<li>{esc(t)}: failed in this run ({esc(e)})</li>" for t, e in missing)
-    preface = (f'<div class="jp-RenderedHTMLCommon"><h1>{esc(title)}</h1>'
-               "<p>The whole deal report in one self-contained file: open it in any browser, offline, or print it.</p>"
-               + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else "")
-               + (SUMMARY_CSS + summary.to_html("combined") if summary else "") + "</div>")
-    body = "".join(f'<section id="{esc(a)}" class="dealkit-section"><p class="dealkit-banner">Section: {esc(t)}</p>{c}</section>'
-                   for a, t, c in sections)
-    return "".join([head, CONTENT_START, '<div class="dk-layout">', nested_toc(sections),
-                    f"<main>{preface}{body}</main></div>", CONTENT_END, tail])
+    preface = (
+        f'<div class="jp-RenderedHTMLCommon"><h1>{esc(title)}</h1>'
+        "<p>The whole deal report in one self-contained file: open it in any browser, offline, or print it.</p>"
+        + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else "")
+        + (SUMMARY_CSS + summary.to_html("combined") if summary else "")
+        + "</div>"
+    )
+    body = "".join(
+        f'<section id="{esc(a)}" class="dealkit-section"><p class="dealkit-banner">Section: {esc(t)}</p>{c}</section>'
+        for a, t, c in sections
+    )
+    return "".join(
+        [
+            head,
+            CONTENT_START,
+            '<div class="dk-layout">',
+            nested_toc(sections),
+            f"<main>{preface}{body}</main></div>",
+            CONTENT_END,
+            tail,
+        ]
+    )
 
 
 _DESCRIPTIONS = {
@@ -142,8 +166,7 @@ details{margin-top:1.5em;color:#57606a}
 def index_html(report, summary: Summary | None, title: str) -> str:
     """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`)."""
     from dealkit.report.html import csp_meta
-    from dealkit.report.runner import _no_path as no_path
-    from dealkit.report.runner import _strip_paths as strip_paths
+    from dealkit.report.redact import no_path, strip_paths
 
     esc = html.escape
     cards = []
@@ -153,27 +176,43 @@ def index_html(report, summary: Summary | None, title: str) -> str:
             cards.append(f'<li><a href="{esc(r.html.name)}">{esc(r.title)}</a><small>{esc(about)}</small></li>')
         else:
             rel = os.path.relpath(r.ipynb, report.out_dir) if r.ipynb else "—"
-            cards.append(f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
-                         f'{esc(strip_paths(r.error or ""))}<small>partial notebook: {esc(rel)}</small></li>')
-    combined = (f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
-                f'({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>'
-                if report.combined else "")
+            cards.append(
+                f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
+                f"{esc(strip_paths(r.error or ''))}<small>partial notebook: {esc(rel)}</small></li>"
+            )
+    combined = (
+        f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
+        f"({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>"
+        if report.combined
+        else ""
+    )
     sample = report.parameters.get("events", "sample") == "sample"  # 04_obligations' default stream
     # this run's files only (a stale file of an earlier run is never offered), then the exports
     names = sorted({n for r in report.results if r.ok for n in getattr(r, "files", [])})
     names += [os.path.relpath(p, report.out_dir) for p in getattr(report, "exports", [])]
     file_items = "".join(
         f'<li><a href="{esc(n)}">{esc(n)}</a>'
-        + (f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>'
-           if sample and (n.startswith("obligations-calendar") or n.endswith(".ics")) else "")
-        + "</li>" for n in names)
+        + (
+            f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>'
+            if sample and (n.startswith("obligations-calendar") or n.endswith(".ics"))
+            else ""
+        )
+        + "</li>"
+        for n in names
+    )
     note = getattr(report, "exports_note", "")
     data = (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
-    rows = "".join(f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
-                   f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
-                   for r in report.results)
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(no_path(v))}</code></td></tr>"
-                     for k, v in report.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
+    rows = "".join(
+        f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
+        f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
+        for r in report.results
+    )
+    params = (
+        "".join(
+            f"<tr><td>{esc(k)}</td><td><code>{esc(no_path(v))}</code></td></tr>" for k, v in report.parameters.items()
+        )
+        or "<tr><td colspan=2>defaults</td></tr>"
+    )
     started = report.started
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{csp_meta()}<meta name="viewport" content="width=device-width, initial-scale=1">
@@ -184,10 +223,10 @@ def index_html(report, summary: Summary | None, title: str) -> str:
 {summary.to_html("pages") if summary else ""}
 <h2>Reports</h2>
 {combined}
-<ul class="dk-reports">{''.join(cards)}</ul>
+<ul class="dk-reports">{"".join(cards)}</ul>
 {data}
 <details><summary>About this run</summary>
-<p>Run started {esc(fmt.date(started))} {esc(started.strftime('%H:%M:%S'))} UTC, {report.seconds:.1f} s.
+<p>Run started {esc(fmt.date(started))} {esc(started.strftime("%H:%M:%S"))} UTC, {report.seconds:.1f} s.
 Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
 <table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
 <h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
