@@ -131,29 +131,22 @@ def escrow_editor(deal, instructions: list, agent_fee: str) -> w.VBox:
     return w.VBox([fee, text, status, table, chart])
 
 
-def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) -> w.VBox:
-    """Sliders for FMV, shares outstanding and the Holder's shares, and a §10 reading toggle; the
-    exercise comparison and the cap chart redraw live (Option §2.2, §10)."""
+def _option_controls(deal, fmv: str, outstanding: int, owned: int, reading: str) -> list:
+    """The option explorer's controls, each at exactly the page's value: FMV (:func:`exact_options`
+    from the Exercise Price to $1), shares outstanding, the Holder's shares and the §10 reading."""
     from decimal import Decimal
 
-    from dealkit.present.charts import cap_figure
-    from dealkit.present.fmt import money, pct, table_html
-    from dealkit.present.option_tables import exercise_comparison
-    from dealkit.rules.option.cap import READINGS, max_exercisable
-    from dealkit.rules.option.exercise import cashless_exercisable
+    from dealkit.rules.option.cap import READINGS
 
-    remaining, cap, strike = (
-        deal.option.shares.value,
-        deal.option.max_exercise_cap.value,
-        deal.option.exercise_price.value,
-    )
+    strike = deal.option.exercise_price.value
     price = w.SelectionSlider(
         options=exact_options(fmv, strike, "1"), value=Decimal(str(fmv)), description="FMV", style=_STYLE, layout=_WIDE
     )
+    top = max(10_000_000_000, outstanding)
     out = w.IntSlider(
         value=outstanding,
         min=min(100_000_000, outstanding),
-        max=max(10_000_000_000, outstanding),
+        max=top,
         step=50_000_000,
         description="shares outstanding",
         style=_STYLE,
@@ -162,13 +155,34 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
     own = w.IntSlider(
         value=owned,
         min=0,
-        max=max(owned, max(10_000_000_000, outstanding) // 20),
+        max=max(owned, top // 20),
         step=1_000_000,
         description="holder owns",
         style=_STYLE,
         layout=_WIDE,
     )
     toggle = w.ToggleButtons(options=list(READINGS), value=reading, description="§10 reading", style=_STYLE)
+    return [price, out, own, toggle]
+
+
+def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) -> w.VBox:
+    """Sliders for FMV, shares outstanding and the Holder's shares, and a §10 reading toggle; the
+    exercise comparison and the cap chart redraw live (Option §2.2, §10).
+
+    Dilution of the other holders on a cash exercise of y shares = y ÷ (outstanding + y); value =
+    (FMV − Exercise Price) × y."""
+    from decimal import Decimal
+
+    from dealkit.present.charts import cap_figure
+    from dealkit.present.fmt import money, pct, table_html
+    from dealkit.present.option_tables import exercise_comparison
+    from dealkit.rules.option.cap import READINGS, max_exercisable
+    from dealkit.rules.option.exercise import cashless_exercisable
+
+    remaining, cap = deal.option.shares.value, deal.option.max_exercise_cap.value
+    strike = deal.option.exercise_price.value
+    controls = _option_controls(deal, fmv, outstanding, owned, reading)
+    price, out, own, toggle = controls
     info = w.HTML(layout=w.Layout(min_width="300px", max_width="520px"))
     chart = LiveChart(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), owned, READINGS, remaining, cap))
 
@@ -184,10 +198,10 @@ def option_explorer(deal, fmv: str, outstanding: int, owned: int, reading: str) 
         )
         chart.show(cap_figure(range(100_000_000, 10_000_000_001, 100_000_000), own.value, READINGS, remaining, cap))
 
-    for control in (price, out, own, toggle):
+    for control in controls:
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([price, out, own, toggle, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])
+    return w.VBox([*controls, w.HBox([chart, info], layout=w.Layout(flex_flow="row wrap"))])
 
 
 def obligations_explorer(deal, events, as_of, promptly: int) -> w.VBox:
@@ -297,51 +311,60 @@ def _notes_side(schedules, rate, holder: str, default, dilution, issued: int) ->
     )
 
 
-def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None, demand=None) -> w.VBox:
-    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
-    ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
-    the schedules' totals, the lender's XIRR, the Default Payment (default on ``stop``, demanded on
-    ``demand``, by default the next day) and the dilution beside the total debt service chart,
-    recomputed and redrawn live. Every control starts at exactly the page's value.
-
-    Dilution = shares issued ÷ (shares outstanding + shares issued)."""
+def _notes_outcome(deal, a, market, values: list, term_b_maturity, stop, demand):
+    """The notes on the controls' ``values`` (margin %, floor %, Fixed Conversion Price, price shock,
+    Option holder): the schedules, the lender's XIRR, the default scenario (or ``None``), the
+    dilution = shares issued ÷ (shares outstanding + shares issued) and the shares issued."""
     import dataclasses
     import datetime as dt
     from decimal import Decimal
 
     from dealkit.core.cashflows import xirr
-    from dealkit.present.charts import total_service_figure
     from dealkit.rules.notes.default import default_scenario
     from dealkit.rules.notes.flows import lender_cash_flows, option_value
     from dealkit.rules.notes.revolver import build_schedules
 
+    margin, floor, fcp, shock, holder = values
+    terms = dataclasses.replace(
+        a, margin=Decimal(f"{margin:.2f}") / 100, floor=Decimal(f"{floor:.2f}") / 100, fixed_conversion_price=fcp
+    )
+    shocked = dataclasses.replace(market, shock=Decimal(f"{shock:.1f}"))
+    schedules = build_schedules(deal, terms, shocked, term_b_maturity=term_b_maturity, stop=stop)
+    flows = lender_cash_flows(
+        list(schedules.values()),
+        shocked,
+        deal.escrow.escrowed_payment.value,
+        deal.deal.closing_date.value,
+        deal.escrow.closing_payment.value,
+        option_holder=holder,
+        option=option_value(deal, shocked),
+    )
+    default = default_scenario(schedules, stop, demand or stop + dt.timedelta(days=1), terms) if stop else None
+    issued = sum(s.shares for s in schedules.values())
+    base = shocked.outstanding or 0
+    dilution = Decimal(issued) / Decimal(base + issued) if base + issued else None
+    return schedules, xirr(flows), default, dilution, issued
+
+
+def notes_explorer(deal, a, market, term_b_maturity, stop, option_holder: str | None = None, demand=None) -> w.VBox:
+    """Sliders for the margin, the floor, the Fixed Conversion Price and a price shock, and the
+    ``option_holder`` choice (whose flows the Option's value enters: laurus, gssf or excluded);
+    the schedules' totals, the lender's XIRR, the Default Payment (default on ``stop``, demanded on
+    ``demand``, by default the next day) and the dilution beside the total debt service chart,
+    recomputed and redrawn live (:func:`_notes_outcome`). Every control starts at exactly the
+    page's value."""
+    from dealkit.present.charts import total_service_figure
+
     controls = _notes_controls(deal, a, market, option_holder)
-    margin, floor, fcp, shock, holder = controls
+    holder = controls[-1]
     info = w.HTML(layout=w.Layout(min_width="300px", max_width="420px"))
 
     def compute():
-        terms = dataclasses.replace(
-            a,
-            margin=Decimal(f"{margin.value:.2f}") / 100,
-            floor=Decimal(f"{floor.value:.2f}") / 100,
-            fixed_conversion_price=fcp.value,
+        values = [control.value for control in controls]
+        schedules, rate, default, dilution, issued = _notes_outcome(
+            deal, a, market, values, term_b_maturity, stop, demand
         )
-        shocked = dataclasses.replace(market, shock=Decimal(f"{shock.value:.1f}"))
-        schedules = build_schedules(deal, terms, shocked, term_b_maturity=term_b_maturity, stop=stop)
-        flows = lender_cash_flows(
-            list(schedules.values()),
-            shocked,
-            deal.escrow.escrowed_payment.value,
-            deal.deal.closing_date.value,
-            deal.escrow.closing_payment.value,
-            option_holder=holder.value,
-            option=option_value(deal, shocked),
-        )
-        default = default_scenario(schedules, stop, demand or stop + dt.timedelta(days=1), terms) if stop else None
-        issued = sum(s.shares for s in schedules.values())
-        base = shocked.outstanding or 0
-        dilution = Decimal(issued) / Decimal(base + issued) if base + issued else None
-        info.value = _notes_side(schedules, xirr(flows), holder.value, default, dilution, issued)
+        info.value = _notes_side(schedules, rate, holder.value, default, dilution, issued)
         return _safe(total_service_figure(list(schedules.values())))
 
     chart = LiveChart(compute())

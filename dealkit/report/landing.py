@@ -163,10 +163,9 @@ details{margin-top:1.5em;color:#57606a}
 </style>"""
 
 
-def index_html(report, summary: Summary | None, title: str) -> str:
-    """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`)."""
-    from dealkit.report.html import csp_meta
-    from dealkit.report.redact import no_path, strip_paths
+def _report_cards(report) -> str:
+    """One card per notebook: a link to its page, or FAILED with its error (local paths cut)."""
+    from dealkit.report.redact import strip_paths
 
     esc = html.escape
     cards = []
@@ -180,14 +179,14 @@ def index_html(report, summary: Summary | None, title: str) -> str:
                 f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
                 f"{esc(strip_paths(r.error or ''))}<small>partial notebook: {esc(rel)}</small></li>"
             )
-    combined = (
-        f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
-        f"({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>"
-        if report.combined
-        else ""
-    )
+    return "".join(cards)
+
+
+def _data_files(report) -> str:
+    """The run's data files (this run's only: a stale file of an earlier run is never offered), then
+    the exports, the sample events' files labelled illustrative; and the exports' note."""
+    esc = html.escape
     sample = report.parameters.get("events", "sample") == "sample"  # 04_obligations' default stream
-    # this run's files only (a stale file of an earlier run is never offered), then the exports
     names = sorted({n for r in report.results if r.ok for n in getattr(r, "files", [])})
     names += [os.path.relpath(p, report.out_dir) for p in getattr(report, "exports", [])]
     file_items = "".join(
@@ -201,7 +200,15 @@ def index_html(report, summary: Summary | None, title: str) -> str:
         for n in names
     )
     note = getattr(report, "exports_note", "")
-    data = (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
+    return (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
+
+
+def _run_details(report) -> str:
+    """ "About this run": when, how long, the deal file's name, each notebook's status, time and
+    charts, and the parameters (a file's name, never its local path)."""
+    from dealkit.report.redact import no_path
+
+    esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
         f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
@@ -214,6 +221,27 @@ def index_html(report, summary: Summary | None, title: str) -> str:
         or "<tr><td colspan=2>defaults</td></tr>"
     )
     started = report.started
+    return f"""<details><summary>About this run</summary>
+<p>Run started {esc(fmt.date(started))} {esc(started.strftime("%H:%M:%S"))} UTC, {report.seconds:.1f} s.
+Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
+<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
+<h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
+</details>"""
+
+
+def index_html(report, summary: Summary | None, title: str) -> str:
+    """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`):
+    the executive summary, the reports (:func:`_report_cards`), the data files
+    (:func:`_data_files`), and the run's details last (:func:`_run_details`)."""
+    from dealkit.report.html import csp_meta
+
+    esc = html.escape
+    combined = (
+        f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
+        f"({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>"
+        if report.combined
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{csp_meta()}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>{_INDEX_CSS}{SUMMARY_CSS}
@@ -223,13 +251,8 @@ def index_html(report, summary: Summary | None, title: str) -> str:
 {summary.to_html("pages") if summary else ""}
 <h2>Reports</h2>
 {combined}
-<ul class="dk-reports">{"".join(cards)}</ul>
-{data}
-<details><summary>About this run</summary>
-<p>Run started {esc(fmt.date(started))} {esc(started.strftime("%H:%M:%S"))} UTC, {report.seconds:.1f} s.
-Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
-<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
-<h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
-</details>
+<ul class="dk-reports">{_report_cards(report)}</ul>
+{_data_files(report)}
+{_run_details(report)}
 </body></html>
 """

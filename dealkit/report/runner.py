@@ -140,10 +140,7 @@ def run_report(
     SIGTERM end the workers and kernels and remove the run's temporary folders before the
     exception propagates (:class:`KeyboardInterrupt`, :class:`Terminated`); after a SIGKILL the
     workers and kernels exit by themselves and the next run reaps the folders
-    (:mod:`dealkit.report.runguard`).
-
-    Workers: ``jobs`` (default: the cores + 1, as a worker mostly waits on its kernel), at most one
-    per notebook.
+    (:mod:`dealkit.report.runguard`). ``jobs``: default the cores + 1 (a worker mostly waits).
     """
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
