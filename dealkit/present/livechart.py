@@ -7,6 +7,8 @@ plotly's widget bundle (``widgetbundle.js``) is sent to the page once and shared
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 from traitlets import Unicode
 
@@ -171,6 +173,8 @@ class LiveChart(w.Box):
     DRAW_TIMEOUT = 20.0
     #: Rebuilds a chart may make on its own (an unanswered probe, no edit pending).
     PROBE_REBUILDS = 3
+    #: ``ipywidgets.Box``'s traitlet (declared for the type checker only: no class attribute is made).
+    children: Any
 
     def __init__(self, figure):
         import plotly.graph_objects as go
@@ -178,7 +182,7 @@ class LiveChart(w.Box):
         self._go = go
         super().__init__([])
         self._retired = []
-        self._timer = None
+        self._timer: Any = None  # the deadline check scheduled on the kernel's event loop
         self._probe_rebuilds = 0
         #: Times the widget was replaced by a new one (an edit or a probe left unacknowledged).
         self.rebuilds = 0
@@ -199,9 +203,9 @@ class LiveChart(w.Box):
         self._shown = [_plain(t.to_plotly_json()) for t in fig.data]
         self._shown_layout = self._layout_json(fig.layout)
         self._sent = fig._last_trace_edit_id  # the last edit sent: its state travels with the widget
-        self._acked = None  # the last edit a view reported applied; None: no view has drawn yet
+        self._acked: int | None = None  # the last edit a view reported applied; None: no view has drawn yet
         self._probing = False
-        self._pending_since = None  # when the oldest edit not yet acknowledged was sent
+        self._pending_since: float | None = None  # when the oldest edit not yet acknowledged was sent
         fig.observe(self._ack, names="_js2py_traceDeltas")
 
     @staticmethod
@@ -231,15 +235,15 @@ class LiveChart(w.Box):
         edit = msg.get("trace_edit_id")
         if not isinstance(edit, int):
             return
-        first, before = self._acked is None, self._acked
-        self._acked = edit if first else max(self._acked, edit)
-        if self._acked >= self._sent:
+        before = self._acked
+        acked = self._acked = edit if before is None else max(before, edit)
+        if acked >= self._sent:
             self._cancel()
             self._probing = False
             self._pending_since = None
-            if first and self._probe_rebuilds < self.PROBE_REBUILDS and self._front_end():
+            if before is None and self._probe_rebuilds < self.PROBE_REBUILDS and self._front_end():
                 self._probe()
-        elif first or self._acked > before:  # drawn, or alive and catching up: the rest within ACK_TIMEOUT
+        elif before is None or acked > before:  # drawn, or alive and catching up: the rest within ACK_TIMEOUT
             self._arm(self.ACK_TIMEOUT)
 
     def _probe(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from dealkit.core.files import write_atomic
 from dealkit.report.notebook import NotebookResult
 from dealkit.report.redact import strip_paths as _strip_paths
+from dealkit.report.summary import Summary
 
 __all__: list[str] = []
 
@@ -44,7 +45,8 @@ class _ExecutiveSummary:
     def __init__(self, deal, plan: dict[Path, dict[str, str]], paths: list[Path]) -> None:
         self.deal = deal
         self.params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
-        self.summary = self.error = None
+        self.summary: Summary | None = None
+        self.error: str | None = None
         self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
 
     def start(self) -> _ExecutiveSummary:

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["ipc_kernel_manager", "WarmKernel", "KERNEL", "configure"]
 
@@ -141,7 +142,7 @@ class WarmKernel:
         self.socket_dir = tempfile.mkdtemp(prefix="k-" if _RUN["dir"] else "dealkit-kernel-", dir=_RUN["dir"])
         self.log_dir = Path(log_dir) if log_dir is not None else Path(self.socket_dir)
         self.start_timeout = start_timeout
-        self.km = None
+        self.km: Any = None  # jupyter_client's KernelManager once started
         self.used = 0
         self.started = 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from dealkit.present import fmt
@@ -89,7 +90,7 @@ def _local_links(content: str, names: list[str]) -> str:
 
 
 def combined_report(
-    pages: list[tuple[str, str, str]], title: str, summary: Summary | None, missing: list[tuple[str, str]] = ()
+    pages: list[tuple[str, str, str]], title: str, summary: Summary | None, missing: Sequence[tuple[str, str]] = ()
 ) -> str:
     """The combined report from exported pages ``[(name, title, page html), ...]``: the head of a
     page carrying plotly.js (inlined once), the executive summary, a nested sticky table of

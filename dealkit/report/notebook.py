@@ -70,7 +70,7 @@ def _error_text(exc: BaseException) -> str:
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
-def _disk_error(exc: BaseException) -> OSError | None:
+def _disk_error(exc: BaseException | None) -> OSError | None:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -26,8 +26,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealkit.core.files import write_atomic
 from dealkit.deal.loader import DEFAULT_DEAL, load_deal
@@ -62,6 +64,9 @@ from dealkit.report.pool import _init_fresh_worker as _init_fresh_worker
 from dealkit.report.pool import _init_worker as _init_worker
 from dealkit.report.redact import _no_path as _no_path
 from dealkit.report.redact import _strip_paths as _strip_paths
+
+if TYPE_CHECKING:
+    from dealkit.deal.model import Deal
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -171,7 +176,7 @@ class _ReportRun:
     """One report run's inputs and the resources it holds (signal handlers, the run folder, the
     staging folder, a warm kernel, the worker pool), each released by :meth:`_release`."""
 
-    deal: object
+    deal: Deal
     deal_file: Path
     paths: list[Path]
     out: Path
@@ -294,7 +299,7 @@ class _ReportRun:
         # fork the workers before any thread starts here; each worker guards itself, starts
         # its kernel and warms its exporter
         root = os.getpid()
-        init = (
+        init: tuple[Callable[..., None], tuple] = (
             (_init_fresh_worker, (root, str(self.run_dir)))
             if self.fresh_kernels
             else (_init_worker, (self.out / "ipynb", self.paths[0].parent, self.start_timeout, root, str(self.run_dir)))

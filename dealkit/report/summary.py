@@ -17,6 +17,7 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from dealkit.present import fmt
 
@@ -148,8 +149,8 @@ def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
     """The ranges over simulated paths, from ``05_risk.metrics.json`` (:func:`dealkit.risk.write_metrics`):
     Laurus's XIRR and the dilution from the 5th to the 95th percentile, and the default
     probability. Labelled illustrative: the paths come from an assumed price model."""
-    pct = metrics.get("percentiles") or {}
-    n = metrics.get("n_paths")
+    pct: Any = metrics.get("percentiles") or {}
+    n: Any = metrics.get("n_paths")
     model = str(metrics.get("provenance") or "an assumed price model")
     out = []
 
