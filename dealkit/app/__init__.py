@@ -156,7 +156,14 @@ def app_widget(deal, inputs: ExportInputs = _DEFAULT_INPUTS, explorers: list[Exp
 
 
 def voila_command(port: int, notebook: Path = NOTEBOOK) -> list[str]:
-    """The Voilà command line: loopback only, no browser, code hidden, no tracebacks shown."""
+    """The Voilà command line: loopback only, no browser, code hidden, no tracebacks shown.
+
+    Examples
+    --------
+    >>> command = voila_command(8866)
+    >>> command[1:3], command[4:6]
+    (['-m', 'voila'], ['--port=8866', '--Voila.ip=127.0.0.1'])
+    """
     return [
         sys.executable,
         "-m",

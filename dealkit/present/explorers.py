@@ -39,7 +39,15 @@ def _safe(fig) -> dict:
 def exact_options(value, low, high) -> list[tuple[str, object]]:
     """Choices for a price slider that starts at *exactly* the page's value: "nice" prices (1, 1.5,
     2, 2.5, 3, 4, 5, 6, 7, 8 × 10^k) between ``low`` and ``high``, plus ``value`` itself, as
-    ``(label, Decimal)`` pairs (a log slider would snap $0.05 to $0.0501)."""
+    ``(label, Decimal)`` pairs (a log slider would snap $0.05 to $0.0501).
+
+    Examples
+    --------
+    >>> [label for label, _ in exact_options("0.05", "0.03", "0.1")]
+    ['$0.03', '$0.04', '$0.05', '$0.06', '$0.07', '$0.08', '$0.10']
+    >>> exact_options("0.0501", "0.05", "0.06")[1]
+    ('$0.0501', Decimal('0.0501'))
+    """
     from decimal import Decimal
 
     from dealkit.present.fmt import money
@@ -64,7 +72,17 @@ def _no_math(html_text: str) -> str:
 
 
 def findings_explorer(result: Review) -> w.VBox:
-    """Filter the review findings by severity and kind; the table redraws on every change."""
+    """Filter the review findings by severity and kind; the table redraws on every change.
+
+    Examples
+    --------
+    >>> from dealkit.deal.loader import load_deal
+    >>> from dealkit.deal.review import review
+    >>> box = findings_explorer(review(load_deal()))
+    >>> (severity, kind), table = box.children[0].children, box.children[1]
+    >>> "info" in severity.value, table.value.startswith("<p>")
+    (False, True)
+    """
     from dealkit.present.fmt import table_html
 
     kinds = sorted({f.kind for f in result.findings})

@@ -32,7 +32,16 @@ def _text(fragment: str) -> str:
 
 def nested_toc(sections: list[tuple[str, str, str]]) -> str:
     """``<nav class="dealkit-toc">``: one entry per section (``(anchor, title, content)``), and
-    under it the section's ``h2``/``h3`` headings (with the ids nbconvert gave them)."""
+    under it the section's ``h2``/``h3`` headings (with the ids nbconvert gave them).
+
+    Examples
+    --------
+    >>> toc = nested_toc([("sec-01", "The notes", '<h2 id="Schedules">Schedules</h2><h3 id="Term-A">Term A</h3>')])
+    >>> '<li><a href="#sec-01">The notes</a><ol><li><a href="#Schedules">Schedules</a><ol>' in toc
+    True
+    >>> '<a href="#Term-A">Term A</a>' in toc
+    True
+    """
     esc = html.escape
     items = []
     for anchor, title, content in sections:

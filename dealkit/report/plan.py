@@ -31,7 +31,17 @@ RUNNER_PARAMETERS = ("deal_path", "output_dir")
 
 
 def discover(names: list[str] | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The notebooks to run, in name order; ``names`` may be stems (``00_overview``) or file names."""
+    """The notebooks to run, in name order; ``names`` may be stems (``00_overview``) or file names.
+
+    Examples
+    --------
+    >>> [p.name for p in discover(["03_option", "01_notes.ipynb"])]
+    ['03_option.ipynb', '01_notes.ipynb']
+    >>> discover(["99_none"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dealkit.errors.ReportError: no notebook named '99_none' in ...
+    """
     if not notebook_dir.is_dir():
         raise ReportError(f"{notebook_dir}: no such notebook folder")
     available = sorted(p for p in notebook_dir.glob("*.ipynb") if not p.name.startswith("."))
@@ -125,6 +135,12 @@ def expected_seconds(path: Path, out_dir: Path | None = None) -> float:
 def longest_first(paths: list[Path], out_dir: Path | None = None) -> list[Path]:
     """``paths`` in the order to start them on a pool of workers: the longest expected first
     (:func:`expected_seconds`; ties keep name order), so the last notebook to finish is a short
-    one and no core waits on a long notebook started last (longest processing time first)."""
+    one and no core waits on a long notebook started last (longest processing time first).
+
+    Examples
+    --------
+    >>> [p.stem for p in longest_first(discover())][:2]  # 05_risk declares expected_seconds
+    ['05_risk', '00_overview']
+    """
     cost = {p: expected_seconds(p, out_dir) for p in paths}
     return sorted(paths, key=lambda p: -cost[p])
