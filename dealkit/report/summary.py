@@ -152,28 +152,15 @@ def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
 
     Examples
     --------
-    >>> metrics = {"percentiles": {"lender_xirr": {"p5": 0.1, "p50": 0.2, "p95": 0.3},
-    ...                            "dilution": {"p5": 0.01, "p95": 0.05}},
-    ...            "n_paths": 1000, "defaulted": 0.25, "provenance": "GBM"}
-    >>> [(f.label, f.value) for f in risk_figures(metrics)]  # doctest: +NORMALIZE_WHITESPACE
-    [('Laurus XIRR across price paths (illustrative)', '10.0% to 30.0%'),
-     ('Dilution across price paths (illustrative)', '1.00% to 5.00%')]
-    >>> risk_figures(metrics)[1].detail
-    '5th to 95th percentile; default on 25.0% of paths'
+    >>> percentiles = {"lender_xirr": {"p5": 0.1, "p50": 0.2, "p95": 0.3}, "dilution": {"p5": 0.01, "p95": 0.05}}
+    >>> [f.value for f in risk_figures({"percentiles": percentiles, "n_paths": 1000, "defaulted": 0.25})]
+    ['10.0% to 30.0%', '1.00% to 5.00%']
     """
     pct: Any = metrics.get("percentiles") or {}
     n: Any = metrics.get("n_paths")
     model = str(metrics.get("provenance") or "an assumed price model")
     out = []
-
-    def span(key: str, digits: int) -> str | None:
-        q = pct.get(key) or {}
-        lo, hi = q.get("p5"), q.get("p95")
-        if lo is None or hi is None:
-            return None
-        return f"{fmt.pct(Decimal(str(lo)), digits)} to {fmt.pct(Decimal(str(hi)), digits)}"
-
-    xirr = span("lender_xirr", 1)
+    xirr = _span(pct, "lender_xirr", 1)
     if xirr:
         med = (pct.get("lender_xirr") or {}).get("p50")
         out.append(
@@ -185,7 +172,7 @@ def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
                 f"{fmt.shares(int(n)) if n else 'the'} simulated paths, {model[:120]}",
             )
         )
-    dil = span("dilution", 2)
+    dil = _span(pct, "dilution", 2)
     if dil:
         defaulted = metrics.get("defaulted")
         out.append(
@@ -202,6 +189,15 @@ def risk_figures(metrics: Mapping[str, object]) -> list[Figure]:
             )
         )
     return out
+
+
+def _span(percentiles: Mapping[str, Any], key: str, digits: int) -> str | None:
+    """``"p5 to p95"`` of ``key`` as percents, or ``None`` when either end is missing."""
+    q = percentiles.get(key) or {}
+    lo, hi = q.get("p5"), q.get("p95")
+    if lo is None or hi is None:
+        return None
+    return f"{fmt.pct(Decimal(str(lo)), digits)} to {fmt.pct(Decimal(str(hi)), digits)}"
 
 
 def executive_summary(
@@ -240,8 +236,6 @@ def executive_summary(
     >>> summary = executive_summary(load_deal())
     >>> [(f.label, f.value) for f in summary.figures][2]
     ('Dilution from note conversions', '3.80%')
-    >>> summary.href("default")
-    '01_notes.html#Default:-the-2008-demand'
     """
     from dealkit.deal.loader import load_prime
     from dealkit.deal.review import review as run_review
@@ -250,14 +244,18 @@ def executive_summary(
     p, market, ds, solve, exact = _exact_figures(deal, prime, params or {})
     figures = _figures(deal, p, exact, market, ds, solve)
     result = review if review is not None else run_review(deal)
-    inputs = {
+    summary = Summary(figures, _top_findings(result), _assumptions(deal, market), _inputs(p, ds), exact)
+    return with_risk(summary, risk)
+
+
+def _inputs(p: Mapping[str, str], ds) -> dict[str, str]:
+    """The scenario inputs the summary states (market data and dates, not deal terms)."""
+    return {
         "stock_price": f"${p['stock_price']}",
         "daily_volume": fmt.shares(int(p["daily_volume"])),
         "default_date": fmt.date(ds.default_date) if ds else "none",
         "demand_date": fmt.date(ds.demand_date) if ds else "none",
     }
-    summary = Summary(figures, _top_findings(result), _assumptions(deal, market), inputs, exact)
-    return with_risk(summary, risk)
 
 
 def _exact_figures(deal, prime, params: Mapping[str, str]):
