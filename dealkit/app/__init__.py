@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from dealkit.export.bundle import ExportInputs
 
@@ -41,28 +41,34 @@ class Explorer:
 
 
 def _notes(deal, inputs: ExportInputs):
-    from dealkit import notes
     from dealkit.params import as_price
-    from dealkit.present.widgets import notes_explorer
+    from dealkit.present.explorers import notes_explorer
+    from dealkit.rules.notes.conversion import Market
+    from dealkit.rules.notes.terms import assumptions_from_deal
 
-    a = notes.assumptions_from_deal(deal)
-    market = notes.Market.for_deal(deal, as_price(inputs.stock_price, "stock_price"), inputs.daily_volume,
-                                   shock=as_price(inputs.price_shock, "price_shock"))
+    a = assumptions_from_deal(deal)
+    market = Market.for_deal(
+        deal,
+        as_price(inputs.stock_price, "stock_price"),
+        inputs.daily_volume,
+        shock=as_price(inputs.price_shock, "price_shock"),
+    )
     return notes_explorer(deal, a, market, inputs.term_b_maturity, inputs.default_day(deal))
 
 
 def _escrow(deal, inputs: ExportInputs):
-    from dealkit.escrow import parse_instructions
-    from dealkit.present.widgets import escrow_editor
+    from dealkit.present.explorers import escrow_editor
+    from dealkit.rules.escrow.instructions import parse_instructions
 
     return escrow_editor(deal, parse_instructions(inputs.instructions, deal), inputs.agent_fee)
 
 
 def _option(deal, inputs: ExportInputs):
-    from dealkit.present.widgets import option_explorer
+    from dealkit.present.explorers import option_explorer
 
-    return option_explorer(deal, inputs.fmv, deal.capitalization.outstanding_at_closing.value, inputs.holdings,
-                           inputs.reading)
+    return option_explorer(
+        deal, inputs.fmv, deal.capitalization.outstanding_at_closing.value, inputs.holdings, inputs.reading
+    )
 
 
 #: Paths the app's risk explorer simulates: fewer than 05_risk's default, so that the first page
@@ -80,15 +86,34 @@ def _risk(deal, inputs: ExportInputs):
 
 #: The app's sections, in order. Extend with :func:`register` (or append here).
 EXPLORERS: list[Explorer] = [
-    Explorer("notes", "The notes", "Margin, floor, Fixed Conversion Price and a price shock: the schedules' "
-             "totals and the debt service redraw.", _notes),
-    Explorer("escrow", "The escrow", "Edit the Joint Instructions or the agent's fee: the disbursement to the cent "
-             "and the Sankey chart redraw (FEA §3.1(a)).", _escrow),
-    Explorer("option", "The Option", "FMV, shares outstanding, the Holder's shares and the §10 reading: what may "
-             "be exercised now, cash against cashless (Option §2.2, §10).", _option),
-    Explorer("risk", "Risk across price paths (illustrative)", "Simulated ATG price paths (an assumed model, "
-             "stated under the chart): move the Fixed Conversion Price, the volume cap or ATG's cash capacity and "
-             "the distribution of ATG's cost redraws on the same paths.", _risk),
+    Explorer(
+        "notes",
+        "The notes",
+        "Margin, floor, Fixed Conversion Price and a price shock: the schedules' totals and the debt service redraw.",
+        _notes,
+    ),
+    Explorer(
+        "escrow",
+        "The escrow",
+        "Edit the Joint Instructions or the agent's fee: the disbursement to the cent "
+        "and the Sankey chart redraw (FEA §3.1(a)).",
+        _escrow,
+    ),
+    Explorer(
+        "option",
+        "The Option",
+        "FMV, shares outstanding, the Holder's shares and the §10 reading: what may "
+        "be exercised now, cash against cashless (Option §2.2, §10).",
+        _option,
+    ),
+    Explorer(
+        "risk",
+        "Risk across price paths (illustrative)",
+        "Simulated ATG price paths (an assumed model, "
+        "stated under the chart): move the Fixed Conversion Price, the volume cap or ATG's cash capacity and "
+        "the distribution of ATG's cost redraws on the same paths.",
+        _risk,
+    ),
 ]
 
 
@@ -101,15 +126,23 @@ def register(explorer: Explorer) -> None:
     EXPLORERS.append(explorer)
 
 
-def app_widget(deal, inputs: ExportInputs = ExportInputs(), explorers: list[Explorer] | None = None):
+#: The inputs the app starts from unless told otherwise: the exports' and the notebooks' defaults.
+_DEFAULT_INPUTS = ExportInputs()
+
+
+def app_widget(deal, inputs: ExportInputs = _DEFAULT_INPUTS, explorers: list[Explorer] | None = None):
     """Every explorer, one section each, under a heading; a section that fails to build shows its
     error (escaped) instead of taking the others down."""
     import html
 
     import ipywidgets as w
 
-    sections = [w.HTML(f"<h1>{html.escape(deal.deal.name.value)}</h1><p>Live explorers: move a control and "
-                       "the figures and charts are recomputed by dealkit.</p>")]
+    sections = [
+        w.HTML(
+            f"<h1>{html.escape(deal.deal.name.value)}</h1><p>Live explorers: move a control and "
+            "the figures and charts are recomputed by dealkit.</p>"
+        )
+    ]
     for e in explorers if explorers is not None else EXPLORERS:
         head = w.HTML(f"<h2>{html.escape(e.title)}</h2><p>{html.escape(e.description)}</p>")
         try:
@@ -123,24 +156,44 @@ def app_widget(deal, inputs: ExportInputs = ExportInputs(), explorers: list[Expl
 
 
 def voila_command(port: int, notebook: Path = NOTEBOOK) -> list[str]:
-    """The Voilà command line: loopback only, no browser, code hidden, no tracebacks shown."""
-    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser",
-            "--template=dealkit", "--strip_sources=True", "--show_tracebacks=False", "--Voila.port_retries=0"]
+    """The Voilà command line: loopback only, no browser, code hidden, no tracebacks shown.
+
+    Examples
+    --------
+    >>> command = voila_command(8866)
+    >>> command[1:3], command[4:6]
+    (['-m', 'voila'], ['--port=8866', '--Voila.ip=127.0.0.1'])
+    """
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        "--template=dealkit",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--Voila.port_retries=0",
+    ]
 
 
 def app_env(base: dict[str, str] | None = None, deal_path: str | None = None) -> dict[str, str]:
     """The environment of the Voilà process: ``base`` (default: this process's) with dealkit's
     template folder first on ``JUPYTER_PATH`` and the deal file for the kernel."""
     env = dict(os.environ if base is None else base)
-    env["JUPYTER_PATH"] = os.pathsep.join([str(SHARE)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        [str(SHARE)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    )
     env[DEAL_ENV] = str(Path(deal_path).resolve()) if deal_path else ""
     return env
 
 
 def serve(port: int = 8866, deal_path: str | None = None) -> int:
     """Run the app in the foreground until interrupted (Ctrl-C); returns Voilà's exit code."""
-    from dealkit.errors import ParameterError
     from dealkit.deal.loader import load_deal
+    from dealkit.errors import ParameterError
 
     if not (0 < port < 65536):
         raise ParameterError(f"--port: a port between 1 and 65535 (got {port})")

@@ -19,8 +19,17 @@ import nbformat
 
 from dealkit.present.sanitize import safe_plotly_text, sanitize_figure
 
-__all__ = ["PLOTLY_MIME", "CSP", "csp_meta", "safe_plotly_text", "sanitize_figure", "inline_plotly_outputs",
-           "notebook_to_html", "combined_html", "plotlyjs_banner"]
+__all__ = [
+    "PLOTLY_MIME",
+    "CSP",
+    "csp_meta",
+    "safe_plotly_text",
+    "sanitize_figure",
+    "inline_plotly_outputs",
+    "notebook_to_html",
+    "combined_html",
+    "plotlyjs_banner",
+]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -31,15 +40,19 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: inlined once; plotly builds its styles at run time and needs 'unsafe-eval' for its
 #: number-format and template code); images and fonts only as ``data:``/``blob:`` (plotly's
 #: own); no fetch/XHR/WebSocket, frames, plugins, forms or ``<base>``.
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-       "img-src data: blob:; font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
-       "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
+    "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def csp_meta() -> str:
     """The ``<meta>`` elements that put :data:`CSP` (and a no-referrer policy) on a page."""
-    return (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP, quote=False)}">'
-            '<meta name="referrer" content="no-referrer">')
+    return (
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP, quote=False)}">'
+        '<meta name="referrer" content="no-referrer">'
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,8 +102,10 @@ def warm_up() -> None:
     _plotlyjs()
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    out = new_output("display_data", data={PLOTLY_MIME: {"data": [{"type": "bar", "y": [1]}], "layout": {}},
-                                           "text/html": "<p>&amp;</p>"})
+    out = new_output(
+        "display_data",
+        data={PLOTLY_MIME: {"data": [{"type": "bar", "y": [1]}], "layout": {}}, "text/html": "<p>&amp;</p>"},
+    )
     notebook_to_html(new_notebook(cells=[new_code_cell("1", outputs=[out])]))
 
 
@@ -100,9 +115,12 @@ def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
     import plotly.io as pio
 
     # the figures are not copied here: sanitize_figure builds a new dict from each
-    figures_as_is = {id(out["data"][PLOTLY_MIME]): out["data"][PLOTLY_MIME]
-                     for cell in nb.cells for out in cell.get("outputs", ())
-                     if isinstance(out.get("data"), dict) and PLOTLY_MIME in out["data"]}
+    figures_as_is = {
+        id(out["data"][PLOTLY_MIME]): out["data"][PLOTLY_MIME]
+        for cell in nb.cells
+        for out in cell.get("outputs", ())
+        if isinstance(out.get("data"), dict) and PLOTLY_MIME in out["data"]
+    }
     nb = copy.deepcopy(nb, figures_as_is)
     nb.metadata.pop("widgets", None)
     figures = 0
@@ -113,8 +131,13 @@ def inline_plotly_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and PLOTLY_MIME in data:
-                div = pio.to_html(sanitize_figure(data[PLOTLY_MIME]), include_plotlyjs=False, full_html=False,
-                                  validate=False, config={"displaylogo": False, "responsive": True})
+                div = pio.to_html(
+                    sanitize_figure(data[PLOTLY_MIME]),
+                    include_plotlyjs=False,
+                    full_html=False,
+                    validate=False,
+                    config={"displaylogo": False, "responsive": True},
+                )
                 out["data"] = {"text/html": div}
                 figures += 1
             elif data and WIDGET_MIME in data:
@@ -133,8 +156,12 @@ def notebook_to_html(nb: nbformat.NotebookNode, banner: str = "") -> str:
     # plotly.js (4.6 MB) goes in after the export: nbconvert re-parses the page it renders with
     # BeautifulSoup, which would otherwise scan the bundle on every page. The mark is in the
     # page's head, before any output, so the first occurrence is the template's.
-    resources = {"plotlyjs": _PLOTLYJS_MARK if figures else "", "dealkit_banner": banner, "dealkit_csp": csp_meta(),
-                 "metadata": {"name": nb.metadata.get("title", "dealkit report")}}
+    resources = {
+        "plotlyjs": _PLOTLYJS_MARK if figures else "",
+        "dealkit_banner": banner,
+        "dealkit_csp": csp_meta(),
+        "metadata": {"name": nb.metadata.get("title", "dealkit report")},
+    }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body.replace(_PLOTLYJS_MARK, _plotlyjs(), 1) if figures else body
 
@@ -165,12 +192,17 @@ def combined_html(sections: list[tuple[str, str, str]], title: str, preface: str
     tail = rest.split(CONTENT_END, 1)[1]
     head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, count=1, flags=re.S)
     toc = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(h)}</a></li>' for a, h, _ in sections)
-    parts = [head, CONTENT_START,
-             f'<div class="jp-RenderedHTMLCommon"><h1>{html.escape(title)}</h1>{preface}'
-             f'<ol class="dealkit-toc">{toc}</ol></div>']
+    parts = [
+        head,
+        CONTENT_START,
+        f'<div class="jp-RenderedHTMLCommon"><h1>{html.escape(title)}</h1>{preface}'
+        f'<ol class="dealkit-toc">{toc}</ol></div>',
+    ]
     for anchor, heading, page in sections:
         content = page.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0]
-        parts.append(f'<section id="{html.escape(anchor)}" class="dealkit-section"><hr>'
-                     f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>')
+        parts.append(
+            f'<section id="{html.escape(anchor)}" class="dealkit-section"><hr>'
+            f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>'
+        )
     parts += [CONTENT_END, tail]
     return "".join(parts)

@@ -11,11 +11,13 @@ a fresh kernel. ``dealkit report --fresh-kernels`` starts a new kernel for every
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["ipc_kernel_manager", "WarmKernel", "KERNEL", "configure"]
 
@@ -42,9 +44,10 @@ def _guarded_command(kernel_cmd: list[str], pids: list[int]) -> list[str]:
     cmd = list(kernel_cmd)
     for i in range(len(cmd) - 1):
         if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
-            code = watchdog_code(pids) + ("import runpy\nrunpy.run_module('ipykernel_launcher', "
-                                          "run_name='__main__', alter_sys=True)\n")
-            return cmd[:i] + ["-c", code] + cmd[i + 2:]
+            code = watchdog_code(pids) + (
+                "import runpy\nrunpy.run_module('ipykernel_launcher', run_name='__main__', alter_sys=True)\n"
+            )
+            return cmd[:i] + ["-c", code] + cmd[i + 2 :]
     return cmd
 
 
@@ -98,15 +101,26 @@ def ipc_kernel_manager(socket_dir: str, log_path: Path):
 
 #: Modules every report notebook imports, imported while the kernel boots (which overlaps the
 #: runner's own start-up), into ``sys.modules`` only: no name is bound in the user namespace.
-PRELOAD = ("numpy", "pandas", "plotly.graph_objects", "plotly.io._json", "dealkit", "dealkit.present.charts",
-           "dealkit.present.display", "dealkit.params", "dealkit.risk", "dealkit.risk_charts")
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io._json",
+    "dealkit",
+    "dealkit.present.charts",
+    "dealkit.present.display",
+    "dealkit.params",
+    "dealkit.risk",
+    "dealkit.risk_charts",
+)
 #: Then the objects alive at that point (the modules, classes and functions of the kernel and of
 #: PRELOAD, which live as long as the kernel) are moved out of the garbage collector's reach
 #: (:func:`gc.freeze`): every full collection after that — the two of each ``%reset -f`` between
 #: notebooks, and those pandas and plotly trigger while a notebook runs — no longer walks them.
-_PRELOAD_LINE = ("import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {mods!r}]; del _dk_i; "
-                 "import gc as _dk_gc; _dk_gc.freeze(); del _dk_gc"
-                 .format(mods=PRELOAD))
+_PRELOAD_LINE = (
+    f"import importlib as _dk_i; [_dk_i.import_module(_m) for _m in {PRELOAD!r}]; del _dk_i; "
+    "import gc as _dk_gc; _dk_gc.freeze(); del _dk_gc"
+)
 
 #: Options of the report kernels: no input history (IPython writes every cell to an SQLite file
 #: from a thread, which competes with the cells for the interpreter; a report reads no history).
@@ -128,7 +142,7 @@ class WarmKernel:
         self.socket_dir = tempfile.mkdtemp(prefix="k-" if _RUN["dir"] else "dealkit-kernel-", dir=_RUN["dir"])
         self.log_dir = Path(log_dir) if log_dir is not None else Path(self.socket_dir)
         self.start_timeout = start_timeout
-        self.km = None
+        self.km: Any = None  # jupyter_client's KernelManager once started
         self.used = 0
         self.started = 0
 
@@ -140,8 +154,9 @@ class WarmKernel:
         self.started += 1
         log = self.log_dir / f"kernel-{os.getpid()}-{self.started}.log"
         self.km = ipc_kernel_manager(self.socket_dir, log)(kernel_name=KERNEL)
-        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={_PRELOAD_LINE}",
-                                                                   *_KERNEL_OPTIONS])
+        run_sync(self.km.start_kernel)(
+            cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={_PRELOAD_LINE}", *_KERNEL_OPTIONS]
+        )
         self.used = 0
 
     def acquire(self, cwd: Path):
@@ -163,8 +178,12 @@ class WarmKernel:
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=self.start_timeout)
-            reply = await kc.execute_interactive(_RESET.format(cwd=str(cwd)), timeout=self.start_timeout,
-                                                 store_history=False, output_hook=lambda msg: None)
+            reply = await kc.execute_interactive(
+                _RESET.format(cwd=str(cwd)),
+                timeout=self.start_timeout,
+                store_history=False,
+                output_hook=lambda msg: None,
+            )
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"could not reset the kernel: {reply['content']}")
         finally:
@@ -172,10 +191,8 @@ class WarmKernel:
 
     def _close_clients(self) -> None:
         for kc in getattr(self.km, "handed_out", []):
-            try:
+            with contextlib.suppress(Exception):  # closing a client that is already closed
                 kc.stop_channels()
-            except Exception:  # noqa: BLE001 - closing a client that is already closed
-                pass
         if self.km is not None:
             self.km.handed_out = []
 
@@ -186,10 +203,8 @@ class WarmKernel:
         if self.km is None:
             return
         self._close_clients()
-        try:
+        with contextlib.suppress(Exception):  # a kernel that is already gone
             run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - a kernel that is already gone
-            pass
         self.km = None
 
     def close(self) -> None:

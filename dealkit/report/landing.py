@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from dealkit.present import fmt
@@ -31,7 +32,16 @@ def _text(fragment: str) -> str:
 
 def nested_toc(sections: list[tuple[str, str, str]]) -> str:
     """``<nav class="dealkit-toc">``: one entry per section (``(anchor, title, content)``), and
-    under it the section's ``h2``/``h3`` headings (with the ids nbconvert gave them)."""
+    under it the section's ``h2``/``h3`` headings (with the ids nbconvert gave them).
+
+    Examples
+    --------
+    >>> toc = nested_toc([("sec-01", "The notes", '<h2 id="Schedules">Schedules</h2><h3 id="Term-A">Term A</h3>')])
+    >>> '<li><a href="#sec-01">The notes</a><ol><li><a href="#Schedules">Schedules</a><ol>' in toc
+    True
+    >>> '<a href="#Term-A">Term A</a>' in toc
+    True
+    """
     esc = html.escape
     items = []
     for anchor, title, content in sections:
@@ -44,11 +54,15 @@ def nested_toc(sections: list[tuple[str, str, str]]) -> str:
         parts = []
         for hid, text, kids in groups:
             kid_items = "".join(f'<li><a href="#{esc(h)}">{esc(t)}</a></li>' for h, t in kids)
-            parts.append(f'<li><a href="#{esc(hid)}">{esc(text)}</a>' + (f"<ol>{kid_items}</ol>" if kids else "") + "</li>")
+            parts.append(
+                f'<li><a href="#{esc(hid)}">{esc(text)}</a>' + (f"<ol>{kid_items}</ol>" if kids else "") + "</li>"
+            )
         subs = "".join(parts)
         items.append(f'<li><a href="#{esc(anchor)}">{esc(title)}</a>' + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
-    return (f'<nav class="dealkit-toc" aria-label="Contents"><b>Contents</b><ol>'
-            f'<li><a href="#executive-summary">Executive summary</a></li>{"".join(items)}</ol></nav>')
+    return (
+        f'<nav class="dealkit-toc" aria-label="Contents"><b>Contents</b><ol>'
+        f'<li><a href="#executive-summary">Executive summary</a></li>{"".join(items)}</ol></nav>'
+    )
 
 
 def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -57,6 +71,7 @@ def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, st
     seen: set[str] = set()
     out = []
     for anchor, title, content in sections:
+
         def fix(m, anchor=anchor):
             hid = m.group(2)
             if hid in seen:
@@ -64,6 +79,7 @@ def _dedupe_ids(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, st
                 return m.group(0).replace(f'id="{hid}"', f'id="{new}"', 1).replace(f'href="#{hid}"', f'href="#{new}"')
             seen.add(hid)
             return m.group(0)
+
         out.append((anchor, title, _HEADING.sub(fix, content)))
     return out
 
@@ -76,12 +92,15 @@ def _local_links(content: str, names: list[str]) -> str:
     page's own copy of the executive summary is dropped (the report opens with it)."""
     content = _PAGE_SUMMARY.sub("", content)
     for name in names:
-        content = content.replace(f'href="{name}.html#', 'href="#').replace(f'href="{name}.html"', f'href="#sec-{name}"')
+        content = content.replace(f'href="{name}.html#', 'href="#').replace(
+            f'href="{name}.html"', f'href="#sec-{name}"'
+        )
     return content
 
 
-def combined_report(pages: list[tuple[str, str, str]], title: str, summary: Summary | None,
-                    missing: list[tuple[str, str]] = ()) -> str:
+def combined_report(
+    pages: list[tuple[str, str, str]], title: str, summary: Summary | None, missing: Sequence[tuple[str, str]] = ()
+) -> str:
     """The combined report from exported pages ``[(name, title, page html), ...]``: the head of a
     page carrying plotly.js (inlined once), the executive summary, a nested sticky table of
     contents, then each section under ``sec-NAME``. ``missing``: ``(title, error)`` of failed
@@ -100,18 +119,33 @@ def combined_report(pages: list[tuple[str, str, str]], title: str, summary: Summ
     tail = rest.split(CONTENT_END, 1)[1]
     head = re.sub(r"<title>.*?</title>", f"<title>{esc(title)}</title>", head, count=1, flags=re.S)
     names = [n for n, _, _ in pages]
-    sections = [(f"sec-{n}", t, _local_links(p.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0], names))
-                for n, t, p in pages]
+    sections = [
+        (f"sec-{n}", t, _local_links(p.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0], names)) for n, t, p in pages
+    ]
     sections = _dedupe_ids(sections)
     failed = "".join(f"<li>{esc(t)}: failed in this run ({esc(e)})</li>" for t, e in missing)
-    preface = (f'<div class="jp-RenderedHTMLCommon"><h1>{esc(title)}</h1>'
-               "<p>The whole deal report in one self-contained file: open it in any browser, offline, or print it.</p>"
-               + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else "")
-               + (SUMMARY_CSS + summary.to_html("combined") if summary else "") + "</div>")
-    body = "".join(f'<section id="{esc(a)}" class="dealkit-section"><p class="dealkit-banner">Section: {esc(t)}</p>{c}</section>'
-                   for a, t, c in sections)
-    return "".join([head, CONTENT_START, '<div class="dk-layout">', nested_toc(sections),
-                    f"<main>{preface}{body}</main></div>", CONTENT_END, tail])
+    preface = (
+        f'<div class="jp-RenderedHTMLCommon"><h1>{esc(title)}</h1>'
+        "<p>The whole deal report in one self-contained file: open it in any browser, offline, or print it.</p>"
+        + (f"<p><b>Sections missing from this run:</b></p><ul>{failed}</ul>" if failed else "")
+        + (SUMMARY_CSS + summary.to_html("combined") if summary else "")
+        + "</div>"
+    )
+    body = "".join(
+        f'<section id="{esc(a)}" class="dealkit-section"><p class="dealkit-banner">Section: {esc(t)}</p>{c}</section>'
+        for a, t, c in sections
+    )
+    return "".join(
+        [
+            head,
+            CONTENT_START,
+            '<div class="dk-layout">',
+            nested_toc(sections),
+            f"<main>{preface}{body}</main></div>",
+            CONTENT_END,
+            tail,
+        ]
+    )
 
 
 _DESCRIPTIONS = {
@@ -139,11 +173,9 @@ details{margin-top:1.5em;color:#57606a}
 </style>"""
 
 
-def index_html(report, summary: Summary | None, title: str) -> str:
-    """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`)."""
-    from dealkit.report.html import csp_meta
-    from dealkit.report.runner import _no_path as no_path
-    from dealkit.report.runner import _strip_paths as strip_paths
+def _report_cards(report) -> str:
+    """One card per notebook: a link to its page, or FAILED with its error (local paths cut)."""
+    from dealkit.report.redact import strip_paths
 
     esc = html.escape
     cards = []
@@ -153,28 +185,73 @@ def index_html(report, summary: Summary | None, title: str) -> str:
             cards.append(f'<li><a href="{esc(r.html.name)}">{esc(r.title)}</a><small>{esc(about)}</small></li>')
         else:
             rel = os.path.relpath(r.ipynb, report.out_dir) if r.ipynb else "—"
-            cards.append(f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
-                         f'{esc(strip_paths(r.error or ""))}<small>partial notebook: {esc(rel)}</small></li>')
-    combined = (f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
-                f'({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>'
-                if report.combined else "")
+            cards.append(
+                f'<li class="dk-failed"><b>{esc(r.title)}</b> — <b style="color:#b00">FAILED</b>: '
+                f"{esc(strip_paths(r.error or ''))}<small>partial notebook: {esc(rel)}</small></li>"
+            )
+    return "".join(cards)
+
+
+def _data_files(report) -> str:
+    """The run's data files (this run's only: a stale file of an earlier run is never offered), then
+    the exports, the sample events' files labelled illustrative; and the exports' note."""
+    esc = html.escape
     sample = report.parameters.get("events", "sample") == "sample"  # 04_obligations' default stream
-    # this run's files only (a stale file of an earlier run is never offered), then the exports
     names = sorted({n for r in report.results if r.ok for n in getattr(r, "files", [])})
     names += [os.path.relpath(p, report.out_dir) for p in getattr(report, "exports", [])]
     file_items = "".join(
         f'<li><a href="{esc(n)}">{esc(n)}</a>'
-        + (f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>'
-           if sample and (n.startswith("obligations-calendar") or n.endswith(".ics")) else "")
-        + "</li>" for n in names)
+        + (
+            f' <span class="dk-illustrative">{esc(ILLUSTRATIVE)}</span>'
+            if sample and (n.startswith("obligations-calendar") or n.endswith(".ics"))
+            else ""
+        )
+        + "</li>"
+        for n in names
+    )
     note = getattr(report, "exports_note", "")
-    data = (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
-    rows = "".join(f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
-                   f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
-                   for r in report.results)
-    params = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(no_path(v))}</code></td></tr>"
-                     for k, v in report.parameters.items()) or "<tr><td colspan=2>defaults</td></tr>"
+    return (f"<h2>Data files</h2><ul>{file_items}</ul>" if names else "") + (f"<p>{esc(note)}</p>" if note else "")
+
+
+def _run_details(report) -> str:
+    """ "About this run": when, how long, the deal file's name, each notebook's status, time and
+    charts, and the parameters (a file's name, never its local path)."""
+    from dealkit.report.redact import no_path
+
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(r.name)}</td><td>{'ok' if r.ok else 'FAILED'}</td>"
+        f'<td class="num">{r.seconds:.1f} s</td><td class="num">{fmt.shares(r.figures)}</td></tr>'
+        for r in report.results
+    )
+    params = (
+        "".join(
+            f"<tr><td>{esc(k)}</td><td><code>{esc(no_path(v))}</code></td></tr>" for k, v in report.parameters.items()
+        )
+        or "<tr><td colspan=2>defaults</td></tr>"
+    )
     started = report.started
+    return f"""<details><summary>About this run</summary>
+<p>Run started {esc(fmt.date(started))} {esc(started.strftime("%H:%M:%S"))} UTC, {report.seconds:.1f} s.
+Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
+<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
+<h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
+</details>"""
+
+
+def index_html(report, summary: Summary | None, title: str) -> str:
+    """The landing page of a report run (``report``: a :class:`dealkit.report.ReportSummary`):
+    the executive summary, the reports (:func:`_report_cards`), the data files
+    (:func:`_data_files`), and the run's details last (:func:`_run_details`)."""
+    from dealkit.report.html import csp_meta
+
+    esc = html.escape
+    combined = (
+        f'<p><a href="{esc(report.combined.name)}"><b>The whole report in one file</b></a> '
+        f"({esc(report.combined.name)}: every section, self-contained, for e-mail and print).</p>"
+        if report.combined
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{csp_meta()}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>{_INDEX_CSS}{SUMMARY_CSS}
@@ -184,13 +261,8 @@ def index_html(report, summary: Summary | None, title: str) -> str:
 {summary.to_html("pages") if summary else ""}
 <h2>Reports</h2>
 {combined}
-<ul class="dk-reports">{''.join(cards)}</ul>
-{data}
-<details><summary>About this run</summary>
-<p>Run started {esc(fmt.date(started))} {esc(started.strftime('%H:%M:%S'))} UTC, {report.seconds:.1f} s.
-Deal file: <code>{esc(Path(report.deal_path).name)}</code>.</p>
-<table><tr><th>Notebook</th><th>Status</th><th>Time</th><th>Charts</th></tr>{rows}</table>
-<h3>Parameters</h3><table><tr><th>Name</th><th>Value</th></tr>{params}</table>
-</details>
+<ul class="dk-reports">{_report_cards(report)}</ul>
+{_data_files(report)}
+{_run_details(report)}
 </body></html>
 """

@@ -23,6 +23,7 @@ Each holds an ``owner`` file (pid and start time of the ``dealkit report`` proce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -32,8 +33,19 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["RUN_PREFIX", "STAGE_PREFIX", "process_identity", "alive", "watch", "watchdog_code",
-           "make_private_dir", "record_pid", "kill_recorded", "reap", "reap_stale_temp_files"]
+__all__ = [
+    "RUN_PREFIX",
+    "STAGE_PREFIX",
+    "process_identity",
+    "alive",
+    "watch",
+    "watchdog_code",
+    "make_private_dir",
+    "record_pid",
+    "kill_recorded",
+    "reap",
+    "reap_stale_temp_files",
+]
 
 RUN_PREFIX = "dealkit-run-"
 STAGE_PREFIX = ".dealkit-run-"
@@ -161,10 +173,8 @@ def record_pid(run_dir: str | os.PathLike[str] | None, pid: int, role: str) -> N
     """Note ``pid`` as a process of the run (so :func:`reap` can end it if it outlives the run)."""
     if run_dir is None:
         return
-    try:
+    with contextlib.suppress(OSError):  # the run folder is gone (the run is ending): nothing to record
         _write_new(Path(run_dir) / "pids" / f"{role}-{pid}", process_identity(pid))
-    except OSError:
-        pass  # the run folder is gone (the run is ending): nothing to record
 
 
 def _owner_alive(folder: Path) -> bool:

@@ -1,0 +1,99 @@
+"""What a report run writes once its notebooks are done: the executive summary (computed in a
+thread while they run), the combined report ``deal-report.html`` and the landing page ``index.html``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from pathlib import Path
+
+from dealkit.core.files import write_atomic
+from dealkit.report.notebook import NotebookResult
+from dealkit.report.redact import strip_paths as _strip_paths
+from dealkit.report.summary import Summary
+
+__all__: list[str] = []
+
+
+def _index_html(summary) -> str:
+    """The landing page (:func:`dealkit.report.landing.index_html`)."""
+    from dealkit.report.landing import index_html
+
+    return index_html(summary, summary.executive, "Laurus / ATG financing — deal reports")
+
+
+def _risk_metrics(out: Path, results: list[NotebookResult]) -> dict | None:
+    """``05_risk.metrics.json`` if 05_risk ran, and succeeded, in *this* run (never an earlier run's)."""
+    import json
+
+    if not any(r.name == "05_risk" and r.ok for r in results):
+        return None
+    try:
+        return json.loads((out / "05_risk.metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class _ExecutiveSummary:
+    """The executive summary on the parameters the notes notebook runs with, computed in a thread
+    of the runner while the notebooks run (the runner only waits on its workers then); the
+    ranges over simulated paths are added at the end, from 05_risk's metrics of this run
+    (:func:`dealkit.summary.with_risk`). A failure gives ``None`` (the pages still stand; the
+    reason is logged)."""
+
+    def __init__(self, deal, plan: dict[Path, dict[str, str]], paths: list[Path]) -> None:
+        self.deal = deal
+        self.params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
+        self.summary: Summary | None = None
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
+
+    def start(self) -> _ExecutiveSummary:
+        self.thread.start()
+        return self
+
+    def _compute(self) -> None:
+        from .summary import executive_summary
+
+        try:
+            self.summary = executive_summary(self.deal, params=self.params)
+        except Exception:  # noqa: BLE001 - a summary failure must not lose the run's pages
+            self.error = traceback.format_exc()
+
+    def result(self, out: Path, results: list[NotebookResult]):
+        from .summary import with_risk
+
+        if self.thread.ident is None:  # never started (e.g. one notebook failed to fork): compute here
+            self._compute()
+        self.thread.join()
+        if self.summary is None:
+            logging.getLogger("dealkit").warning("executive summary not computed:\n%s", self.error)
+            return None
+        try:
+            return with_risk(self.summary, _risk_metrics(out, results))
+        except Exception:  # noqa: BLE001 - a bad metrics file: the summary without its ranges
+            logging.getLogger("dealkit").warning("risk figures not added:\n%s", traceback.format_exc())
+            return self.summary
+
+
+def _write_combined(summary) -> None:
+    """``deal-report.html``: the executive summary, a nested sticky table of contents, every
+    successful section in one file, plotly.js once (:func:`dealkit.report.landing.combined_report`)."""
+    from dealkit.report.landing import combined_report
+
+    good = [r for r in summary.results if r.ok and r.html]
+    if not good:
+        return
+    pages = [(r.name, r.title, r.html.read_text(encoding="utf-8")) for r in good]
+    path = summary.out_dir / "deal-report.html"
+    write_atomic(
+        path,
+        combined_report(
+            pages,
+            "Laurus / ATG financing — deal report",
+            summary.executive,
+            [(r.title, _strip_paths(r.error or "")) for r in summary.failures],
+        ),
+    )
+    summary.combined = path
