@@ -109,7 +109,7 @@ def _add_export(sub) -> None:
 
 def _sweep(args: argparse.Namespace) -> int:
     from dealkit.deal.loader import load_deal
-    from dealkit.sweep import load_grid, run_sweep
+    from dealkit.report.sweep import load_grid, run_sweep
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: must be at least 1 (got {args.jobs})")

@@ -77,10 +77,10 @@ APP_RISK_PATHS = "2000"
 
 
 def _risk(deal, inputs: ExportInputs):
-    from dealkit import risk
-    from dealkit.risk_widgets import risk_explorer
+    from dealkit.engines.risk.parameters import from_parameters
+    from dealkit.present.risk_widgets import risk_explorer
 
-    scenario, term_b = risk.from_parameters(deal, n_paths=APP_RISK_PATHS)
+    scenario, term_b = from_parameters(deal, n_paths=APP_RISK_PATHS)
     return risk_explorer(scenario, deal, "atg_cost", term_b_maturity=term_b)
 
 
