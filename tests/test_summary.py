@@ -96,3 +96,41 @@ def test_report_summary_shows_the_risk_range_of_this_run(report_run):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Laurus XIRR across price paths (illustrative)" in index
     assert 'href="05_risk.html#The-distribution-of-outcomes"' in index
+
+
+def test_overview_declares_the_notes_parameters_with_the_same_defaults():
+    """00_overview's summary runs the notes on the same parameters as 01_notes (a report run
+    passes the run's values to both)."""
+    import papermill
+
+    overview = papermill.inspect_notebook(str(ROOT / "notebooks" / "00_overview.ipynb"))
+    notes_nb = papermill.inspect_notebook(str(ROOT / "notebooks" / "01_notes.ipynb"))
+    for name in NOTES_DEFAULTS:
+        assert overview[name]["default"] == notes_nb[name]["default"], name
+
+
+def test_summary_follows_a_term_parameter():
+    """A parameter that sets an assumed term moves the figures and the key assumptions shown."""
+    deal = dealkit.load_deal()
+    base = executive_summary(deal)
+    raised = executive_summary(deal, params={"margin": "0.05", "conversion_price": "0.04"})
+    assert dict(raised.assumptions)["Margin over WSJ prime"] in ("5%", "5.00%")
+    assert dict(raised.assumptions)["Fixed Conversion Price"] == "$0.04"
+    assert raised.exact["lender_xirr"] != base.exact["lender_xirr"]
+    assert raised.exact["fully_diluted"] != base.exact["fully_diluted"]  # conversions at the new price
+
+
+def test_report_run_gives_the_overview_and_the_index_the_runs_parameters(tmp_path):
+    from conftest import run_cli
+
+    out = tmp_path / "r"
+    proc = run_cli(
+        "report", "--out", str(out), "-p", "margin=0.05", "--notebook", "00_overview", "--notebook", "01_notes"
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    expected = executive_summary(dealkit.load_deal(), params={"margin": "0.05"})
+    page = (out / "00_overview.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for figure in expected.figures[:2]:  # the two XIRRs, which the margin moves
+        assert figure.value in page and figure.value in index, figure
+    assert expected.figures[0].value != executive_summary(dealkit.load_deal()).figures[0].value

@@ -23,9 +23,16 @@ from dealkit.present import fmt
 
 __all__ = ["NOTES_DEFAULTS", "Figure", "Summary", "executive_summary", "SECTIONS", "risk_figures", "with_risk"]
 
-#: The market inputs and scenario dates of ``01_notes``'s ``parameters`` cell (market data and
-#: scenarios, not deal terms): the summary uses the same, so its figures equal the page's.
+#: Every parameter of ``01_notes``'s ``parameters`` cell but the runner's and ``interactive``: the
+#: assumed terms (``"deal"``: the deal file's), the market inputs and the scenario dates. The summary
+#: runs the notes on the same, so its figures equal the page's; ``00_overview`` declares the same
+#: parameters, so a report run gives both pages (and the index) the run's values.
 NOTES_DEFAULTS: dict[str, str] = {
+    "margin": "deal",
+    "floor": "deal",
+    "monthly_amount": "deal",
+    "first_amortization": "deal",
+    "conversion_price": "deal",
     "stock_price": "0.06",
     "price_shock": "1",
     "daily_volume": "5000000",
@@ -241,10 +248,10 @@ def executive_summary(
     from dealkit.deal.review import review as run_review
 
     prime = prime if prime is not None else load_prime()
-    p, market, ds, solve, exact = _exact_figures(deal, prime, params or {})
-    figures = _figures(deal, p, exact, market, ds, solve)
+    p, a, market, ds, solve, exact = _exact_figures(deal, prime, params or {})
+    figures = _figures(deal, p, a, exact, market, ds, solve)
     result = review if review is not None else run_review(deal)
-    summary = Summary(figures, _top_findings(result), _assumptions(deal, market), _inputs(p, ds), exact)
+    summary = Summary(figures, _top_findings(result), _assumptions(deal, market, a), _inputs(p, ds), exact)
     return with_risk(summary, risk)
 
 
@@ -280,19 +287,19 @@ def _exact_figures(deal, prime, params: Mapping[str, str]):
         "default_payment": ds.payment if ds else None,
         "principal_low": consistent["principal"].min() if len(consistent) else None,
         "principal_high": consistent["principal"].max() if len(consistent) else None,
-        "fully_diluted": cap_table(deal).total_after,
+        "fully_diluted": cap_table(deal, a.fixed_conversion_price).total_after,
     }
-    return p, market, ds, solve, exact
+    return p, a, market, ds, solve, exact
 
 
-def _figures(deal, p: Mapping[str, str], exact: dict, market, ds, solve) -> list[Figure]:
+def _figures(deal, p: Mapping[str, str], a, exact: dict, market, ds, solve) -> list[Figure]:
     """The summary's figure cards from the exact figures: the two XIRRs, the dilution, the fully
     diluted dilution = 1 − O ÷ FD (:func:`dealkit.rules.captable.cap_table`), then
     :func:`_payment_figures`."""
     from dealkit.rules.captable import cap_table
 
     borrower, lender = exact["borrower_xirr"], exact["lender_xirr"]
-    ct = cap_table(deal)
+    ct = cap_table(deal, a.fixed_conversion_price)
     cost = fmt.pct(-borrower if borrower < 0 else borrower, 1) if borrower is not None else "no rate exists"
     return [
         Figure("xirr", "All-in annual cost to ATG", cost, "XIRR of ATG's flows, stock at market (actual/365)"),
@@ -356,13 +363,13 @@ def _top_findings(result) -> list[tuple[str, str, str]]:
     return [(f.severity, f.title, "; ".join(_short_cite(c) for c in f.citations[:2])) for f in top]
 
 
-def _assumptions(deal, market) -> list[tuple[str, str]]:
-    """The key assumptions: margin, floor, Fixed Conversion Price, shares outstanding, ATG's price."""
-    t = deal.note_terms
+def _assumptions(deal, market, a) -> list[tuple[str, str]]:
+    """The key assumptions in force (``a``: the deal file's, or a parameter's): margin, floor,
+    Fixed Conversion Price; shares outstanding, ATG's price."""
     return [
-        ("Margin over WSJ prime", fmt.pct(t.prime_margin.value, None)),
-        ("Rate floor", fmt.pct(t.rate_floor.value, None)),
-        ("Fixed Conversion Price", fmt.money(t.fixed_conversion_price.value)),
+        ("Margin over WSJ prime", fmt.pct(a.margin, None)),
+        ("Rate floor", fmt.pct(a.floor, None)),
+        ("Fixed Conversion Price", fmt.money(a.fixed_conversion_price)),
         ("Shares outstanding at closing", fmt.shares(deal.capitalization.outstanding_at_closing.value)),
         ("ATG share price (market data)", fmt.money(market.close(deal.deal.closing_date.value))),
     ]
