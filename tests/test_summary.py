@@ -134,3 +134,52 @@ def test_report_run_gives_the_overview_and_the_index_the_runs_parameters(tmp_pat
     for figure in expected.figures[:2]:  # the two XIRRs, which the margin moves
         assert figure.value in page and figure.value in index, figure
     assert expected.figures[0].value != executive_summary(dealkit.load_deal()).figures[0].value
+
+
+def test_summary_file_round_trip_and_hostile_files(tmp_path):
+    from dealkit.report.summary_files import SUMMARY_FILE, read_summary, summary_json, write_summary
+
+    s = executive_summary(dealkit.load_deal())
+    path = write_summary(s, tmp_path)
+    back = read_summary(path)
+    assert back is not None and back.to_html() == s.to_html()
+    assert back.exact["default_payment"] == str(s.exact["default_payment"])
+    good = summary_json(s)
+    for bad in (
+        "",
+        "[]",
+        "{}",
+        "null",
+        good.replace('"figures"', '"figurez"'),
+        good.replace('"xirr"', '"nowhere"', 1),
+        good.replace('"inputs": {', '"inputs": {"x": 1, ', 1),
+        "\x00" * 10,
+        '{"figures": 1e999}',
+    ):
+        (tmp_path / SUMMARY_FILE).write_text(bad, encoding="utf-8")
+        assert read_summary(tmp_path / SUMMARY_FILE) is None, bad[:40]
+    (tmp_path / SUMMARY_FILE).unlink()
+    (tmp_path / SUMMARY_FILE).symlink_to(path.with_name("elsewhere.json"))
+    assert read_summary(tmp_path / SUMMARY_FILE) is None
+
+
+def test_the_run_shows_the_overviews_summary_or_computes_its_own(tmp_path):
+    """With 00_overview in the run, the index and combined report show the summary it wrote (not
+    computed twice); if that file is missing or corrupt, the runner computes the summary itself."""
+    from dealkit.report.finish import _ExecutiveSummary
+    from dealkit.report.notebook import NotebookResult
+    from dealkit.report.summary_files import SUMMARY_FILE, write_summary
+
+    deal = dealkit.load_deal()
+    paths = [ROOT / "notebooks" / "00_overview.ipynb", ROOT / "notebooks" / "01_notes.ipynb"]
+    plan = {p: {} for p in paths}
+    ok = [NotebookResult(p.stem, p.stem, True, 1.0, None, None) for p in paths]
+    marked = executive_summary(deal)
+    marked.figures[0] = type(marked.figures[0])("xirr", "marker", "from 00_overview")
+    write_summary(marked, tmp_path)
+    runner = _ExecutiveSummary(deal, plan, paths).start()
+    assert runner.thread.ident is None  # no second computation while the notebooks run
+    assert runner.result(tmp_path, ok).figures[0].value == "from 00_overview"
+    (tmp_path / SUMMARY_FILE).write_text("{not json", encoding="utf-8")
+    computed = _ExecutiveSummary(deal, plan, paths).start().result(tmp_path, ok)
+    assert computed.figures[0].value == executive_summary(deal).figures[0].value

@@ -1,5 +1,7 @@
-"""What a report run writes once its notebooks are done: the executive summary (computed in a
-thread while they run), the combined report ``deal-report.html`` and the landing page ``index.html``."""
+"""What a report run writes once its notebooks are done: the executive summary (the one
+``00_overview`` computed and wrote, or computed in a thread while the notebooks run when
+``00_overview`` is not in the run), the combined report ``deal-report.html`` and the landing page
+``index.html``."""
 
 from __future__ import annotations
 
@@ -44,13 +46,17 @@ class _ExecutiveSummary:
 
     def __init__(self, deal, plan: dict[Path, dict[str, str]], paths: list[Path]) -> None:
         self.deal = deal
-        self.params = next((plan[p] for p in paths if p.stem == "01_notes"), {})
+        self.params = next((plan[p] for p in paths if p.stem in ("01_notes", "00_overview")), {})
+        #: 00_overview computes the same summary (the same notes parameters) and writes it
+        #: (:mod:`dealkit.report.summary_files`): the run reads that one instead of computing it twice
+        self.from_overview = any(p.stem == "00_overview" for p in paths)
         self.summary: Summary | None = None
         self.error: str | None = None
         self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
 
     def start(self) -> _ExecutiveSummary:
-        self.thread.start()
+        if not self.from_overview:
+            self.thread.start()
         return self
 
     def _compute(self) -> None:
@@ -64,9 +70,14 @@ class _ExecutiveSummary:
     def result(self, out: Path, results: list[NotebookResult]):
         from .summary import with_risk
 
-        if self.thread.ident is None:  # never started (e.g. one notebook failed to fork): compute here
+        if self.from_overview and any(r.name == "00_overview" and r.ok for r in results):
+            from .summary_files import SUMMARY_FILE, read_summary
+
+            self.summary = read_summary(out / SUMMARY_FILE)  # written by this run's 00_overview
+        if self.summary is None and self.thread.ident is None:  # not started, or 00_overview failed
             self._compute()
-        self.thread.join()
+        if self.thread.ident is not None:
+            self.thread.join()
         if self.summary is None:
             logging.getLogger("dealkit").warning("executive summary not computed:\n%s", self.error)
             return None
