@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
-import dealkit
 from dealkit import market as mk
-from dealkit import notes, risk
+from dealkit import notes, risk, risk_engine
 from dealkit.errors import DealDataError, ParameterError
 
 
@@ -219,9 +218,7 @@ def test_risk_explorer_recomputes_on_the_same_paths(scen, deal, prime):
     assert "<script" not in box.children[3].value
     trig.value = 1.25  # the holder converts at 125% of the FCP: the same as a rerun with that policy
     revolver.value = "cash"
-    pol = dataclasses.replace(
-        again.plan.terms, revolver="cash", holder=dealkit.risk_engine.holder_policy("convert", "1.25")
-    )
+    pol = dataclasses.replace(again.plan.terms, revolver="cash", holder=risk_engine.holder_policy("convert", "1.25"))
     share = float(risk.rerun(scen, deal, scen.plan.a, pol, prime=prime).metrics["defaulted"].mean())
     assert f"defaults {share:.1%}" in box.children[3].value
 

@@ -52,47 +52,14 @@ TERM_COLUMNS = (
     "limited_by",
     "closing",
 )
-#: The revolver's columns, in the order of the CSV files.
-REVOLVER_COLUMNS = (
-    "date",
-    "opening",
-    "draw",
-    "repaid",
-    "borrowing_base",
-    "overadvance",
-    "rates",
-    "days",
-    "interest",
-    "overadvance_interest",
-    "principal_due",
-    "principal_cash",
-    "principal_stock",
-    "premium",
-    "shares",
-    "series_d",
-    "limited_by",
-    "closing",
-)
-_OPTIONAL_CONVERSION = ("opt_principal", "opt_shares", "opt_series_d")
-_SHOWN = [
-    "date",
-    "opening",
-    "draw",
-    "repaid",
-    "borrowing_base",
-    "overadvance",
-    "rates",
-    "days",
-    "interest",
-    "principal_cash",
-    "principal_stock",
-    "premium",
-    "shares",
-    "series_d",
-    "limited_by",
-    "closing",
-]
 _REVOLVER_ONLY = ("draw", "repaid", "borrowing_base", "overadvance")
+#: The revolver's columns, in the order of the CSV files: a term note's, with the revolver's own
+#: after the opening balance and its overadvance interest after the interest.
+REVOLVER_COLUMNS = TERM_COLUMNS[:2] + _REVOLVER_ONLY + TERM_COLUMNS[2:5] + ("overadvance_interest",) + TERM_COLUMNS[5:]
+_OPTIONAL_CONVERSION = ("opt_principal", "opt_shares", "opt_series_d")
+#: The columns a page shows (the CSV has them all): the revolver's without the due and the
+#: overadvance interest, which the interest and the cash principal already carry.
+_SHOWN = [c for c in REVOLVER_COLUMNS if c not in ("principal_due", "overadvance_interest")]
 #: The columns a reader adds up: a schedule's totals row (:data:`dealkit.present.display.table`'s ``totals``).
 SCHEDULE_TOTALS = ("draw", "repaid", "interest", "principal_cash", "principal_stock", "premium", "shares", "series_d")
 

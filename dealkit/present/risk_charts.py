@@ -90,30 +90,19 @@ def tornado_figure(frame, metric: str, stat: str) -> go.Figure:
     base = float(frame["base"].iloc[0]) if len(frame) else 0.0
     rows = frame.iloc[::-1]
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=rows["term"],
-            x=rows["at low"] - base,
-            base=base,
-            orientation="h",
-            name="low end",
-            marker_color="#9ecae1",
-            text=rows["low"],
-            hovertemplate="%{y} = %{text}: %{x}<extra></extra>",
+    for end, name, color in (("low", "low end", "#9ecae1"), ("high", "high end", "#1f77b4")):
+        fig.add_trace(
+            go.Bar(
+                y=rows["term"],
+                x=rows[f"at {end}"] - base,
+                base=base,
+                orientation="h",
+                name=name,
+                marker_color=color,
+                text=rows[end],
+                hovertemplate="%{y} = %{text}: %{x}<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            y=rows["term"],
-            x=rows["at high"] - base,
-            base=base,
-            orientation="h",
-            name="high end",
-            marker_color="#1f77b4",
-            text=rows["high"],
-            hovertemplate="%{y} = %{text}: %{x}<extra></extra>",
-        )
-    )
     fig.add_vline(x=base, line_color="#444")
     fig.update_layout(
         title=f"Tornado: {stat} {metric} over each assumed term's range",
