@@ -1,5 +1,10 @@
 """Business days, from a well-kept holiday calendar (python-holidays), not a hand list.
 
+The dates are python-holidays', frozen into ``holidays.csv`` beside this module (written by
+:mod:`dealkit.core.holiday_source`; the suite checks the table against the installed
+python-holidays): importing python-holidays' country calendars would load every country's module,
+about 0.1 s in every process and report kernel.
+
 Two named calendars:
 
 - ``"us_federal"`` — U.S. federal holidays (observed dates): banking days, for the escrow's and the
@@ -12,11 +17,12 @@ A business day is a weekday that is not a holiday of the calendar.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import importlib.resources
 
-import holidays
-
+from dealkit.core.holiday_source import CALENDARS, FIRST_YEAR, LAST_YEAR, TABLE_FILE
 from dealkit.errors import CalendarError
 
 __all__ = [
@@ -35,17 +41,18 @@ __all__ = [
     "adjust",
 ]
 
-CALENDARS = ("us_federal", "nyse")
-_YEARS = range(1995, 2036)
+_YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 
 
 @functools.cache
-def _holidays(calendar: str) -> holidays.HolidayBase:
-    if calendar == "us_federal":
-        return holidays.country_holidays("US", years=_YEARS)
-    if calendar == "nyse":
-        return holidays.financial_holidays("NYSE", years=_YEARS)
-    raise CalendarError(f"unknown calendar {calendar!r}; choose one of {', '.join(CALENDARS)}")
+def _holidays(calendar: str) -> dict[dt.date, str]:
+    """``calendar``'s holidays, ``{date: name}``, from the package's ``holidays.csv``."""
+    if calendar not in CALENDARS:
+        raise CalendarError(f"unknown calendar {calendar!r}; choose one of {', '.join(CALENDARS)}")
+    text = importlib.resources.files(__package__).joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    rows = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
+    next(rows)  # the header: calendar, date, name
+    return {dt.date.fromisoformat(day): name for cal, day, name in rows if cal == calendar}
 
 
 def _check(day: dt.date) -> None:
