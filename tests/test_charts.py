@@ -42,3 +42,31 @@ def test_empty_charts_say_so():
     assert "No payments" in charts.total_service_figure([]).layout.annotations[0].text
     texts = [a.text for a in charts.obligations_timeline(load_deal(), [], dt.date(2006, 1, 1)).layout.annotations]
     assert any("No obligation" in t for t in texts)
+
+
+def test_use_template_sets_plotly_white_as_the_setter_would():
+    """use_template stores a registered name without plotly's validation copy; a new figure then
+    carries exactly the template plotly's own setter would have given it."""
+    import subprocess
+    import sys
+
+    code = """
+import json, plotly.io as pio, plotly.graph_objects as go
+from dealkit.present import charts
+pio.templates.default = "plotly"
+charts.use_template(charts.CHART_TEMPLATE)
+assert pio.templates.default == "plotly_white"
+ours = go.Figure(go.Scatter(x=[1], y=[2])).to_plotly_json()["layout"]["template"]
+pio.templates.default = "plotly"
+pio.templates.default = "plotly_white"
+theirs = go.Figure(go.Scatter(x=[1], y=[2])).to_plotly_json()["layout"]["template"]
+assert json.dumps(ours, sort_keys=True, default=str) == json.dumps(theirs, sort_keys=True, default=str)
+assert ours["layout"]["plot_bgcolor"] == "white"
+try:
+    charts.use_template("no_such_template")
+except ValueError:
+    print("refused")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "refused"  # an unknown name still goes through plotly's validation

@@ -24,6 +24,8 @@ from dealkit.present.charts_schedules import (
 
 __all__ = [
     "use_notebook_renderer",
+    "use_template",
+    "CHART_TEMPLATE",
     "timeline_figure",
     "prime_figure",
     "TIMELINE_ORDER",
@@ -73,6 +75,27 @@ def _display(fig: go.Figure) -> bool:
     return True
 
 
+#: The plotly template of every chart.
+CHART_TEMPLATE = "plotly_white"
+
+
+def use_template(name: str) -> None:
+    """Make ``name``, one of plotly's registered templates, the default of every new figure.
+
+    plotly's setter (``pio.templates.default = name``) validates the template by building a deep
+    copy of it: about 0.1 s in each process, every report kernel included, for a name plotly
+    itself registered. The name is checked here (registered, no ``+`` merge) and stored as the
+    setter stores it; the setter runs only where plotly keeps the default elsewhere.
+    """
+    templates = pio.templates
+    if templates.default == name:
+        return
+    if name in templates and "+" not in name and hasattr(templates, "_default"):
+        templates._default = name  # what the setter stores once validation passes
+    else:
+        templates.default = name
+
+
 def use_notebook_renderer() -> None:
     """Emit figures as ``application/vnd.plotly.v1+json`` only (no plotly.js per figure).
 
@@ -82,8 +105,7 @@ def use_notebook_renderer() -> None:
     ``FigureWidget`` keeps its own display.
     Outside IPython it falls back to ``pio.renderers.default = "plotly_mimetype"``.
     """
-    if pio.templates.default != "plotly_white":  # setting it validates the template again (~30 ms)
-        pio.templates.default = "plotly_white"
+    use_template(CHART_TEMPLATE)
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
