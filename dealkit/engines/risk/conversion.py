@@ -49,12 +49,26 @@ def volume_cap_cents(dv22: np.ndarray, cap: Fraction) -> np.ndarray:
 
 def limited_by_codes(passed: np.ndarray, capped: np.ndarray, allowed: np.ndarray, due: np.ndarray) -> np.ndarray:
     """Why a payment was not all in stock: the price test failed, else the 4.99% cap bound, else
-    the volume cap bound, else nothing (codes into ``LIMITED_BY``)."""
-    return np.where(
-        passed,
-        np.where(capped, CODE_CONVERSION_CAP, np.where(allowed < due, CODE_VOLUME_CAP, CODE_NONE)),
-        CODE_PRICE_TEST,
-    ).astype(np.int8)
+    the volume cap bound, else nothing (codes into ``LIMITED_BY``). Written as masked stores of
+    int8 codes, each later one taking precedence (no int64 temporaries)."""
+    codes = np.zeros(np.broadcast_shapes(passed.shape, capped.shape, allowed.shape, due.shape), dtype=np.int8)
+    np.copyto(codes, CODE_VOLUME_CAP, where=allowed < due)
+    np.copyto(codes, CODE_CONVERSION_CAP, where=capped)
+    np.copyto(codes, CODE_PRICE_TEST, where=np.logical_not(passed))
+    return codes
+
+
+def _span(index: np.ndarray) -> slice | np.ndarray:
+    """A sorted, unique, non-empty ``index`` as a slice when its entries are consecutive (stores
+    through a slice are plain strided copies, through an index array a gather-scatter).
+
+    Examples
+    --------
+    >>> _span(np.array([5, 6, 7])), _span(np.array([1, 3])).tolist()
+    (slice(5, 8, None), [1, 3])
+    """
+    first, last = int(index[0]), int(index[-1])
+    return slice(first, last + 1) if last - first + 1 == index.size else index
 
 
 def _shares_within_cap(allowed: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -89,24 +103,23 @@ def scheduled_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]
     if not j.size:
         return out
     cols = p.cols[j]
+    at = _span(j)
     due = p.due[j][None, :]
     passed = w.sum5[:, cols] >= p.threshold
-    guard(int(w.dv22.max(initial=0)) * p.volume_cap.numerator, f"{p.name} dollar volume × cap")
+    guard(w.dv22_max * p.volume_cap.numerator, f"{p.name} dollar volume × cap")
     allowed = np.minimum(due, volume_cap_cents(w.dv22[:, cols], p.volume_cap))
     guard(int(p.due.max(initial=0)) * plan.fcp.denominator, f"{p.name} shares")
+    allowed *= passed  # the test failed: nothing in stock (0 shares, 0 credited), all in cash
     shares, series_d, capped = _shares_within_cap(allowed, plan)
     guard(int(shares.max(initial=0)) * plan.fcp.numerator * 100, f"{p.name} principal credited")
     credited = (shares * plan.fcp.numerator * 100) // plan.fcp.denominator
-    shares *= passed
-    series_d *= passed
-    credited *= passed
     cash = due - credited
-    out["principal_stock"][:, j] = credited
-    out["principal_cash"][:, j] = cash
-    out["shares"][:, j] = shares
-    out["series_d"][:, j] = series_d
-    out["limited_by"][:, j] = limited_by_codes(passed, capped, allowed, due)
+    out["principal_stock"][:, at] = credited
+    out["principal_cash"][:, at] = cash
+    out["shares"][:, at] = shares
+    out["series_d"][:, at] = series_d
+    out["limited_by"][:, at] = limited_by_codes(passed, capped, allowed, due)  # the failed test comes first
     if p.premium:
         guard(int(p.due.max(initial=0)) * 2 * p.premium.numerator, f"{p.name} premium")
-        out["premium"][:, j] = half_up(cash, p.premium)
+        out["premium"][:, at] = half_up(cash, p.premium)
     return out

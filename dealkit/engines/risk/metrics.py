@@ -96,6 +96,35 @@ def lender_flows(res: Result) -> LenderFlows:
     return flows, dates, res.recovery, extra_days, value_total
 
 
+def _flow_totals(res: Result) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per path the sum of :func:`lender_flows`' flows over the dates (cents, without the
+    recovery) and the shares' market value: the same integers, summed per note instead of laid
+    out by date (what every metric but the IRR needs).
+
+    .. math:: \sum_t F_t = -funded + \sum_{notes} \sum_j (I + D_{cash} + prem + n\,c) + moves \cdot paid + (I + P)^{rev} \cdot paid
+    """
+    plan = res.plan
+    total = np.full(res.n, -plan.funded, dtype=np.int64)
+    value_total = np.zeros(res.n, dtype=np.int64)
+    for p in plan.notes.values():
+        r = res.notes[p.name]
+        guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+        close = res.close[:, p.cols]
+        value = _market_value(r.shares, close)
+        if r.opt_shares is not None:
+            value += _market_value(r.opt_shares, close)
+        value_total += value.sum(axis=1)
+        paid = r.principal_cash + r.premium
+        paid += r.interest
+        total += paid.sum(axis=1)
+    total += value_total
+    rv = plan.revolver
+    if rv is not None and res.moves_paid is not None and res.revolver_paid is not None:
+        total += res.moves_paid.astype(np.int64) @ rv.moves
+        total += res.revolver_paid.astype(np.int64) @ (rv.interest + rv.principal)
+    return total, value_total
+
+
 def _revolver_repaid(res: Result) -> np.ndarray | int:
     """The revolver's interest-free principal back per path: its balloon and repayments (cents)."""
     rv = res.plan.revolver
@@ -170,15 +199,21 @@ def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndar
         raise ParameterError(
             f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})"
         )
-    flows, dates, recovery, recovery_days, value = lender_flows(res)
-    shares = sum(r.all_shares.sum(axis=1) for r in res.notes.values())
+    if "lender_xirr" in names:  # the IRR needs the flows by date; the rest their sums
+        flows, dates, recovery, recovery_days, value = lender_flows(res)
+        total = flows.sum(axis=1)
+    elif {"atg_cost", "stock_value"} & set(names):
+        total, value = _flow_totals(res)
     has = res.default_k >= 0
+
+    def shares() -> np.ndarray:
+        return np.asarray(sum(r.all_shares.sum(axis=1) for r in res.notes.values()))
 
     make: dict[str, Callable[[], np.ndarray]] = {
         "lender_xirr": lambda: xirr_paths(flows, dates, extra=recovery, extra_days=recovery_days),
-        "atg_cost": lambda: (flows.sum(axis=1) + recovery) / 100.0,
-        "shares": lambda: shares,
-        "dilution": lambda: shares / (res.plan.outstanding + shares),
+        "atg_cost": lambda: (total + res.recovery) / 100.0,
+        "shares": shares,
+        "dilution": lambda: (n := shares()) / (res.plan.outstanding + n),
         "cash_paid": lambda: cash_paid(res) / 100.0,
         "stock_paid": lambda: stock_paid(res) / 100.0,
         "stock_value": lambda: value / 100.0,

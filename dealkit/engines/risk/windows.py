@@ -35,6 +35,11 @@ class Windows:
     need: np.ndarray | None = None  # per grid date: trading days before it
 
     @functools.cached_property
+    def dv22_max(self) -> int:
+        """The largest 22-day dollar volume (for the int64 guards), computed once per windows."""
+        return int(self.dv22.max(initial=0))
+
+    @functools.cached_property
     def vsum(self) -> np.ndarray:
         """Shares traded on the trading days from the previous grid date (inclusive) to this one
         (exclusive); 0 for the first grid date (what the holder may sell before a conversion).
