@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from dealkit.engines.risk.conversion import scheduled_rows
+from dealkit.engines.risk.heap import retain_freed_memory
 from dealkit.engines.risk.holder import policy_rows
 from dealkit.engines.risk.ints import guard, half_up
 from dealkit.engines.risk.plan import Plan
@@ -90,7 +91,9 @@ def _cash_due(plan: Plan, rows: Mapping[str, Mapping[str, np.ndarray]], n: int) 
     cash_due = np.zeros((n, len(plan.grid)), dtype=np.int64)
     for name, p in plan.notes.items():
         r = rows[name]
-        cash_due[:, p.cols] += r["interest"] + r["principal_cash"] + r["premium"]  # dates are unique per note
+        due = r["principal_cash"] + r["premium"]
+        due += r["interest"]
+        cash_due[:, p.cols] += due  # dates are unique per note
     if plan.revolver is not None:
         cash_due[:, plan.revolver.cols] += plan.revolver.cash_due[None, :]
     return cash_due
@@ -209,6 +212,7 @@ def run(plan: Plan, w: Windows) -> Result:
     """
     if w.grid != plan.grid:
         raise ParameterError("windows were computed for other payment dates than the plan's")
+    retain_freed_memory()  # the result arrays of the last run are reused, not faulted in again
     if plan.terms.holder.legacy:
         rows, before = {name: scheduled_rows(p, plan, w) for name, p in plan.notes.items()}, None
     else:

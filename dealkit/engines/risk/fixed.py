@@ -78,10 +78,9 @@ def default_table(
     before (the rows dated before it), accelerated; demand ``demand_lag_days`` later. Also the
     revolver's part alone (the path-dependent engine adds the term notes' parts per path)."""
     columns: dict[str, list] = {k: [] for k in ("dd", "dem", "prin", "pay", "rec", "rprin", "rint")}
+    dated = {k: [(r["date"], r) for r in s.rows] for k, s in every.items()}  # each row's date read once
     for day in grid:
-        stopped = {
-            k: dataclasses.replace(s, rows=tuple(r for r in s.rows if r["date"] < day)) for k, s in every.items()
-        }
+        stopped = {k: dataclasses.replace(s, rows=tuple(r for d, r in dated[k] if d < day)) for k, s in every.items()}
         demand = day + dt.timedelta(days=terms.demand_lag_days)
         scenario = notes.default_scenario(stopped, day, demand, a, prime=prime)
         columns["dd"].append(day)

@@ -65,7 +65,11 @@ LenderFlows = tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray, np.ndarra
 def _market_value(shares: np.ndarray, close: np.ndarray) -> np.ndarray:
     """Shares × close (micro-dollars) in cents, half-up: :math:`\\lfloor (2 n c + h) / 2h \\rfloor`, h = 10⁴."""
     half = PRICE_SCALE // 100
-    return (2 * shares * close + half) // (2 * half)
+    value = shares * close  # then in place: one array, not four
+    value *= 2
+    value += half
+    value //= 2 * half
+    return value
 
 
 def lender_flows(res: Result) -> LenderFlows:

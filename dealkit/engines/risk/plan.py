@@ -246,11 +246,12 @@ def _note_base(
     parts = tuple(
         rate_parts(sum_rate_days(st, r["date"], a, prime), rounding, year) for st, r in zip(starts, s.rows, strict=True)
     )
-    amortizes = np.array([term_a and r["date"] >= a.first_amortization for r in s.rows], dtype=bool)
+    dates = [r["date"] for r in s.rows]
+    amortizes = np.array([term_a and d >= a.first_amortization for d in dates], dtype=bool)
     amortizes[-1] = False
     accrual = []
     for day in grid:  # a default on ``day``: interest from the last row before it to the demand
-        since = max([issue] + [r["date"] for r in s.rows if r["date"] < day])
+        since = max([issue] + [d for d in dates if d < day])
         pieces = sum_rate_days(since, day + dt.timedelta(days=lag), a, prime)
         accrual.append(sum((r * d for r, d in pieces), Fraction(0)) / year)
     default_interest = Fraction(a.default_interest_monthly) * 12 * lag / year
