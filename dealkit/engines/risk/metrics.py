@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from dealkit.engines.risk.default import Result
-from dealkit.engines.risk.ints import guard
+from dealkit.engines.risk.ints import guard, runs
 from dealkit.engines.risk.xirr import xirr_paths
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
@@ -89,21 +89,27 @@ def lender_flows(res: Result) -> LenderFlows:
         if r.opt_shares is not None:
             value += _market_value(r.opt_shares, res.close[:, p.cols])
         value_total += value.sum(axis=1)
-        flows[:, 1 + p.cols] += r.interest + r.principal_cash + r.premium + value
+        value += r.interest
+        value += r.principal_cash
+        value += r.premium
+        for at, cols in runs(1 + p.cols):  # slices of consecutive dates, not a gather-scatter
+            flows[:, cols] += value[:, at]
     rv = plan.revolver
     if rv is not None:
         flows += rv.moves[None, :] * res.moves_paid
-        flows[:, 1 + rv.cols] += (rv.interest + rv.principal)[None, :] * res.revolver_paid
+        paid = (rv.interest + rv.principal)[None, :] * res.revolver_paid
+        for at, cols in runs(1 + rv.cols):
+            flows[:, cols] += paid[:, at]
     days = np.array([(d - plan.issue).days for d in plan.demand], dtype=np.int64)
     has = res.default_k >= 0
     extra_days = np.where(has, days[np.where(has, res.default_k, 0)], 0)
     return flows, dates, res.recovery, extra_days, value_total
 
 
-def _flow_totals(res: Result) -> tuple[np.ndarray, np.ndarray]:
+def _flow_totals(res: Result, with_value: bool) -> tuple[np.ndarray, np.ndarray]:
     r"""Per path the sum of :func:`lender_flows`' flows over the dates (cents, without the
-    recovery) and the shares' market value: the same integers, summed per note instead of laid
-    out by date (what every metric but the IRR needs).
+    recovery) and, ``with_value``, the shares' market value (else 0): the same integers, summed per
+    note instead of laid out by date (what every metric but the IRR needs).
 
     .. math:: \sum_t F_t = -funded + \sum_{notes} \sum_j (I + D_{cash} + prem + n\,c) + moves \cdot paid + (I + P)^{rev} \cdot paid
     """
@@ -117,11 +123,12 @@ def _flow_totals(res: Result) -> tuple[np.ndarray, np.ndarray]:
         value = _market_value(r.shares, close)
         if r.opt_shares is not None:
             value += _market_value(r.opt_shares, close)
-        value_total += value.sum(axis=1)
-        paid = r.principal_cash + r.premium
-        paid += r.interest
-        total += paid.sum(axis=1)
-    total += value_total
+        if with_value:
+            value_total += value.sum(axis=1)
+        value += r.principal_cash
+        value += r.premium
+        value += r.interest
+        total += value.sum(axis=1)
     rv = plan.revolver
     if rv is not None and res.moves_paid is not None and res.revolver_paid is not None:
         total += res.moves_paid.astype(np.int64) @ rv.moves
@@ -207,7 +214,7 @@ def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndar
         flows, dates, recovery, recovery_days, value = lender_flows(res)
         total = flows.sum(axis=1)
     elif {"atg_cost", "stock_value"} & set(names):
-        total, value = _flow_totals(res)
+        total, value = _flow_totals(res, "stock_value" in names)
     has = res.default_k >= 0
 
     def shares() -> np.ndarray:
