@@ -1,7 +1,7 @@
 """The cheaper risk computation gives the same integers: the one-pass rounding of a simulated
 close against an exact Fraction twin, a plan built from the fixed-layer cache against one built
 from nothing, the metrics asked one by one against all of them at once (the IRR's by-date flows),
-the scheduled rows through an index against those through a slice, and the heap setting."""
+a row with nothing due in the whole-width stock arithmetic, and the heap setting."""
 
 from __future__ import annotations
 
@@ -134,9 +134,10 @@ def test_metrics_one_by_one_are_the_metrics_at_once(policy):
     assert np.array_equal(pair["atg_cost"], everything["atg_cost"])
 
 
-def test_scheduled_rows_through_an_index_are_those_through_a_slice():
-    """Rows due that are not consecutive are stored through the index: each row is what it is
-    when all rows due are consecutive, and the row with nothing due stays empty."""
+def test_a_row_with_nothing_due_is_empty_and_leaves_the_others_alone():
+    """scheduled_rows computes every row at once: a row with nothing due (here one in the middle
+    of the amortization) has nothing in stock or cash and no code, and every other row is what it
+    is without that hole."""
     plan = _plan(BASE)
     w = windows(mk.simulate("gbm", 300, 5, *mk.path_window(plan.grid)), plan.grid)
     p = plan.notes["term_a"]

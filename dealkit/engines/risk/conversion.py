@@ -63,19 +63,6 @@ def _codes(passed: np.ndarray, capped: np.ndarray, short: np.ndarray) -> np.ndar
     return codes
 
 
-def _span(index: np.ndarray) -> slice | np.ndarray:
-    """A sorted, unique, non-empty ``index`` as a slice when its entries are consecutive (stores
-    through a slice are plain strided copies, through an index array a gather-scatter).
-
-    Examples
-    --------
-    >>> _span(np.array([5, 6, 7])), _span(np.array([1, 3])).tolist()
-    (slice(5, 8, None), [1, 3])
-    """
-    first, last = int(index[0]), int(index[-1])
-    return slice(first, last + 1) if last - first + 1 == index.size else index
-
-
 def _shares_within_cap(allowed: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """⌊allowed / FCP⌋ shares, at most the plan's 4.99% limit, whole Series D on that route:
     (shares, series D shares or None off that route, capped). ``allowed`` becomes the shares (in
@@ -113,17 +100,20 @@ def scheduled_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]
         \\qquad credited = \\lfloor n F \\rfloor, \\qquad premium = round((D - credited)(c - 1))
     """
     n, rows = w.sum5.shape[0], len(p.cols)
-    out = {k: np.zeros((n, rows), dtype=np.int64) for k in ROW_COLUMNS}
-    out["limited_by"] = np.zeros((n, rows), dtype=np.int8)
-    out["interest"] = np.broadcast_to(p.interest, (n, rows))
-    j = np.nonzero(p.due > 0)[0]
-    if not j.size:
+    if not p.due.any():
+        out = {k: np.zeros((n, rows), dtype=np.int64) for k in ROW_COLUMNS}
+        out["limited_by"] = np.zeros((n, rows), dtype=np.int8)
+        out["interest"] = np.broadcast_to(p.interest, (n, rows))
         return out
-    cols, at = p.cols[j], _span(j)
-    due = p.due[j][None, :]
-    passed = (w.sum5 >= p.threshold)[:, cols]  # compared on the grid, then the note's columns picked
+    # Every row at once (no stores into a subset): a row with nothing due has allowed = min(cap, 0)
+    # = 0, so 0 shares, 0 credited, 0 cash, 0 premium; counted as passed, its code is "" (none).
+    due = p.due[None, :]
+    # np.take keeps row-major order (an index on axis 1 gives a column-major array, and mixing
+    # the two orders triples the cost of every later operation)
+    passed = np.take(w.sum5 >= p.threshold, p.cols, axis=1)  # compared on the grid, then the note's columns
+    passed |= p.due == 0
     guard(w.dv22_max * p.volume_cap.numerator, f"{p.name} dollar volume × cap")
-    allowed = w.dv22[:, cols]  # volume_cap_cents in place, then at most the amount due
+    allowed = np.take(w.dv22, p.cols, axis=1)  # volume_cap_cents in place, then at most the amount due
     allowed *= p.volume_cap.numerator
     allowed //= p.volume_cap.denominator * _MICRO_PER_CENT
     np.minimum(allowed, due, out=allowed)
@@ -134,13 +124,14 @@ def scheduled_rows(p: NotePlan, plan: Plan, w: Windows) -> dict[str, np.ndarray]
     guard(int(shares.max(initial=0)) * plan.fcp.numerator * 100, f"{p.name} principal credited")
     credited = _scaled(shares, plan.fcp * 100, half=False)
     cash = due - credited
-    out["principal_stock"][:, at] = credited
-    out["principal_cash"][:, at] = cash
-    out["shares"][:, at] = shares
-    if series_d is not None:
-        out["series_d"][:, at] = series_d
-    out["limited_by"][:, at] = _codes(passed, capped, short)  # the failed test comes first
     if p.premium:
         guard(int(p.due.max(initial=0)) * 2 * p.premium.numerator, f"{p.name} premium")
-        out["premium"][:, at] = _scaled(cash, p.premium, half=True)
-    return out
+    return {
+        "interest": np.broadcast_to(p.interest, (n, rows)),
+        "principal_cash": cash,
+        "principal_stock": credited,
+        "premium": _scaled(cash, p.premium, half=True) if p.premium else np.zeros((n, rows), dtype=np.int64),
+        "shares": shares,
+        "series_d": series_d if series_d is not None else np.zeros((n, rows), dtype=np.int64),
+        "limited_by": _codes(passed, capped, short),  # the failed test comes first
+    }

@@ -85,9 +85,10 @@ def lender_flows(res: Result) -> LenderFlows:
     for p in plan.notes.values():
         r = res.notes[p.name]
         guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        value = _market_value(r.shares, res.close[:, p.cols])
+        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
+        value = _market_value(r.shares, close)
         if r.opt_shares is not None:
-            value += _market_value(r.opt_shares, res.close[:, p.cols])
+            value += _market_value(r.opt_shares, close)
         value_total += value.sum(axis=1)
         value += r.interest
         value += r.principal_cash
@@ -119,7 +120,7 @@ def _flow_totals(res: Result, with_value: bool) -> tuple[np.ndarray, np.ndarray]
     for p in plan.notes.values():
         r = res.notes[p.name]
         guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        close = res.close[:, p.cols]
+        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
         value = _market_value(r.shares, close)
         if r.opt_shares is not None:
             value += _market_value(r.opt_shares, close)

@@ -98,4 +98,4 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
         np.multiply(closes[i:j], volumes[i:j], out=product[:m])
         np.cumsum(product[:m], axis=1, out=cumulative[:m, 1:])
         dv22[i:j] = cumulative[:m, before] - cumulative[:m, before - DOLLAR_VOLUME_DAYS]
-    return Windows(grid, sum5, dv22, closes[:, on], volumes, before)
+    return Windows(grid, sum5, dv22, np.take(closes, on, axis=1), volumes, before)  # row-major, as sum5
