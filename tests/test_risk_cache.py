@@ -1,11 +1,13 @@
 """The cheaper risk computation gives the same integers: the one-pass rounding of a simulated
 close against an exact Fraction twin, a plan built from the fixed-layer cache against one built
 from nothing, the metrics asked one by one against all of them at once (the IRR's by-date flows),
-a row with nothing due in the whole-width stock arithmetic, and the heap setting."""
+a row with nothing due in the whole-width stock arithmetic, GBM variants drawn from shared shocks
+against each drawn alone, and the heap setting."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import platform
 from decimal import Decimal
@@ -26,6 +28,7 @@ from dealkit.engines.risk.heap import retain_freed_memory
 from dealkit.engines.risk.metrics import METRICS, metrics
 from dealkit.engines.risk.terms import holder_policy, risk_terms
 from dealkit.engines.risk.windows import windows
+from dealkit.errors import ParameterError
 from dealkit.rules import notes
 
 DEAL = dealkit.load_deal()
@@ -158,3 +161,30 @@ def test_retain_freed_memory_is_set_once():
     assert retain_freed_memory() is first
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
         assert first is True
+
+
+@pytest.mark.parametrize("n", [1, 255, 257, mk.CHUNK + 3])
+def test_variants_drawn_once_are_the_variants_drawn_each(n):
+    """The two-way table's columns share their shocks: simulate_variants gives, variant for
+    variant, the integers simulate gives (volume level 0 and the default assumptions included)."""
+    first, last = dt.date(2005, 8, 1), dt.date(2006, 3, 1)
+    variants = [
+        mk.gbm_assumptions(volatility="0.5"),
+        mk.gbm_assumptions(start_price="0.02", volatility="1.7", drift="-0.3", volume_level=0),
+        {},
+    ]
+    together = mk.simulate_variants(n, 11, first, last, variants)
+    for v, paths in zip(variants, together, strict=True):
+        alone = mk.simulate("gbm", n, 11, first, last, assumptions=v or None)
+        assert np.array_equal(paths.closes, alone.closes) and np.array_equal(paths.volumes, alone.volumes)
+        assert paths.assumptions == alone.assumptions and paths.seed == alone.seed and paths.dates == alone.dates
+
+
+def test_variants_count_every_variant_against_the_memory_limit():
+    first, last = dt.date(2005, 8, 1), dt.date(2006, 3, 1)
+    one = mk.check_memory(100, len(mk.trading_days(first, last)))
+    assert len(mk.simulate_variants(100, 1, first, last, [{}, {}], memory_limit=2 * one)) == 2
+    with pytest.raises(ParameterError, match="parameter n_paths"):
+        mk.simulate_variants(100, 1, first, last, [{}, {}, {}], memory_limit=2 * one)
+    with pytest.raises(ParameterError, match="parameter n_paths: must be at least 1"):
+        mk.simulate_variants(0, 1, first, last, [{}])

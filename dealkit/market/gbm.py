@@ -12,13 +12,13 @@ Closes are rounded half-up to whole micro-dollars at one named point, :func:`to_
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from dealkit.market.paths import PRICE_SCALE, Assumption
 
-__all__ = ["TRADING_YEAR", "GBM_BLOCK", "to_micro", "gbm_chunk", "gbm_rows"]
+__all__ = ["TRADING_YEAR", "GBM_BLOCK", "to_micro", "gbm_chunk", "gbm_variants", "gbm_rows"]
 
 #: Trading days in a year: the step of an annual volatility and drift is 1 / TRADING_YEAR.
 TRADING_YEAR = 252
@@ -71,6 +71,30 @@ def gbm_chunk(
         rng.standard_normal(out=shocks)  # row i: the price shocks Z, then W, of path i
         gbm_rows(shocks, a, closes[start:stop], volumes[start:stop], scratch[: stop - start])
     return closes, volumes
+
+
+def gbm_variants(
+    rng: np.random.Generator,
+    n: int,
+    days: int,
+    variants: Sequence[Mapping[str, Assumption]],
+    outs: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> None:
+    """:func:`gbm_chunk` under each set of assumptions of ``variants`` from ONE draw of the shocks,
+    written into the matching (closes, volumes) of ``outs``: the shocks depend only on ``rng``
+    (each block is drawn once, in row order, and copied for each variant before its transform),
+    so variant *v* gets exactly the paths ``gbm_chunk(rng', n, days, variants[v])`` gives from a
+    generator in the same state."""
+    block = min(n, GBM_BLOCK)
+    shocks, buffer, scratch = np.empty((block, 2, days)), np.empty((block, 2, days)), np.empty((block, days))
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        drawn = shocks[: stop - start]
+        rng.standard_normal(out=drawn)  # row i: the price shocks Z, then W, of path i
+        for a, (closes, volumes) in zip(variants, outs, strict=True):
+            work = buffer[: stop - start]
+            np.copyto(work, drawn)
+            gbm_rows(work, a, closes[start:stop], volumes[start:stop], scratch[: stop - start])
 
 
 def gbm_rows(
