@@ -16,7 +16,7 @@ from dealkit.market.paths import (
     trading_days,
 )
 from dealkit.market.price_csv import MAX_PRICE_FILE_BYTES, load_price_csv
-from dealkit.market.simulate import CHUNK, MEMORY_LIMIT_BYTES, MODELS, check_memory, simulate
+from dealkit.market.simulate import CHUNK, MEMORY_LIMIT_BYTES, MODELS, check_memory, simulate, simulate_variants
 
 __all__ = [
     "PRICE_SCALE",
@@ -30,6 +30,7 @@ __all__ = [
     "covering",
     "gbm_assumptions",
     "simulate",
+    "simulate_variants",
     "check_memory",
     "MEMORY_LIMIT_BYTES",
     "CHUNK",

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from dealkit.errors import ParameterError
 from dealkit.market.assumptions import gbm_assumptions
 from dealkit.market.bootstrap import bootstrap_chunk
-from dealkit.market.gbm import gbm_chunk
+from dealkit.market.gbm import gbm_chunk, gbm_variants
 from dealkit.market.paths import Assumption, PricePaths, trading_days
 
-__all__ = ["MODELS", "CHUNK", "MEMORY_LIMIT_BYTES", "check_memory", "simulate"]
+__all__ = ["MODELS", "CHUNK", "MEMORY_LIMIT_BYTES", "check_memory", "simulate", "simulate_variants"]
 
 #: The simulation models by name.
 MODELS = ("gbm", "bootstrap")
@@ -115,3 +115,42 @@ def simulate(
             assert source is not None  # checked by _model_assumptions
             closes[start:stop], volumes[start:stop] = bootstrap_chunk(rng, stop - start, len(days), stated, source)
     return PricePaths(days, closes, volumes, model, stated, seed)
+
+
+def simulate_variants(
+    n_paths: int,
+    seed: int,
+    first: dt.date,
+    last: dt.date,
+    variants: Sequence[Mapping[str, Assumption]],
+    *,
+    memory_limit: int = MEMORY_LIMIT_BYTES,
+) -> list[PricePaths]:
+    """``[simulate("gbm", n_paths, seed, first, last, assumptions=v) for v in variants]``, the
+    same integers, with each chunk's shocks drawn once for all the variants (a GBM's shocks do not
+    depend on its parameters: only the transform does). The memory guard counts every variant.
+
+    Examples
+    --------
+    >>> from dealkit.market.assumptions import gbm_assumptions
+    >>> low, high = gbm_assumptions(volatility="0.5"), gbm_assumptions(volatility="2.0")
+    >>> first, last = dt.date(2005, 9, 1), dt.date(2005, 9, 30)
+    >>> a, b = simulate_variants(3, 7, first, last, [low, high])
+    >>> alone = simulate("gbm", 3, 7, first, last, assumptions=high)
+    >>> bool((b.closes == alone.closes).all()), bool((a.closes == alone.closes).all())
+    (True, False)
+    """
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int):
+        raise ParameterError(f"parameter n_paths: expected a whole number (got {str(n_paths)[:40]!r})")
+    days = trading_days(first, last)
+    check_memory(n_paths, len(days), memory_limit)  # the count itself
+    check_memory(n_paths * max(len(variants), 1), len(days), memory_limit)  # every variant held at once
+    stated = [dict(v or gbm_assumptions()) for v in variants]
+    arrays = [
+        (np.empty((n_paths, len(days)), dtype=np.int64), np.empty((n_paths, len(days)), dtype=np.int64)) for _ in stated
+    ]
+    for chunk, start in enumerate(range(0, n_paths, CHUNK)):
+        stop = min(n_paths, start + CHUNK)
+        outs = [(closes[start:stop], volumes[start:stop]) for closes, volumes in arrays]
+        gbm_variants(np.random.default_rng([seed, chunk]), stop - start, len(days), stated, outs)
+    return [PricePaths(days, c, v, "gbm", a, seed) for (c, v), a in zip(arrays, stated, strict=True)]

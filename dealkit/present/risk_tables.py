@@ -5,7 +5,7 @@ the tornado over every assumed term's range and the Fixed Conversion Price × vo
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,8 @@ from dealkit.engines.risk.terms import RiskTerms
 from dealkit.engines.risk.windows import windows
 from dealkit.errors import ParameterError
 from dealkit.market.assumptions import gbm_assumptions
-from dealkit.market.paths import PRICE_SCALE, Assumption, path_window
-from dealkit.market.simulate import simulate
+from dealkit.market.paths import PRICE_SCALE, Assumption, PricePaths, path_window
+from dealkit.market.simulate import simulate, simulate_variants
 from dealkit.present import fmt
 from dealkit.rules import notes
 
@@ -246,6 +246,17 @@ def tornado(
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 
+def _column_paths(
+    n_paths: int, seed: int, window: tuple[Any, Any], stated: Sequence[Mapping[str, Assumption]]
+) -> Iterable[PricePaths]:
+    """The two-way table's paths, column by column: the shocks drawn once for every column when
+    all the columns fit in memory together (simulate_variants), else one column at a time."""
+    try:
+        return simulate_variants(n_paths, seed, *window, stated)
+    except ParameterError:  # too many paths to hold every column at once (or a bad count: raised again)
+        return (simulate("gbm", n_paths, seed, *window, assumptions=a) for a in stated)
+
+
 def two_way(
     deal: Any,
     a: notes.NoteAssumptions,
@@ -278,10 +289,12 @@ def two_way(
         for f in fcps
     ]
     first, last = path_window(plans[0].grid)
-    out = {}
-    for vol in volatilities:
-        stated = {**base, "volatility": Assumption("volatility", float(vol), "two-way table column")}
-        w = windows(simulate("gbm", n_paths, seed, first, last, assumptions=stated), plans[0].grid)
+    stated = [
+        {**base, "volatility": Assumption("volatility", float(vol), "two-way table column")} for vol in volatilities
+    ]
+    out = {}  # the same seed for every column: its shocks are drawn once (simulate_variants)
+    for vol, paths in zip(volatilities, _column_paths(n_paths, seed, (first, last), stated), strict=True):
+        w = windows(paths, plans[0].grid)
         out[f"{float(vol):.0%}"] = [stat_of(metrics(run(p, w), (metric,))[metric], stat) for p in plans]
     return pd.DataFrame(out, index=pd.Index([f"${Decimal(f)}" for f in fcps], name="FCP \\ volatility"))
 

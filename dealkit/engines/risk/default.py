@@ -18,8 +18,9 @@ from fractions import Fraction
 import numpy as np
 
 from dealkit.engines.risk.conversion import scheduled_rows
+from dealkit.engines.risk.heap import retain_freed_memory
 from dealkit.engines.risk.holder import policy_rows
-from dealkit.engines.risk.ints import guard, half_up
+from dealkit.engines.risk.ints import guard, half_up, runs
 from dealkit.engines.risk.plan import Plan
 from dealkit.engines.risk.windows import Windows
 from dealkit.errors import ParameterError
@@ -90,7 +91,10 @@ def _cash_due(plan: Plan, rows: Mapping[str, Mapping[str, np.ndarray]], n: int) 
     cash_due = np.zeros((n, len(plan.grid)), dtype=np.int64)
     for name, p in plan.notes.items():
         r = rows[name]
-        cash_due[:, p.cols] += r["interest"] + r["principal_cash"] + r["premium"]  # dates are unique per note
+        due = r["principal_cash"] + r["premium"]
+        due += r["interest"]
+        for at, cols in runs(p.cols):  # dates are unique per note; slices, not a gather-scatter
+            cash_due[:, cols] += due[:, at]
     if plan.revolver is not None:
         cash_due[:, plan.revolver.cols] += plan.revolver.cash_due[None, :]
     return cash_due
@@ -112,10 +116,11 @@ def _note_results(plan: Plan, rows: Mapping[str, dict[str, np.ndarray]], cutoff:
         r = rows[name]
         paid = p.cols[None, :] < cutoff[:, None]
         if not paid.all():
-            r["interest"] = r["interest"] * paid
+            keep = paid.astype(np.int64)  # int64 × int64 in place: no cast of the mask per column
+            r["interest"] = r["interest"] * keep
             for k in _CUT_COLUMNS:
                 if k in r:
-                    r[k] *= paid
+                    r[k] *= keep
         out[name] = NoteResult(
             r["interest"],
             r["principal_cash"],
@@ -209,6 +214,7 @@ def run(plan: Plan, w: Windows) -> Result:
     """
     if w.grid != plan.grid:
         raise ParameterError("windows were computed for other payment dates than the plan's")
+    retain_freed_memory()  # the result arrays of the last run are reused, not faulted in again
     if plan.terms.holder.legacy:
         rows, before = {name: scheduled_rows(p, plan, w) for name, p in plan.notes.items()}, None
     else:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from dealkit.engines.risk.default import Result
-from dealkit.engines.risk.ints import guard
+from dealkit.engines.risk.ints import guard, runs
 from dealkit.engines.risk.xirr import xirr_paths
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
@@ -65,7 +65,11 @@ LenderFlows = tuple[np.ndarray, list[dt.date], np.ndarray, np.ndarray, np.ndarra
 def _market_value(shares: np.ndarray, close: np.ndarray) -> np.ndarray:
     """Shares × close (micro-dollars) in cents, half-up: :math:`\\lfloor (2 n c + h) / 2h \\rfloor`, h = 10⁴."""
     half = PRICE_SCALE // 100
-    return (2 * shares * close + half) // (2 * half)
+    value = shares * close  # then in place: one array, not four
+    value *= 2
+    value += half
+    value //= 2 * half
+    return value
 
 
 def lender_flows(res: Result) -> LenderFlows:
@@ -81,19 +85,56 @@ def lender_flows(res: Result) -> LenderFlows:
     for p in plan.notes.values():
         r = res.notes[p.name]
         guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        value = _market_value(r.shares, res.close[:, p.cols])
+        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
+        value = _market_value(r.shares, close)
         if r.opt_shares is not None:
-            value += _market_value(r.opt_shares, res.close[:, p.cols])
+            value += _market_value(r.opt_shares, close)
         value_total += value.sum(axis=1)
-        flows[:, 1 + p.cols] += r.interest + r.principal_cash + r.premium + value
+        value += r.interest
+        value += r.principal_cash
+        value += r.premium
+        for at, cols in runs(1 + p.cols):  # slices of consecutive dates, not a gather-scatter
+            flows[:, cols] += value[:, at]
     rv = plan.revolver
     if rv is not None:
         flows += rv.moves[None, :] * res.moves_paid
-        flows[:, 1 + rv.cols] += (rv.interest + rv.principal)[None, :] * res.revolver_paid
+        paid = (rv.interest + rv.principal)[None, :] * res.revolver_paid
+        for at, cols in runs(1 + rv.cols):
+            flows[:, cols] += paid[:, at]
     days = np.array([(d - plan.issue).days for d in plan.demand], dtype=np.int64)
     has = res.default_k >= 0
     extra_days = np.where(has, days[np.where(has, res.default_k, 0)], 0)
     return flows, dates, res.recovery, extra_days, value_total
+
+
+def _flow_totals(res: Result, with_value: bool) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per path the sum of :func:`lender_flows`' flows over the dates (cents, without the
+    recovery) and, ``with_value``, the shares' market value (else 0): the same integers, summed per
+    note instead of laid out by date (what every metric but the IRR needs).
+
+    .. math:: \sum_t F_t = -funded + \sum_{notes} \sum_j (I + D_{cash} + prem + n\,c) + moves \cdot paid + (I + P)^{rev} \cdot paid
+    """
+    plan = res.plan
+    total = np.full(res.n, -plan.funded, dtype=np.int64)
+    value_total = np.zeros(res.n, dtype=np.int64)
+    for p in plan.notes.values():
+        r = res.notes[p.name]
+        guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
+        value = _market_value(r.shares, close)
+        if r.opt_shares is not None:
+            value += _market_value(r.opt_shares, close)
+        if with_value:
+            value_total += value.sum(axis=1)
+        value += r.principal_cash
+        value += r.premium
+        value += r.interest
+        total += value.sum(axis=1)
+    rv = plan.revolver
+    if rv is not None and res.moves_paid is not None and res.revolver_paid is not None:
+        total += res.moves_paid.astype(np.int64) @ rv.moves
+        total += res.revolver_paid.astype(np.int64) @ (rv.interest + rv.principal)
+    return total, value_total
 
 
 def _revolver_repaid(res: Result) -> np.ndarray | int:
@@ -170,15 +211,21 @@ def metrics(res: Result, only: Sequence[str] | None = None) -> dict[str, np.ndar
         raise ParameterError(
             f"parameter metric: unknown metric, choose one of {', '.join(METRICS)} (got {unknown[0]!r})"
         )
-    flows, dates, recovery, recovery_days, value = lender_flows(res)
-    shares = sum(r.all_shares.sum(axis=1) for r in res.notes.values())
+    if "lender_xirr" in names:  # the IRR needs the flows by date; the rest their sums
+        flows, dates, recovery, recovery_days, value = lender_flows(res)
+        total = flows.sum(axis=1)
+    elif {"atg_cost", "stock_value"} & set(names):
+        total, value = _flow_totals(res, "stock_value" in names)
     has = res.default_k >= 0
+
+    def shares() -> np.ndarray:
+        return np.asarray(sum(r.all_shares.sum(axis=1) for r in res.notes.values()))
 
     make: dict[str, Callable[[], np.ndarray]] = {
         "lender_xirr": lambda: xirr_paths(flows, dates, extra=recovery, extra_days=recovery_days),
-        "atg_cost": lambda: (flows.sum(axis=1) + recovery) / 100.0,
-        "shares": lambda: shares,
-        "dilution": lambda: shares / (res.plan.outstanding + shares),
+        "atg_cost": lambda: (total + res.recovery) / 100.0,
+        "shares": shares,
+        "dilution": lambda: (n := shares()) / (res.plan.outstanding + n),
         "cash_paid": lambda: cash_paid(res) / 100.0,
         "stock_paid": lambda: stock_paid(res) / 100.0,
         "stock_value": lambda: value / 100.0,

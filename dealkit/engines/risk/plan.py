@@ -17,23 +17,20 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 
 from dealkit.core.daycount import year_days
-from dealkit.core.money import CENT
+from dealkit.engines.risk.fixed import DefaultTable, Rounding, default_table, schedules_without_stock
 from dealkit.engines.risk.ints import ceil_fraction, cents
 from dealkit.engines.risk.terms import RiskTerms, risk_terms
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
 from dealkit.rules import notes
 from dealkit.rules.option import max_exercisable
-
-#: How a row's interest is rounded (dealkit.notes): once per period, or each day.
-Rounding = Literal["period", "daily"]
 
 __all__ = ["NotePlan", "RevolverPlan", "Plan", "DefaultTable", "build_plan", "threshold", "rate_parts", "sum_rate_days"]
 
@@ -103,20 +100,6 @@ class Plan:
     series_d_ratio: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class DefaultTable:
-    """For a default on each grid date (cents): its demand date, and from notes.default_scenario
-    over every note the principal, the Default Payment, its recovery; the revolver's parts alone."""
-
-    default_date: tuple[dt.date, ...]
-    demand: tuple[dt.date, ...]
-    principal: tuple[int, ...]
-    payment: tuple[int, ...]
-    recovery: tuple[int, ...]
-    revolver_principal: tuple[int, ...]
-    revolver_interest: tuple[int, ...]
-
-
 def threshold(test: Decimal, fcp: Fraction) -> int:
     """Smallest integer Σ of 5 closes (micro-dollars) with average ≥ test × FCP (the comparison
     of notes._stock_payment, exactly):
@@ -154,75 +137,30 @@ def rate_parts(pieces: list[tuple[Fraction, int]], rounding: str, year: int) -> 
 
 
 _FIXED: dict = {}  # the fixed layers by their terms (_fixed_layer)
+_CENT_COLUMNS = ("opening", "interest", "principal_due")  # a note's rows in cents (_note_base)
 
 
-def _schedules_without_stock(
-    deal: Any, a: notes.NoteAssumptions, terms: RiskTerms, tb: dt.date, prime: Any, rounding: Rounding
-) -> tuple[dict[str, notes.Schedule], notes.Schedule | None]:
-    """Term A and Term B on a market where no stock can be paid (price 0 fails every test), and
-    the revolver unless excluded."""
-    n = deal.notes
-    issue = deal.deal.closing_date.value
-    no_stock = notes.Market(Decimal(0), 0)
-    sched = {
-        "term_a": notes.term_a_schedule(
-            n["term_a"].face.value, issue, n["term_a"].maturity.value, a, no_stock, prime, rounding
-        ),
-        "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, tb, a, no_stock, prime, rounding),
-    }
-    rev = None
-    if terms.revolver != "excluded":
-        rev = notes.revolver_schedule(
-            n["revolving"].face.value,
-            n["mbn"].face.value,
-            issue,
-            n["revolving"].maturity.value,
-            a,
-            notes.default_reports(deal),
-            prime,
-            rounding,
-        )
-    return sched, rev
+@dataclass(frozen=True, eq=False)
+class _Layer:
+    """What a plan takes from the fixed layer: the Decimal schedules with no stock paid, the
+    revolver, the grid, the default table, each note's plan before its stock-payment terms
+    (:func:`_note_base`) and the revolver's plan."""
 
-
-def _default_table(
-    every: Mapping[str, notes.Schedule],
-    grid: tuple[dt.date, ...],
-    a: notes.NoteAssumptions,
-    terms: RiskTerms,
-    prime: Any,
-) -> DefaultTable:
-    """The Default Payment for a default on each grid date: the schedules as they stand the day
-    before (the rows dated before it), accelerated; demand ``demand_lag_days`` later. Also the
-    revolver's part alone (the path-dependent engine adds the term notes' parts per path)."""
-    columns: dict[str, list] = {k: [] for k in ("dd", "dem", "prin", "pay", "rec", "rprin", "rint")}
-    for day in grid:
-        stopped = {
-            k: dataclasses.replace(s, rows=tuple(r for r in s.rows if r["date"] < day)) for k, s in every.items()
-        }
-        demand = day + dt.timedelta(days=terms.demand_lag_days)
-        scenario = notes.default_scenario(stopped, day, demand, a, prime=prime)
-        columns["dd"].append(day)
-        columns["dem"].append(demand)
-        columns["prin"].append(cents(scenario.principal))
-        columns["pay"].append(cents(scenario.payment))
-        columns["rec"].append(cents((scenario.payment * terms.recovery_rate).quantize(CENT, rounding=ROUND_HALF_UP)))
-        if "revolver" in every:
-            alone = notes.default_scenario({"revolver": stopped["revolver"]}, day, demand, a, prime=prime)
-            columns["rprin"].append(cents(alone.principal))
-            columns["rint"].append(cents(alone.accrued_interest + alone.default_interest))
-        else:
-            columns["rprin"].append(0)
-            columns["rint"].append(0)
-    return DefaultTable(*(tuple(columns[k]) for k in ("dd", "dem", "prin", "pay", "rec", "rprin", "rint")))
+    sched: dict[str, notes.Schedule]
+    rev: notes.Schedule | None
+    grid: tuple[dt.date, ...]
+    table: DefaultTable
+    bases: dict[str, NotePlan]
+    rev_plan: RevolverPlan | None
 
 
 def _fixed_layer(
     deal: Any, a: notes.NoteAssumptions, terms: RiskTerms, tb: dt.date, prime: Any, rounding: Rounding
-) -> tuple[dict[str, notes.Schedule], notes.Schedule | None, tuple[dt.date, ...], DefaultTable]:
-    """The Decimal schedules with no stock paid, the revolver, and the Default Payment for a
-    default on each payment date, by dealkit.notes; cached on the terms they depend on (a run that
-    changes only the Fixed Conversion Price, the tests, the caps or the premium reuses them)."""
+) -> _Layer:
+    """The Decimal schedules with no stock paid, the revolver, the Default Payment for a default
+    on each payment date (dealkit.notes), and the notes' interest parts and accruals; cached on the
+    terms they depend on (a run that changes only the Fixed Conversion Price, the tests, the caps
+    or the premium reuses them)."""
     key = (
         id(deal),
         id(prime),
@@ -231,6 +169,7 @@ def _fixed_layer(
         terms.demand_lag_days,
         terms.recovery_rate,
         terms.revolver,
+        a.day_count,
         a.margin,
         a.floor,
         a.monthly_amount,
@@ -244,10 +183,16 @@ def _fixed_layer(
     hit = _FIXED.get(key)
     if hit is not None and hit[0] is deal and hit[1] is prime:
         return hit[2]
-    sched, rev = _schedules_without_stock(deal, a, terms, tb, prime, rounding)
+    sched, rev = schedules_without_stock(deal, a, terms, tb, prime, rounding)
     every = {**sched, **({"revolver": rev} if rev else {})}
     grid = tuple(sorted({r["date"] for s in every.values() for r in s.rows}))
-    out = (sched, rev, grid, _default_table(every, grid, a, terms, prime))
+    issue = deal.deal.closing_date.value
+    bases = {n: _note_base(n, s, a, grid, issue, terms.demand_lag_days, prime, rounding) for n, s in sched.items()}
+    rev_plan = _revolver_plan(rev, grid, issue, terms.revolver) if rev else None
+    for column in vars(rev_plan).values() if rev_plan else ():  # shared through the cache: read-only
+        if isinstance(column, np.ndarray):
+            column.flags.writeable = False
+    out = _Layer(sched, rev, grid, default_table(every, grid, a, terms, prime), bases, rev_plan)
     if len(_FIXED) > _CACHE_SIZE:
         _FIXED.clear()
     _FIXED[key] = (deal, prime, out)
@@ -281,55 +226,54 @@ def _revolver_plan(rev: notes.Schedule, grid: tuple[dt.date, ...], issue: dt.dat
     return RevolverPlan(rev, cols, interest, principal - repaid, cash, moves, move_k)
 
 
-def _note_plan(
+def _note_base(
     name: str,
     s: notes.Schedule,
     a: notes.NoteAssumptions,
     grid: tuple[dt.date, ...],
     issue: dt.date,
-    fcp: Fraction,
     lag: int,
     prime: Any,
     rounding: Rounding,
 ) -> NotePlan:
-    """One term note's plan: its rows in cents, its test threshold, cap and premium (Term A: the
-    amortization test and cap and the cash premium; Term B: the maturity test and cap), the
-    interest parts of each row and, per grid date, the accrual to a demand ``lag`` days later."""
+    """One term note's plan before its stock-payment terms (:func:`_note_plan` adds them): its
+    rows in cents, the interest parts of each row and, per grid date, the accrual to a demand
+    ``lag`` days later; its arrays read-only (the plan is shared through the fixed-layer cache)."""
     col = {d: i for i, d in enumerate(grid)}
     year = year_days(a.day_count)  # ACT/360: the deal's note_terms.day_count, as dealkit.notes reads it
     term_a = name == "term_a"
-    test = a.amortization_share_test if term_a else a.maturity_conversion_test
-    cap = a.amortization_volume_cap if term_a else a.maturity_volume_cap
-    premium = Fraction(a.cash_premium - 1) if term_a else Fraction(0)
     starts = [issue] + [r["date"] for r in s.rows[:-1]]
     parts = tuple(
         rate_parts(sum_rate_days(st, r["date"], a, prime), rounding, year) for st, r in zip(starts, s.rows, strict=True)
     )
-    amortizes = np.array([term_a and r["date"] >= a.first_amortization for r in s.rows], dtype=bool)
+    dates = [r["date"] for r in s.rows]
+    amortizes = np.array([term_a and d >= a.first_amortization for d in dates], dtype=bool)
     amortizes[-1] = False
     accrual = []
     for day in grid:  # a default on ``day``: interest from the last row before it to the demand
-        since = max([issue] + [r["date"] for r in s.rows if r["date"] < day])
+        since = max([issue] + [d for d in dates if d < day])
         pieces = sum_rate_days(since, day + dt.timedelta(days=lag), a, prime)
         accrual.append(sum((r * d for r, d in pieces), Fraction(0)) / year)
     default_interest = Fraction(a.default_interest_monthly) * 12 * lag / year
+    cols = np.array([col[r["date"]] for r in s.rows], dtype=np.int64)
+    opening, interest, due = (np.array([cents(r[k]) for r in s.rows], dtype=np.int64) for k in _CENT_COLUMNS)
+    for column in (cols, opening, interest, due, amortizes):
+        column.flags.writeable = False
     return NotePlan(
-        name,
-        s,
-        np.array([col[r["date"]] for r in s.rows], dtype=np.int64),
-        np.array([cents(r["opening"]) for r in s.rows], dtype=np.int64),
-        np.array([cents(r["interest"]) for r in s.rows], dtype=np.int64),
-        np.array([cents(r["principal_due"]) for r in s.rows], dtype=np.int64),
-        threshold(test, fcp),
-        Fraction(cap),
-        premium,
-        cents(s.face),
-        parts,
-        amortizes,
-        col[s.rows[-1]["date"]],
-        tuple(accrual),
-        default_interest,
-    )
+        name, s, cols, opening, interest, due, 0, Fraction(0), Fraction(0), cents(s.face), parts, amortizes,
+        col[s.rows[-1]["date"]], tuple(accrual), default_interest,
+    )  # fmt: skip
+
+
+def _note_plan(base: NotePlan, a: notes.NoteAssumptions, fcp: Fraction) -> NotePlan:
+    """A note's plan with its stock-payment terms: the test threshold, the volume cap and the cash
+    premium (Term A: the amortization test and cap and ``cash_premium − 1``; Term B: the maturity
+    test and cap, no premium)."""
+    term_a = base.name == "term_a"
+    test = a.amortization_share_test if term_a else a.maturity_conversion_test
+    cap = a.amortization_volume_cap if term_a else a.maturity_volume_cap
+    premium = Fraction(a.cash_premium - 1) if term_a else Fraction(0)
+    return dataclasses.replace(base, threshold=threshold(test, fcp), volume_cap=Fraction(cap), premium=premium)
 
 
 def build_plan(
@@ -365,28 +309,26 @@ def build_plan(
         raise ParameterError(f"parameter fixed_conversion_price: must be positive (got {a.fixed_conversion_price})")
     tb = term_b_maturity or deal.notes["term_b"].maturity.value
     layer = _fixed_layer(deal, a, terms, tb, prime, rounding)
-    return _assemble(deal, a, terms, layer, (outstanding, authorized, holder_owns), prime, rounding)
+    return _assemble(deal, a, terms, layer, (outstanding, authorized, holder_owns))
 
 
 def _assemble(
     deal: Any,
     a: notes.NoteAssumptions,
     terms: RiskTerms,
-    layer: tuple[dict[str, notes.Schedule], notes.Schedule | None, tuple[dt.date, ...], DefaultTable],
+    layer: _Layer,
     counts: tuple[int | None, int | None, int],
-    prime: Any,
-    rounding: Rounding,
 ) -> Plan:
     """The :class:`Plan` from the fixed layer: each note's plan, the 4.99% limit at closing, the
     Series D route (authorized shares below the deal's threshold), the default table's columns
     (legacy policy: every note; else the revolver's part) and the revolver's plan."""
-    sched, rev, grid, table = layer
+    sched, grid, table = layer.sched, layer.grid, layer.table
     cap_table = deal.capitalization  # the Series D route: the loaded deal's threshold and ratio
     outstanding = counts[0] if counts[0] is not None else cap_table.outstanding_at_closing.value
     authorized = counts[1] if counts[1] is not None else cap_table.authorized_at_closing.value
     issue = deal.deal.closing_date.value
     fcp = Fraction(a.fixed_conversion_price)
-    plans = {n: _note_plan(n, s, a, grid, issue, fcp, terms.demand_lag_days, prime, rounding) for n, s in sched.items()}
+    plans = {n: _note_plan(base, a, fcp) for n, base in layer.bases.items()}
     legacy = terms.holder.legacy
     principal = np.array(table.principal if legacy else table.revolver_principal, dtype=np.int64)
     payment = np.array(table.payment if legacy else table.revolver_interest, dtype=np.int64)
@@ -395,6 +337,6 @@ def _assemble(
         a, terms, issue, sum(cents(s.face) for s in sched.values()), grid, plans, fcp, limit,
         authorized < cap_table.series_d_until_authorized.value, outstanding, table.default_date, table.demand,
         principal, payment, np.array(table.recovery, dtype=np.int64), cents(terms.cash_capacity),
-        _revolver_plan(rev, grid, issue, terms.revolver) if rev else None, counts[2], Fraction(a.conversion_cap),
+        layer.rev_plan, counts[2], Fraction(a.conversion_cap),
         cap_table.series_d_ratio.value,
     )  # fmt: skip

@@ -35,6 +35,11 @@ class Windows:
     need: np.ndarray | None = None  # per grid date: trading days before it
 
     @functools.cached_property
+    def dv22_max(self) -> int:
+        """The largest 22-day dollar volume (for the int64 guards), computed once per windows."""
+        return int(self.dv22.max(initial=0))
+
+    @functools.cached_property
     def vsum(self) -> np.ndarray:
         """Shares traded on the trading days from the previous grid date (inclusive) to this one
         (exclusive); 0 for the first grid date (what the holder may sell before a conversion).
@@ -93,4 +98,4 @@ def windows(paths: PricePaths, grid: tuple[dt.date, ...]) -> Windows:
         np.multiply(closes[i:j], volumes[i:j], out=product[:m])
         np.cumsum(product[:m], axis=1, out=cumulative[:m, 1:])
         dv22[i:j] = cumulative[:m, before] - cumulative[:m, before - DOLLAR_VOLUME_DAYS]
-    return Windows(grid, sum5, dv22, closes[:, on], volumes, before)
+    return Windows(grid, sum5, dv22, np.take(closes, on, axis=1), volumes, before)  # row-major, as sum5
