@@ -321,3 +321,29 @@ def test_summary_computed_early_gets_this_runs_risk_ranges_after():
     late, direct = with_risk(early, metrics), executive_summary(deal, risk=metrics)
     assert late.figures == direct.figures and late.exact == direct.exact and late.to_html() == direct.to_html()
     assert len(late.figures) == len(early.figures) + 2 and early.figures == [*late.figures[:2], *late.figures[4:]]
+
+
+def test_no_notebook_drops_a_table_or_a_chart():
+    """IPython shows only a cell's *last* top-level expression: a ``table(...)`` or a chart built
+    anywhere else (inside an ``if``, or before another statement) is computed and never shown.
+    Every such call is the cell's last expression or goes through ``display``. (01_notes built
+    its default reconciliation table inside ``if stop:`` and dropped it.)"""
+    import ast
+
+    shown_by_name = ("table",)
+    dropped = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse(cell.source)
+            last = tree.body[-1] if tree.body else None
+            for node in ast.walk(tree):
+                if node is last or not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
+                    continue
+                name = ast.unparse(node.value.func)
+                if name in shown_by_name or name.endswith("_figure") or name.startswith(("charts.", "risk_charts.")):
+                    if not name.endswith("use_notebook_renderer"):
+                        dropped.append(f"{path.name} cell {index}: {ast.unparse(node)[:80]}")
+    assert dropped == []
