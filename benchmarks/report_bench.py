@@ -13,7 +13,7 @@ Prints:
   shared with other work the wall times mostly measure the others), and each notebook's cell time,
 - each HTML's size against plotly.js (goal: page <= plotly.js + 1 MB, combined <= plotly.js + 2 MB)
   and its number of plotly.js copies (goal: 1).
-Best of N runs (default 3) for the times.
+Best of N runs (default 3) for the times, the kinds of run interleaved.
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ def _cli(*args: str, label: str = "") -> float:
     return seconds
 
 
-def _best(fn, repeat: int) -> tuple[float, list[float]]:
-    times = [fn() for _ in range(repeat)]
-    return min(times), times
-
-
 def _cell_seconds(out: Path) -> dict[str, float]:
     """Each executed notebook's cells, summed (papermill's per-cell durations: the kernel's start
     and the export are not in them)."""
@@ -104,17 +99,23 @@ def main() -> None:
         out, floor_out, one_out, empty = tmp / "out", tmp / "floor", tmp / "one", tmp / "empty"
         empty.mkdir()
         _empty_notebooks(empty, n)
-        report, report_all = _best(lambda: _cli("--out", str(out), label="report"), args.repeat)
-        floor, floor_all = _best(
-            lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), label="floor"), args.repeat
-        )
-        # the same empty notebooks with a fresh kernel each (no warm kernels, no preloaded modules)
-        cold, cold_all = _best(
-            lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), "--fresh-kernels", label="cold"),
-            args.repeat,
-        )
-        one, one_all = _best(
-            lambda: _cli("--out", str(one_out), "--notebook", notebooks[0].stem, label="one"), args.repeat
+        runs = {
+            "report": lambda: _cli("--out", str(out), label="report"),
+            "floor": lambda: _cli("--out", str(floor_out), "--notebook-dir", str(empty), label="floor"),
+            # the same empty notebooks with a fresh kernel each (no warm kernels, no preloaded modules)
+            "cold": lambda: _cli(
+                "--out", str(floor_out), "--notebook-dir", str(empty), "--fresh-kernels", label="cold"
+            ),
+            "one": lambda: _cli("--out", str(one_out), "--notebook", notebooks[0].stem, label="one"),
+        }
+        # interleaved (report, floor, cold, one; report, floor, ...): a shared machine's slow spell
+        # then slows every kind of run alike instead of all the runs of one kind
+        times: dict[str, list[float]] = {k: [] for k in runs}
+        for _ in range(args.repeat):
+            for kind, run in runs.items():
+                times[kind].append(run())
+        (report, report_all), (floor, floor_all), (cold, cold_all), (one, one_all) = (
+            (min(times[k]), times[k]) for k in ("report", "floor", "cold", "one")
         )
         cells = _cell_seconds(out)
 
