@@ -37,6 +37,26 @@ def _risk_metrics(out: Path, results: list[NotebookResult]) -> dict | None:
         return None
 
 
+def _warm_finish() -> None:
+    """Import what the finish uses (the landing page and combined report, which import pandas, the
+    summary file reader, the workbook and OCF exports), in a thread while the notebooks run: the
+    runner only waits then, and the finish runs after the last notebook, on the run's critical
+    path. (Without 00_overview the summary thread imports them as it computes the summary.)"""
+    import importlib
+
+    for module in (
+        "dealkit.report.landing",
+        "dealkit.report.summary_files",
+        "dealkit.export.bundle",
+        "dealkit.export.xlsx",
+        "dealkit.export.ocf",
+    ):
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the finish imports it again and reports any error there
+            logging.getLogger("dealkit").debug("warm-up import of %s failed", module, exc_info=True)
+
+
 class _ExecutiveSummary:
     """The executive summary on the parameters the notes notebook runs with, computed in a thread
     of the runner while the notebooks run (the runner only waits on its workers then); the
@@ -53,10 +73,11 @@ class _ExecutiveSummary:
         self.summary: Summary | None = None
         self.error: str | None = None
         self.thread = threading.Thread(target=self._compute, name="dealkit-executive-summary", daemon=True)
+        #: when 00_overview writes the summary, the thread only imports what the finish needs
+        self.warm = threading.Thread(target=_warm_finish, name="dealkit-finish-warm-up", daemon=True)
 
     def start(self) -> _ExecutiveSummary:
-        if not self.from_overview:
-            self.thread.start()
+        (self.warm if self.from_overview else self.thread).start()
         return self
 
     def _compute(self) -> None:
@@ -76,8 +97,9 @@ class _ExecutiveSummary:
             self.summary = read_summary(out / SUMMARY_FILE)  # written by this run's 00_overview
         if self.summary is None and self.thread.ident is None:  # not started, or 00_overview failed
             self._compute()
-        if self.thread.ident is not None:
-            self.thread.join()
+        for thread in (self.thread, self.warm):
+            if thread.ident is not None:
+                thread.join()
         if self.summary is None:
             logging.getLogger("dealkit").warning("executive summary not computed:\n%s", self.error)
             return None
