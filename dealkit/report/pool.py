@@ -19,7 +19,11 @@ from pathlib import Path
 from dealkit.report import notebook
 from dealkit.report.kernels import WarmKernel
 
-__all__ = ["Terminated"]
+__all__ = ["Terminated", "YIELD_NICENESS", "run_in_worker"]
+
+#: The nice increment of a worker, and of its kernel, once it runs a notebook other than the
+#: run's longest (:func:`run_in_worker`).
+YIELD_NICENESS = 5
 
 
 def _guard_worker(root: int, run_dir: str) -> None:
@@ -52,6 +56,36 @@ def _init_fresh_worker(root: int, run_dir: str) -> None:
     """A worker that starts a fresh kernel for every notebook (``--fresh-kernels``)."""
     _guard_worker(root, run_dir)
     _warm_in_background()
+
+
+def run_in_worker(yield_cpu: bool, *args) -> notebook.NotebookResult:
+    """:func:`dealkit.report.notebook.run_notebook` in a pool worker. ``yield_cpu``: the notebook
+    is not the run's longest, so this worker and its kernel first lower their CPU priority by
+    :data:`YIELD_NICENESS` (:func:`_yield_cpu`, once: a nice value only goes up), and the longest
+    notebook, the run's critical path, gets a core of its own while the others share the rest.
+    Where a priority cannot be changed (no ``setpriority``, or refused) nothing changes."""
+    if yield_cpu:
+        _yield_cpu()
+    return notebook.run_notebook(*args)
+
+
+def _yield_cpu() -> None:
+    """Raise this process's nice value, and its kernel's, to :data:`YIELD_NICENESS` above what
+    they had when the worker started (a kernel started later inherits the worker's)."""
+    if "nice" in _YIELDED or not hasattr(os, "setpriority"):
+        return
+    kernel = notebook._WORKER_KERNEL
+    process = getattr(getattr(getattr(kernel, "km", None), "provisioner", None), "process", None)
+    pids = [os.getpid(), *([process.pid] if process is not None else [])]
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            base = _YIELDED.setdefault("base", os.getpriority(os.PRIO_PROCESS, os.getpid()))
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, base + YIELD_NICENESS))
+    _YIELDED["nice"] = True
+
+
+#: Whether this worker lowered its priority (:func:`_yield_cpu`), and from what nice value.
+_YIELDED: dict[str, int | bool] = {}
 
 
 def _warm_imports() -> None:

@@ -49,7 +49,14 @@ from dealkit.report.plan import (
 from dealkit.report.pool import _guard_worker as _guard_worker
 from dealkit.report.pool import _init_fresh_worker as _init_fresh_worker
 from dealkit.report.pool import _init_worker as _init_worker
-from dealkit.report.pool import _kill_pool, _on_terminate, _socket_base, _warm_imports, _warm_in_background
+from dealkit.report.pool import (
+    _kill_pool,
+    _on_terminate,
+    _socket_base,
+    _warm_imports,
+    _warm_in_background,
+    run_in_worker,
+)
 from dealkit.report.redact import _no_path as _no_path
 from dealkit.report.redact import _strip_paths as _strip_paths
 
@@ -274,7 +281,8 @@ class _ReportRun:
         try:
             futures = {
                 self.pool.submit(
-                    run_notebook,
+                    run_in_worker,
+                    p is not order[0],  # the others yield the CPU to the longest notebook
                     p,
                     self.out,
                     plan[p],
