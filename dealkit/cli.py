@@ -45,7 +45,7 @@ def _add_report(sub) -> None:
         help="a notebook parameter, passed as a string (repeatable)",
     )
     report.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: the number of cores + 1)"
+        "--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: the number of cores)"
     )
     report.add_argument(
         "--notebook",

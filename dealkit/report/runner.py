@@ -104,7 +104,7 @@ def run_report(
     parameters : dict of str to str, optional
         ``-p`` values; each goes to every notebook that declares it (:func:`plan_parameters`).
     jobs : int, optional
-        Notebooks at once: default the cores + 1 (a worker mostly waits), at most one a notebook.
+        Notebooks at once: default one a core (a kernel computes most of the time), at most one a notebook.
     notebooks : list of str, optional
         Stems or file names to run (:func:`discover`); default all of ``notebook_dir``.
     progress : bool, optional

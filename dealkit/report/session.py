@@ -138,7 +138,7 @@ class _ReportRun:
         start_timeout,
     ) -> _ReportRun:
         """The run of :func:`run_report`'s arguments: the deal loaded and the notebooks found (both
-        fail before anything runs), the workers counted (cores + 1, at most one a notebook)."""
+        fail before anything runs), the workers counted (one a core, at most one a notebook)."""
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         t0 = time.perf_counter()
         deal_file = Path(deal_path).resolve() if deal_path else DEFAULT_DEAL
@@ -146,7 +146,7 @@ class _ReportRun:
         paths = discover(notebooks, notebook_dir)
         if not paths:
             raise ReportError(f"no notebooks in {notebook_dir}")
-        workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
         return cls(
             deal,
             deal_file,
