@@ -28,6 +28,7 @@ import numpy as np
 
 from dealkit.engines.risk.default import Result
 from dealkit.engines.risk.ints import guard, runs
+from dealkit.engines.risk.plan import NotePlan
 from dealkit.engines.risk.xirr import xirr_paths
 from dealkit.errors import ParameterError
 from dealkit.market.paths import PRICE_SCALE
@@ -72,6 +73,23 @@ def _market_value(shares: np.ndarray, close: np.ndarray) -> np.ndarray:
     return value
 
 
+def _note_receipts(res: Result, p: NotePlan) -> tuple[np.ndarray, np.ndarray]:
+    """What Laurus receives on term note ``p``, cents, per path × row: interest, principal in cash,
+    the cash premium and the shares issued (scheduled and optional) at the day's close; and per
+    path the shares' market value alone."""
+    r = res.notes[p.name]
+    guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
+    close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
+    value = _market_value(r.shares, close)
+    if r.opt_shares is not None:
+        value += _market_value(r.opt_shares, close)
+    market = value.sum(axis=1)
+    value += r.interest
+    value += r.principal_cash
+    value += r.premium
+    return value, market
+
+
 def lender_flows(res: Result) -> LenderFlows:
     """Laurus's flows, cents: per path × (closing date, payment dates), and per path the recovery
     and its day count from closing (a default's one flow on its demand date), and the shares'
@@ -83,16 +101,8 @@ def lender_flows(res: Result) -> LenderFlows:
     flows[:, 0] = -plan.funded
     value_total = np.zeros(res.n, dtype=np.int64)
     for p in plan.notes.values():
-        r = res.notes[p.name]
-        guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
-        value = _market_value(r.shares, close)
-        if r.opt_shares is not None:
-            value += _market_value(r.opt_shares, close)
-        value_total += value.sum(axis=1)
-        value += r.interest
-        value += r.principal_cash
-        value += r.premium
+        value, market = _note_receipts(res, p)
+        value_total += market
         for at, cols in runs(1 + p.cols):  # slices of consecutive dates, not a gather-scatter
             flows[:, cols] += value[:, at]
     rv = plan.revolver
@@ -118,17 +128,9 @@ def _flow_totals(res: Result, with_value: bool) -> tuple[np.ndarray, np.ndarray]
     total = np.full(res.n, -plan.funded, dtype=np.int64)
     value_total = np.zeros(res.n, dtype=np.int64)
     for p in plan.notes.values():
-        r = res.notes[p.name]
-        guard(int(r.all_shares.max(initial=0)) * int(res.close.max(initial=0)) * 2, "shares × close")
-        close = np.take(res.close, p.cols, axis=1)  # row-major, as the shares
-        value = _market_value(r.shares, close)
-        if r.opt_shares is not None:
-            value += _market_value(r.opt_shares, close)
+        value, market = _note_receipts(res, p)
         if with_value:
-            value_total += value.sum(axis=1)
-        value += r.principal_cash
-        value += r.premium
-        value += r.interest
+            value_total += market
         total += value.sum(axis=1)
     rv = plan.revolver
     if rv is not None and res.moves_paid is not None and res.revolver_paid is not None:
