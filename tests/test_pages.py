@@ -4,6 +4,7 @@ combined report printed to PDF by chromium (every table column, every chart, not
 
 Screenshots go to ``$DEALKIT_SCREENSHOTS`` (default: the test's temporary folder)."""
 
+import html as html_module
 import json
 import os
 import re
@@ -98,7 +99,11 @@ def test_index_is_a_landing_page(report_run):
 
 
 def _tables_and_charts(html: str):
-    headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r'<th class="(?:num|txt)" scope="col">(.*?)</th>', html)]
+    # a header's text as the page shows it: tags dropped, entities (&#x27; for ') decoded
+    headers = [
+        html_module.unescape(re.sub(r"<[^>]+>", "", h))
+        for h in re.findall(r'<th class="(?:num|txt)" scope="col">(.*?)</th>', html)
+    ]
     titles = []
     for m in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*(\[.*?\]),\s*(\{.*?\}),\s*\{"displaylogo"', html, re.S):
         layout = json.loads(m.group(2))
