@@ -347,3 +347,23 @@ def test_no_notebook_drops_a_table_or_a_chart():
                     if not name.endswith("use_notebook_renderer"):
                         dropped.append(f"{path.name} cell {index}: {ast.unparse(node)[:80]}")
     assert dropped == []
+
+
+def test_a_worker_yielding_the_cpu_lowers_its_priority_once():
+    """run_in_worker(yield_cpu=True) raises the worker's nice value by YIELD_NICENESS (its kernel's
+    too, when it has one), once; the worker running the run's longest notebook keeps its own."""
+    import subprocess
+    import sys
+
+    code = """
+import os
+from dealkit.report import pool
+start = os.getpriority(os.PRIO_PROCESS, 0)
+pool._yield_cpu(); pool._yield_cpu()
+print(start, os.getpriority(os.PRIO_PROCESS, 0))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    start, after = map(int, out.stdout.split())
+    from dealkit.report.pool import YIELD_NICENESS
+
+    assert after == min(19, start + YIELD_NICENESS)
