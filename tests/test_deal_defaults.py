@@ -90,7 +90,7 @@ def test_borrowing_base_at_closing_comes_from_the_deal_file(write_deal):
     (r,) = n.default_reports(edited)
     assert r.receivables == D("3000000.00")
     rows = n.assumptions_frame(edited, n.assumptions_from_deal(edited))
-    assert "3000000.00" in set(rows[rows.term == "borrowing_base_receivables"]["in this run"])
+    assert "$3,000,000.00" in set(rows[rows.term == "Borrowing base receivables"]["in this run"])
 
 
 def test_borrowing_base_must_be_in_the_deal_file(write_deal):

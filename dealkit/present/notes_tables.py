@@ -181,15 +181,15 @@ def assumptions_frame(deal: Any, a: NoteAssumptions, overrides: Mapping[str, obj
                 "source": deal.cite(cited.source),
             }
         )
-    for key in _DEAL_ONLY_TERMS:  # used as the deal file gives them (no parameter changes them)
+    for key in _DEAL_ONLY_TERMS:  # amounts used as the deal file gives them (no parameter changes them)
         cited = getattr(deal.note_terms, key)
         rows.append(
             {
-                "term": key,
-                "in this run": str(cited.value),
+                "term": fmt.header(key),
+                "in this run": fmt.money(cited.value),
                 "set by": "deal file",
-                "deal file": str(cited.value),
-                "range seen": f"{cited.range[0]} – {cited.range[1]}" if cited.range else "",
+                "deal file": fmt.money(cited.value),
+                "range seen": f"{fmt.money(cited.range[0])} – {fmt.money(cited.range[1])}" if cited.range else "",
                 "source": deal.cite(cited.source),
             }
         )
