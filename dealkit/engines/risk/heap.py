@@ -32,7 +32,8 @@ def retain_freed_memory() -> bool:
 
     Examples
     --------
-    >>> retain_freed_memory() in (True, False)
+    >>> import platform
+    >>> retain_freed_memory() == (platform.libc_ver()[0] == "glibc")
     True
     """
     if "done" not in _state:
