@@ -143,29 +143,13 @@ def _execute_with(
     a temporary folder of the run (``kernel`` is ``None``)."""
     import papermill
 
-    if kernel is not None:
-        _execute(
-            papermill,
-            path,
-            tmp_ipynb,
-            ipynb,
-            parameters,
-            start_timeout,
-            execution_timeout,
-            km=kernel.acquire(path.parent),
-        )
-        return
-    with tempfile.TemporaryDirectory(prefix="k-", dir=_run_dir()) as socket_dir:
-        _execute(
-            papermill,
-            path,
-            tmp_ipynb,
-            ipynb,
-            parameters,
-            start_timeout,
-            execution_timeout,
-            kernel_manager_class=ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log")),
-        )
+    with contextlib.ExitStack() as stack:
+        if kernel is not None:
+            how: dict = {"km": kernel.acquire(path.parent)}
+        else:
+            socket_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="k-", dir=_run_dir()))
+            how = {"kernel_manager_class": ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log"))}
+        _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, **how)
 
 
 def _export_page(ipynb: Path, page: Path, banner: str, title: list[str]) -> int:
