@@ -367,3 +367,22 @@ print(start, os.getpriority(os.PRIO_PROCESS, 0))
     from dealkit.report.pool import YIELD_NICENESS
 
     assert after == min(19, start + YIELD_NICENESS)
+
+
+def test_the_page_is_made_from_the_notebook_papermill_wrote(tmp_path):
+    """The page is exported from the notebook papermill returns, not read back from the file it
+    wrote: the two are the same notebook (outputs, a chart and execution metadata included)."""
+    from dealkit.report.notebook import _execute_with
+
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    _write_nb(
+        nbdir / "a.ipynb",
+        "import plotly.graph_objects as go\nprint('text')\ngo.Figure(go.Bar(y=[1, 2]))",
+    )
+    executed = _execute_with(None, nbdir / "a.ipynb", tmp_path / "stage.ipynb", tmp_path / "a.ipynb", {}, 60, 60)
+    written = nbformat.read(tmp_path / "a.ipynb", as_version=4)
+    assert executed == written
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs)
+    assert not (tmp_path / "stage.ipynb").exists()

@@ -17,11 +17,15 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealkit.core.files import write_atomic
 from dealkit.errors import ReportError
 from dealkit.report.html import notebook_to_html
 from dealkit.report.kernels import KERNEL, WarmKernel, ipc_kernel_manager
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = ["EXECUTION_TIMEOUT", "START_TIMEOUT", "NotebookResult", "run_notebook"]
 
@@ -117,8 +121,10 @@ def run_notebook(
         data_dir = Path(parameters["output_dir"]) if parameters.get("output_dir") else None
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
-        _execute_with(kernel, path, stage_dir / f"{name}.ipynb", ipynb, parameters, start_timeout, execution_timeout)
-        figures = _export_page(ipynb, page, banner, title)
+        executed = _execute_with(
+            kernel, path, stage_dir / f"{name}.ipynb", ipynb, parameters, start_timeout, execution_timeout
+        )
+        figures = _export_page(executed, page, banner, title)
         files = _publish_data_files(data_dir, out_dir) if data_dir is not None else []
         return NotebookResult(name, title[0], True, time.perf_counter() - t0, page, ipynb, figures, files=files)
     except BaseException as exc:  # noqa: BLE001 - one notebook's failure must not stop the others
@@ -138,9 +144,10 @@ def _execute_with(
     parameters: dict[str, str],
     start_timeout: int,
     execution_timeout: int,
-) -> None:
+) -> nbformat.NotebookNode:
     """Run the notebook on ``kernel`` (warm, reused), or on a fresh kernel whose IPC sockets live in
-    a temporary folder of the run (``kernel`` is ``None``)."""
+    a temporary folder of the run (``kernel`` is ``None``); returns the executed notebook (the one
+    papermill wrote to ``ipynb``)."""
     import papermill
 
     with contextlib.ExitStack() as stack:
@@ -149,14 +156,13 @@ def _execute_with(
         else:
             socket_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="k-", dir=_run_dir()))
             how = {"kernel_manager_class": ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log"))}
-        _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, **how)
+        return _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, **how)
 
 
-def _export_page(ipynb: Path, page: Path, banner: str, title: list[str]) -> int:
-    """Write the executed notebook's page atomically; sets ``title[0]``; returns the charts on it."""
-    import nbformat
-
-    nb = nbformat.read(str(ipynb), as_version=4)
+def _export_page(nb: nbformat.NotebookNode, page: Path, banner: str, title: list[str]) -> int:
+    """Write the executed notebook's page atomically; sets ``title[0]``; returns the charts on it.
+    ``nb`` is the notebook papermill returned, not read back from the file it wrote (the same
+    notebook: papermill writes what it returns)."""
     title[0] = _title(nb)
     html_text = notebook_to_html(nb, banner=banner)
     write_atomic(page, html_text)
@@ -219,9 +225,9 @@ def _execute(
     start_timeout: int,
     execution_timeout: int,
     **kernel,
-) -> None:
+) -> nbformat.NotebookNode:
     try:
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(path),
             str(tmp_ipynb),
             parameters=parameters,
