@@ -475,3 +475,43 @@ def test_policy_engine_with_daily_rounding(deal, prime, case):
         xirr_paths=3,
         rounding="daily",
     )
+
+
+def test_the_engine_pays_on_the_deal_files_business_day_convention(write_deal, prime):
+    """A deal file whose ``note_terms.business_day_convention`` is ``preceding`` pays the Saturday
+    2008-09-06 maturity on Friday 2008-09-05, in the engine and in its Decimal twin alike (both
+    used to read the embedded deal file's ``following``)."""
+    from dealkit.deal.loader import load_deal
+    from dealkit.engines.risk.fixed import schedules_without_stock
+
+    def preceding(data):
+        data["note_terms"]["business_day_convention"]["value"] = "preceding"
+
+    deal = load_deal(write_deal(preceding))
+    a = notes.assumptions_from_deal(deal)
+    terms = eng.risk_terms("cash_capacity", "250000.00", 1, "0.40")
+    tb = deal.notes["term_b"].maturity.value
+    sched, _ = schedules_without_stock(deal, a, terms, tb, prime, "period")
+    assert sched["term_a"].rows[-1].date == dt.date(2008, 9, 5)
+    plan = eng.build_plan(deal, a, terms, prime=prime)
+    assert dt.date(2008, 9, 5) in plan.grid and dt.date(2008, 9, 8) not in plan.grid
+    first, last = mk.path_window(plan.grid)
+    paths = mk.simulate("gbm", 20, 7, first, last, assumptions=mk.gbm_assumptions(volatility="1.0"))
+    res = eng.run(plan, eng.windows(paths, plan.grid))
+    _compare(deal, prime, a, terms, plan, paths, res, risk.metrics(res), None, None, 20, xirr_paths=5)
+
+
+def test_the_engine_reads_no_term_from_the_embedded_deal_file(deal, prime, monkeypatch):
+    """Given a loaded deal, the risk engine (a scenario, its tornado and two-way table) never falls
+    back on a keyword default read from the embedded deal file."""
+    import dealkit.rules.notes.interest
+    import dealkit.rules.notes.terms
+
+    def refuse():
+        raise AssertionError("the embedded deal file was read")
+
+    for module in (dealkit.rules.notes.terms, dealkit.rules.notes.interest):
+        monkeypatch.setattr(module, "embedded_deal", refuse)
+    s, tb = risk.from_parameters(deal, n_paths=40, seed=3, prime=prime)
+    risk.tornado(s, deal, "lender_xirr", prime=prime, term_b_maturity=tb)
+    risk.two_way(deal, s.plan.a, ["0.05", "0.10"], [1.0], "lender_xirr", n_paths=20, seed=3, prime=prime)

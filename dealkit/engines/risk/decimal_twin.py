@@ -73,7 +73,8 @@ class _DecimalPolicyRun:
         self.issue = deal.deal.closing_date.value
         maturities = {"term_a": n["term_a"].maturity.value, "term_b": term_b_maturity or n["term_b"].maturity.value}
         self.faces = {k: n[k].face.value for k in maturities}
-        self.dates = {k: notes.payment_dates(self.issue, m) for k, m in maturities.items()}
+        conv = notes.business_day_convention(deal)
+        self.dates = {k: notes.payment_dates(self.issue, m, conv) for k, m in maturities.items()}
         self.balance = dict(self.faces)
         self.last = {k: self.issue for k in maturities}
         self.rows: dict[str, list[dict]] = {k: [] for k in maturities}
@@ -84,9 +85,11 @@ class _DecimalPolicyRun:
 
     def owner(self) -> notes.Market:
         """The share counts the 4.99% cap reads now."""
+        m = self.market
         return notes.Market(
-            notes.ZERO, 0, outstanding=self.outstanding, holder_owns=self.holdings, authorized=self.market.authorized
-        )
+            notes.ZERO, 0, outstanding=self.outstanding, holder_owns=self.holdings, authorized=m.authorized,
+            series_d_ratio=m.series_d_ratio, series_d_until_authorized=m.series_d_until_authorized,
+        )  # fmt: skip
 
     def issue_shares(self, shares: int) -> None:
         if self.track:
@@ -246,15 +249,17 @@ class _NoteBuilder:
         n, issue = self.deal.notes, self.deal.deal.closing_date.value
         return notes.revolver_schedule(n["revolving"].face.value, n["mbn"].face.value, issue,
                                        n["revolving"].maturity.value, self.a, notes.default_reports(self.deal),
-                                       self.prime, self.rounding, stop)  # fmt: skip
+                                       self.prime, self.rounding, stop,
+                                       convention=notes.business_day_convention(self.deal))  # fmt: skip
 
     def term_notes(self, stop: dt.date | None = None) -> dict[str, notes.Schedule]:
         """Term A and Term B on the market (:func:`dealkit.notes.term_a_schedule`, ``term_b_schedule``)."""
         n, issue, a, m = self.deal.notes, self.deal.deal.closing_date.value, self.a, self.market
+        conv = notes.business_day_convention(self.deal)
         return {"term_a": notes.term_a_schedule(n["term_a"].face.value, issue, n["term_a"].maturity.value, a, m,
-                                                self.prime, self.rounding, stop),
+                                                self.prime, self.rounding, stop, convention=conv),
                 "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, self.term_b_maturity, a, m, self.prime,
-                                                self.rounding, stop)}  # fmt: skip
+                                                self.rounding, stop, convention=conv)}  # fmt: skip
 
 
 def _first_default(due: dict[dt.date, Decimal], terms: RiskTerms) -> dt.date | None:

@@ -42,15 +42,19 @@ def schedules_without_stock(
     deal: Any, a: notes.NoteAssumptions, terms: RiskTerms, tb: dt.date, prime: Any, rounding: Rounding
 ) -> tuple[dict[str, notes.Schedule], notes.Schedule | None]:
     """Term A and Term B on a market where no stock can be paid (price 0 fails every test), and
-    the revolver unless excluded."""
+    the revolver unless excluded: on ``deal``'s share counts and business-day convention (never
+    the embedded deal file's)."""
     n = deal.notes
     issue = deal.deal.closing_date.value
-    no_stock = notes.Market(Decimal(0), 0)
+    no_stock = notes.Market.for_deal(deal, Decimal(0), 0)
+    conv = notes.business_day_convention(deal)
     sched = {
         "term_a": notes.term_a_schedule(
-            n["term_a"].face.value, issue, n["term_a"].maturity.value, a, no_stock, prime, rounding
+            n["term_a"].face.value, issue, n["term_a"].maturity.value, a, no_stock, prime, rounding, convention=conv
         ),
-        "term_b": notes.term_b_schedule(n["term_b"].face.value, issue, tb, a, no_stock, prime, rounding),
+        "term_b": notes.term_b_schedule(
+            n["term_b"].face.value, issue, tb, a, no_stock, prime, rounding, convention=conv
+        ),
     }
     rev = None
     if terms.revolver != "excluded":
@@ -63,6 +67,7 @@ def schedules_without_stock(
             notes.default_reports(deal),
             prime,
             rounding,
+            convention=conv,
         )
     return sched, rev
 

@@ -117,7 +117,8 @@ def threshold(test: Decimal, fcp: Fraction) -> int:
 def sum_rate_days(start: dt.date, end: dt.date, a: notes.NoteAssumptions, prime: Any) -> list[tuple[Fraction, int]]:
     """The (rate, days) pieces of :func:`dealkit.notes.interest_segments` from ``start`` to ``end``."""
     return [
-        (Fraction(g.rate), g.days) for g in notes.interest_segments(Decimal(1), start, end, a.margin, a.floor, prime)
+        (Fraction(g.rate), g.days)
+        for g in notes.interest_segments(Decimal(1), start, end, a.margin, a.floor, prime, day_count=a.day_count)
     ]
 
 
