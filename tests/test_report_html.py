@@ -44,3 +44,29 @@ def test_export_equals_nbconvert_as_parsed():
 def test_accessible_leaves_a_tabindex_and_an_alt_alone():
     page = '<div class="jp-OutputArea-output" tabindex="-1"><img alt="x" src="data:,"></div><div class="other">'
     assert page_html.accessible(page) == page
+
+
+def test_the_combined_report_reads_only_the_content_of_all_pages_but_one(tmp_path):
+    """deal-report.html decodes one page whole (its head carries plotly.js) and only the content
+    of the others: the same combined report as from every page whole. A page without the
+    content markers is read whole, and the combined report refuses it."""
+    import pytest
+
+    from dealkit.report.finish import _page_text
+    from dealkit.report.landing import combined_report
+
+    nb = _notebook()
+    pages = []
+    for name in ("a", "b", "c"):
+        path = tmp_path / f"{name}.html"
+        path.write_text(page_html.notebook_to_html(nb, banner=f"run {name} é"), encoding="utf-8")
+        pages.append((name, name.upper(), path))
+    whole = [(n, t, p.read_text(encoding="utf-8")) for n, t, p in pages]
+    parts = [(n, t, _page_text(p, whole=i == 0)) for i, (n, t, p) in enumerate(pages)]
+    assert len(parts[1][2]) < len(whole[1][2]) / 2 and parts[1][2].startswith(page_html.CONTENT_START)
+    assert combined_report(parts, "Deal", None) == combined_report(whole, "Deal", None)
+    bare = tmp_path / "bare.html"
+    bare.write_text("<html><body>no markers</body></html>", encoding="utf-8")
+    assert _page_text(bare, whole=False) == bare.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="not exported with the dealkit template"):
+        combined_report([*parts, ("bare", "Bare", _page_text(bare, whole=False))], "Deal", None)

@@ -110,6 +110,21 @@ class _ExecutiveSummary:
             return self.summary
 
 
+def _page_text(page: Path, whole: bool) -> str:
+    """An exported page's text for the combined report: the whole page (its head carries
+    plotly.js, the combined report's frame), or only from its content's start marker to its end
+    marker: the other pages' heads, plotly.js in each, are not decoded again. A page without the
+    markers is returned whole (:func:`dealkit.report.landing.combined_report` refuses it)."""
+    from dealkit.report.html import CONTENT_END, CONTENT_START
+
+    data = page.read_bytes()
+    start = -1 if whole else data.find(CONTENT_START.encode())
+    end = data.find(CONTENT_END.encode(), start) if start >= 0 else -1
+    if end < 0:
+        return data.decode("utf-8")
+    return data[start : end + len(CONTENT_END)].decode("utf-8")
+
+
 def _write_combined(summary) -> None:
     """``deal-report.html``: the executive summary, a nested sticky table of contents, every
     successful section in one file, plotly.js once (:func:`dealkit.report.landing.combined_report`)."""
@@ -118,7 +133,7 @@ def _write_combined(summary) -> None:
     good = [r for r in summary.results if r.ok and r.html]
     if not good:
         return
-    pages = [(r.name, r.title, r.html.read_text(encoding="utf-8")) for r in good]
+    pages = [(r.name, r.title, _page_text(r.html, whole=i == 0)) for i, r in enumerate(good)]
     path = summary.out_dir / "deal-report.html"
     write_atomic(
         path,

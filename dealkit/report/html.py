@@ -27,7 +27,6 @@ __all__ = [
     "sanitize_figure",
     "inline_plotly_outputs",
     "notebook_to_html",
-    "combined_html",
     "plotlyjs_banner",
     "accessible",
 ]
@@ -219,37 +218,3 @@ _PLOTLYJS_MARK = "/* dealkit: plotly.js is inlined here */"
 
 CONTENT_START = "<!-- dealkit:content:start -->"
 CONTENT_END = "<!-- dealkit:content:end -->"
-
-
-def combined_html(sections: list[tuple[str, str, str]], title: str, preface: str = "") -> str:
-    """One page from already exported pages: the head of a page that carries plotly.js (so it
-    is inlined once), a table of contents, then each page's content under an anchor.
-
-    ``sections`` is ``[(anchor, heading, exported page), ...]``; ``preface`` is HTML. Building
-    from the exported pages costs no second nbconvert run.
-    """
-    if not sections:
-        raise ValueError("no sections to combine")
-    for _, heading, page in sections:
-        if CONTENT_START not in page or CONTENT_END not in page:
-            raise ValueError(f"section {heading!r} was not exported with the dealkit template")
-    banner = plotlyjs_banner()
-    frame = next((page for _, _, page in sections if banner in page.split(CONTENT_START)[0]), sections[0][2])
-    head, rest = frame.split(CONTENT_START, 1)
-    tail = rest.split(CONTENT_END, 1)[1]
-    head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, count=1, flags=re.S)
-    toc = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(h)}</a></li>' for a, h, _ in sections)
-    parts = [
-        head,
-        CONTENT_START,
-        f'<div class="jp-RenderedHTMLCommon"><h1>{html.escape(title)}</h1>{preface}'
-        f'<ol class="dealkit-toc">{toc}</ol></div>',
-    ]
-    for anchor, heading, page in sections:
-        content = page.split(CONTENT_START, 1)[1].split(CONTENT_END, 1)[0]
-        parts.append(
-            f'<section id="{html.escape(anchor)}" class="dealkit-section"><hr>'
-            f'<p class="dealkit-banner">Section: {html.escape(heading)}</p>{content}</section>'
-        )
-    parts += [CONTENT_END, tail]
-    return "".join(parts)
