@@ -1,5 +1,5 @@
 """Issue 11: every term flows from the loaded deal. In a copy of ``data/deal.yaml`` each numeric
-term is changed in turn and the notebooks are run on it (papermill, the real ``python3`` kernel,
+term (and the business-day convention) is changed in turn and the notebooks are run on it (papermill, the real ``python3`` kernel,
 through :func:`dealkit.report.run_report`): every notebook runs, and every notebook that uses the
 term shows something different from the run on an unchanged copy (its outputs, and for
 ``01_notes`` the schedules' CSV files).
@@ -65,11 +65,21 @@ TERMS: list[tuple[str, tuple, object, tuple[str, ...]]] = [
     ("notice of default", ("default_demand", "notice_date"), dt.date(2008, 1, 15), ("01_notes",)),
     ("demand due date", ("default_demand", "due_date"), dt.date(2008, 2, 15), ("01_notes",)),
     ("Option Issue Date", ("option", "issue_date"), dt.date(2005, 10, 3), ("03_option",)),
+    # a term that is a word: the Saturday 2008-09-06 maturity paid on Friday instead of Monday
+    # (01_notes' default run stops at the 2008 default, before it; the day count is a word too,
+    # but the deal model admits only the notes' ACT/360)
+    ("business-day convention", ("note_terms", "business_day_convention"), "preceding", ("04_obligations", "05_risk")),
 ]
 #: A note's Schedule A line (index in escrow.schedule_a.notes).
 SCHEDULE_A_LINE = {"revolving": 0, "term_a": 1, "term_b": 2}
-#: The suite's sample: one term from each rule module and one assumed term (4 terms, 7 runs).
-SAMPLE = ("closing payment", "option shares", "Default Payment multiple", "borrowing base, receivables")
+#: The suite's sample: one term from each rule module, one assumed term and the word (5 terms).
+SAMPLE = (
+    "closing payment",
+    "option shares",
+    "Default Payment multiple",
+    "borrowing base, receivables",
+    "business-day convention",
+)
 CASES = TERMS if FULL else [t for t in TERMS if t[0] in SAMPLE]
 assert len(CASES) == full_or(len(SAMPLE), len(TERMS))
 
