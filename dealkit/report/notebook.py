@@ -156,7 +156,23 @@ def _execute_with(
         else:
             socket_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="k-", dir=_run_dir()))
             how = {"kernel_manager_class": ipc_kernel_manager(socket_dir, ipynb.with_suffix(".kernel.log"))}
-        return _execute(papermill, path, tmp_ipynb, ipynb, parameters, start_timeout, execution_timeout, **how)
+        try:
+            return papermill.execute_notebook(
+                str(path),
+                str(tmp_ipynb),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                start_timeout=start_timeout,
+                execution_timeout=execution_timeout,
+                cwd=str(path.parent),
+                **how,
+            )
+        finally:
+            if tmp_ipynb.exists():  # papermill writes the partial notebook on failure too
+                os.replace(tmp_ipynb, ipynb)
 
 
 def _export_page(nb: nbformat.NotebookNode, page: Path, banner: str, title: list[str]) -> int:
@@ -214,35 +230,6 @@ def _publish_data_files(data_dir: Path, out_dir: Path) -> list[str]:
             os.replace(src, out_dir / src.name)
             names.append(src.name)
     return names
-
-
-def _execute(
-    papermill,
-    path: Path,
-    tmp_ipynb: Path,
-    ipynb: Path,
-    parameters: dict[str, str],
-    start_timeout: int,
-    execution_timeout: int,
-    **kernel,
-) -> nbformat.NotebookNode:
-    try:
-        return papermill.execute_notebook(
-            str(path),
-            str(tmp_ipynb),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            start_timeout=start_timeout,
-            execution_timeout=execution_timeout,
-            cwd=str(path.parent),
-            **kernel,
-        )
-    finally:
-        if tmp_ipynb.exists():  # papermill writes the partial notebook on failure too
-            os.replace(tmp_ipynb, ipynb)
 
 
 #: The warm kernel of a pool worker (set by :func:`_init_worker`).

@@ -28,7 +28,6 @@ from dealkit.report.notebook import _WORKER_KERNEL as _WORKER_KERNEL
 from dealkit.report.notebook import EXECUTION_TIMEOUT, START_TIMEOUT, NotebookResult, run_notebook
 from dealkit.report.notebook import _disk_error as _disk_error
 from dealkit.report.notebook import _error_text as _error_text
-from dealkit.report.notebook import _execute as _execute
 from dealkit.report.notebook import _publish_data_files as _publish_data_files
 from dealkit.report.notebook import _run_dir as _run_dir
 from dealkit.report.notebook import _safe_mkdir as _safe_mkdir
