@@ -6,25 +6,9 @@ parameters, :func:`from_parameters` and :func:`parse_policy`), the tables in
 :mod:`dealkit.present.risk_tables` and ``NAME.metrics.json`` in :mod:`dealkit.present.risk_files`;
 this module re-exports their public names.
 
-Per path (:func:`metrics`), from an engine :class:`~dealkit.risk_engine.Result`:
-
-- ``lender_xirr``: the annual IRR (actual/365, as :func:`dealkit.notes.xirr`) of Laurus's flows:
-  the two faces lent at closing (−), the revolver's draws (−) and repayments (+) on their dates,
-  interest, cash principal, the revolver's balloon and premiums (+), conversion shares — scheduled
-  and the holder's optional conversions — at the close on the day, half-up to the cent (+, as
-  notes.lender_cash_flows), and the recovery on a default's demand date (+). ATG's all-in rate is
-  the same figure (mirror flows).
-- ``atg_cost``: what ATG gave up beyond the principal it keeps, in dollars: cash paid + shares at
-  market + recovery − principal lent (the term notes' faces and the revolver's draws:
-  :func:`principal_lent`).
-- ``shares`` (common equivalent) and ``dilution`` = shares / (shares outstanding at closing + shares).
-- ``cash_paid``, ``stock_paid`` (principal credited by shares), ``stock_value`` (at market).
-- ``defaulted``, ``loss_given_default`` = Default Payment − recovery (0 without default),
-  ``principal_at_default``.
-
-Money metrics are exact integers of cents until :func:`metrics` turns them into dollars (float, for
-display). The rules are the notes' (cited in dealkit.notes) and the default rule of
-:mod:`dealkit.risk_engine`.
+Per path (:func:`metrics`): Laurus's XIRR, ATG's cost, the shares issued and the dilution, the cash
+and stock paid, and the default's loss, each defined in :mod:`dealkit.engines.risk.metrics`. The
+rules are the notes' (cited in dealkit.notes) and the default rule of :mod:`dealkit.risk_engine`.
 """
 
 from __future__ import annotations

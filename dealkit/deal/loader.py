@@ -168,33 +168,24 @@ def load_prime(path: str | os.PathLike[str] | None = None) -> PrimeSeries:
 def _prime_row(row: dict[str, str], line: int, shown: str) -> tuple[dt.date, Decimal]:
     """One row's (effective date, rate), each refusal naming the line, the column and the value."""
     raw_date, raw_rate = row["effective_date"], row["rate"]
+
+    def refused(column: str, raw: str | None, what: str) -> DealDataError:
+        return DealDataError(
+            f"{shown}: line {line}: {column}: {what} (got {short_value(raw)})", file=shown, field=column, value=raw
+        )
+
     try:
         day = parse.iso_date(raw_date or "", "effective_date")
     except ValueError:
-        raise DealDataError(
-            f"{shown}: line {line}: effective_date: not an ISO date (got {short_value(raw_date)})",
-            file=shown,
-            field="effective_date",
-            value=raw_date,
-        ) from None
+        raise refused("effective_date", raw_date, "not an ISO date") from None
     try:
         rate = parse.decimal(raw_rate or "", "rate")
     except ValueError:
-        raise DealDataError(
-            f"{shown}: line {line}: rate: not a decimal fraction (got {short_value(raw_rate)})",
-            file=shown,
-            field="rate",
-            value=raw_rate,
-        ) from None
+        raise refused("rate", raw_rate, "not a decimal fraction") from None
     try:
         rate = parse.fraction(rate, "rate")
     except ValueError:
-        raise DealDataError(
-            f"{shown}: line {line}: rate: a fraction between 0 and 1 (0.0650 = 6.50%) (got {short_value(raw_rate)})",
-            file=shown,
-            field="rate",
-            value=raw_rate,
-        ) from None
+        raise refused("rate", raw_rate, "a fraction between 0 and 1 (0.0650 = 6.50%)") from None
     return day, rate
 
 

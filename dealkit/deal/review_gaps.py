@@ -76,30 +76,19 @@ def _assumptions(deal: Deal) -> list[Finding]:
 
 def _governing_agreement(deal: Deal) -> tuple[list[Finding], list[str]]:
     out, passed = [], []
-    names = {k: d.governing_agreement for k, d in deal.documents.items()}
-    if len({c.value for c in names.values()}) > 1:
-        out.append(
-            Finding(
-                "naming",
-                "medium",
-                "The governing loan agreement is named differently",
-                "; ".join(f"{deal.document_title(k)}: “{c.value}”" for k, c in names.items()),
-                tuple(_cite(deal, c) for c in names.values()),
-            )
-        )
-    else:
-        passed.append("governing agreement named alike in every document")
-    parties = {k: d.governing_agreement_parties for k, d in deal.documents.items()}
-    if len({c.value for c in parties.values()}) > 1:
-        out.append(
-            Finding(
-                "naming",
-                "medium",
-                "The governing agreement's parties are described differently",
-                "; ".join(f"{deal.document_title(k)}: {c.value}" for k, c in parties.items()),
-                tuple(_cite(deal, c) for c in parties.values()),
-            )
-        )
+    checks = (
+        ("governing_agreement", "The governing loan agreement is named differently", "“{}”",
+         "governing agreement named alike in every document"),
+        ("governing_agreement_parties", "The governing agreement's parties are described differently", "{}",
+         None),
+    )  # fmt: skip
+    for attr, title, quoted, alike in checks:
+        cited = {k: getattr(d, attr) for k, d in deal.documents.items()}
+        if len({c.value for c in cited.values()}) > 1:
+            detail = "; ".join(f"{deal.document_title(k)}: {quoted.format(c.value)}" for k, c in cited.items())
+            out.append(Finding("naming", "medium", title, detail, tuple(_cite(deal, c) for c in cited.values())))
+        elif alike:
+            passed.append(alike)
     return out, passed
 
 
