@@ -285,3 +285,54 @@ def test_no_notebook_code_repeats_a_deal_value():
                 ):
                     problems.append(f"{path.name} cell {i} line {line}: {form} repeats deal value {values[value]}")
     assert not problems, "deal values repeated in notebooks:\n" + "\n".join(problems)
+
+
+#: Run in a fresh interpreter by the test below: argv = deal file, output folder, notebooks.
+_NO_FALLBACK_SCRIPT = r"""
+import json, sys
+import dealkit.rules.escrow.terms, dealkit.rules.notes.default, dealkit.rules.notes.interest
+import dealkit.rules.notes.terms, dealkit.rules.option.terms
+
+def refuse():
+    raise AssertionError("a term was read from the embedded deal file")
+
+for module, name in ((dealkit.rules.notes.terms, "embedded_deal"), (dealkit.rules.notes.interest, "embedded_deal"),
+                     (dealkit.rules.notes.default, "embedded_deal"), (dealkit.rules.option.terms, "embedded_deal"),
+                     (dealkit.rules.escrow.terms, "_embedded_deal")):
+    setattr(module, name, refuse)
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.display_pub.publish = lambda *a, **k: None
+deal, out = sys.argv[1], sys.argv[2]
+for path in sys.argv[3:]:
+    shell.run_line_magic("reset", "-f")
+    for cell in json.load(open(path, encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        result = shell.run_cell("".join(cell["source"]), store_history=False)
+        if "parameters" in cell["metadata"].get("tags", []):
+            shell.push({"deal_path": deal, "output_dir": out})
+        if not result.success:
+            print(f"{path}: {result.error_in_exec or result.error_before_exec!r}")
+            sys.exit(1)
+print("ok")
+"""
+
+
+def test_no_notebook_reads_a_term_from_the_embedded_deal_file(write_deal, tmp_path):
+    """Every notebook's code, run on a copy of the deal file, never falls back on a keyword
+    default read from the embedded deal file (the rules' defaults are for callers without a deal;
+    a notebook that used one would keep the embedded term whatever the deal file says)."""
+    import subprocess
+    import sys
+
+    notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    proc = subprocess.run(
+        [sys.executable, "-c", _NO_FALLBACK_SCRIPT, str(write_deal()), str(tmp_path / "out"), *notebooks],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "notebooks",
+        timeout=300,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stdout[-2000:] + proc.stderr[-2000:]
