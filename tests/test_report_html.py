@@ -47,26 +47,38 @@ def test_accessible_leaves_a_tabindex_and_an_alt_alone():
 
 
 def test_the_combined_report_reads_only_the_content_of_all_pages_but_one(tmp_path):
-    """deal-report.html decodes one page whole (its head carries plotly.js) and only the content
-    of the others: the same combined report as from every page whole. A page without the
-    content markers is read whole, and the combined report refuses it."""
+    """deal-report.html decodes one page whole, the first whose head carries plotly.js (a page
+    without a chart has none), and only the content of the others: the same combined report as
+    from every page whole, plotly.js in it once. A page without the content markers is read
+    whole, and the combined report refuses it."""
     import pytest
+    from nbformat.v4 import new_output
 
-    from dealkit.report.finish import _page_text
+    from dealkit.report.finish import _pages_to_combine
     from dealkit.report.landing import combined_report
 
-    nb = _notebook()
-    pages = []
-    for name in ("a", "b", "c"):
+    chart = new_output(
+        "display_data", data={page_html.PLOTLY_MIME: {"data": [{"type": "bar", "y": [1]}], "layout": {}}}
+    )
+    with_chart = _notebook()
+    with_chart.cells.append(new_code_cell("chart", outputs=[chart]))
+    paths = []
+    for name, nb in (("a", _notebook()), ("b", with_chart), ("c", with_chart)):
         path = tmp_path / f"{name}.html"
         path.write_text(page_html.notebook_to_html(nb, banner=f"run {name} é"), encoding="utf-8")
-        pages.append((name, name.upper(), path))
-    whole = [(n, t, p.read_text(encoding="utf-8")) for n, t, p in pages]
-    parts = [(n, t, _page_text(p, whole=i == 0)) for i, (n, t, p) in enumerate(pages)]
-    assert len(parts[1][2]) < len(whole[1][2]) / 2 and parts[1][2].startswith(page_html.CONTENT_START)
-    assert combined_report(parts, "Deal", None) == combined_report(whole, "Deal", None)
+        paths.append(path)
+    banner = page_html.plotlyjs_banner()
+    whole = [(p.stem, p.stem.upper(), p.read_text(encoding="utf-8")) for p in paths]
+    assert banner not in whole[0][2] and banner in whole[1][2]
+    texts = _pages_to_combine(paths)
+    assert texts[1] == whole[1][2]  # the frame: the first page with plotly.js, whole
+    assert texts[0].startswith(page_html.CONTENT_START) and texts[2].startswith(page_html.CONTENT_START)
+    assert len(texts[2]) < len(whole[2][2]) / 2
+    parts = [(n, t, text) for (n, t, _), text in zip(whole, texts, strict=True)]
+    combined = combined_report(parts, "Deal", None)
+    assert combined == combined_report(whole, "Deal", None) and combined.count(banner) == 1
     bare = tmp_path / "bare.html"
     bare.write_text("<html><body>no markers</body></html>", encoding="utf-8")
-    assert _page_text(bare, whole=False) == bare.read_text(encoding="utf-8")
+    assert _pages_to_combine([paths[1], bare])[1] == bare.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="not exported with the dealkit template"):
-        combined_report([*parts, ("bare", "Bare", _page_text(bare, whole=False))], "Deal", None)
+        combined_report([*parts, ("bare", "Bare", "<html><body>no markers</body></html>")], "Deal", None)

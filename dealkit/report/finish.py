@@ -110,19 +110,23 @@ class _ExecutiveSummary:
             return self.summary
 
 
-def _page_text(page: Path, whole: bool) -> str:
-    """An exported page's text for the combined report: the whole page (its head carries
-    plotly.js, the combined report's frame), or only from its content's start marker to its end
-    marker: the other pages' heads, plotly.js in each, are not decoded again. A page without the
-    markers is returned whole (:func:`dealkit.report.landing.combined_report` refuses it)."""
-    from dealkit.report.html import CONTENT_END, CONTENT_START
+def _pages_to_combine(pages: list[Path]) -> list[str]:
+    """The exported pages' texts for the combined report: the frame page whole (the first whose
+    head carries plotly.js, as :func:`dealkit.report.landing.combined_report` picks it; else the
+    first), the others only from their content's start marker to its end marker, so no other
+    page's head, plotly.js in it, is decoded again. A page without the markers is read whole
+    (``combined_report`` refuses it)."""
+    from dealkit.report.html import CONTENT_END, CONTENT_START, plotlyjs_banner
 
-    data = page.read_bytes()
-    start = -1 if whole else data.find(CONTENT_START.encode())
-    end = data.find(CONTENT_END.encode(), start) if start >= 0 else -1
-    if end < 0:
-        return data.decode("utf-8")
-    return data[start : end + len(CONTENT_END)].decode("utf-8")
+    start_mark, end_mark, banner = CONTENT_START.encode(), CONTENT_END.encode(), plotlyjs_banner().encode()
+    datas = [page.read_bytes() for page in pages]
+    frame = next((i for i, d in enumerate(datas) if banner in d[: max(0, d.find(start_mark))]), 0)
+    texts = []
+    for i, data in enumerate(datas):
+        start = -1 if i == frame else data.find(start_mark)
+        end = data.find(end_mark, start) if start >= 0 else -1
+        texts.append(data.decode("utf-8") if end < 0 else data[start : end + len(end_mark)].decode("utf-8"))
+    return texts
 
 
 def _write_combined(summary) -> None:
@@ -133,7 +137,8 @@ def _write_combined(summary) -> None:
     good = [r for r in summary.results if r.ok and r.html]
     if not good:
         return
-    pages = [(r.name, r.title, _page_text(r.html, whole=i == 0)) for i, r in enumerate(good)]
+    texts = _pages_to_combine([r.html for r in good])
+    pages = [(r.name, r.title, text) for r, text in zip(good, texts, strict=True)]
     path = summary.out_dir / "deal-report.html"
     write_atomic(
         path,
